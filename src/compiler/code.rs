@@ -1,0 +1,172 @@
+//! Bytecode: the instruction set and the code objects the compiler produces.
+//! Code objects live outside the GC heap; the VM materializes their constants once per code.
+
+use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
+use num_bigint::BigInt;
+use std::rc::Rc;
+
+/// One instruction. Operands are indices into the code's tables or jump targets (instruction indices).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    Nop,
+    Pop,
+    Dup,
+    Dup2,
+    Rot2,
+    Rot3,
+    LoadConst(u32),
+    LoadSmallInt(i32),
+    LoadNone,
+    LoadTrue,
+    LoadFalse,
+    LoadFast(u32),
+    StoreFast(u32),
+    DeleteFast(u32),
+    /// Loads the value held in cell slot `n` (cellvars then freevars).
+    LoadDeref(u32),
+    StoreDeref(u32),
+    DeleteDeref(u32),
+    /// Pushes the cell object itself (to build a closure).
+    LoadClosure(u32),
+    /// In a class body: the class namespace first, then the cell.
+    LoadClassDeref(u32, u32),
+    LoadGlobal(u32),
+    StoreGlobal(u32),
+    DeleteGlobal(u32),
+    LoadName(u32),
+    StoreName(u32),
+    DeleteName(u32),
+    LoadAttr(u32),
+    StoreAttr(u32),
+    DeleteAttr(u32),
+    /// Pushes `[method, self]` when the attribute is a plain function on the class, else `[attr, NULL]`.
+    LoadMethod(u32),
+    CallMethod(u32),
+    BinarySubscr,
+    StoreSubscr,
+    DeleteSubscr,
+    Binary(BinOp),
+    Inplace(BinOp),
+    Unary(UnaryOp),
+    Compare(CmpOp),
+    Jump(u32),
+    PopJumpIfFalse(u32),
+    PopJumpIfTrue(u32),
+    JumpIfFalseOrPop(u32),
+    JumpIfTrueOrPop(u32),
+    GetIter,
+    ForIter(u32),
+    BuildTuple(u32),
+    BuildList(u32),
+    BuildSet(u32),
+    BuildMap(u32),
+    BuildSlice(u32),
+    BuildString(u32),
+    ListAppend(u32),
+    SetAdd(u32),
+    MapAdd(u32),
+    ListExtend(u32),
+    SetUpdate(u32),
+    DictUpdate(u32),
+    /// Like DictUpdate but rejects duplicate keys (for `f(**a, **b)`).
+    DictMerge(u32),
+    ListToTuple,
+    UnpackSequence(u32),
+    UnpackEx(u32, u32),
+    /// Operand: conversion (0 none, 1 str, 2 repr, 3 ascii) | 4 if a format spec is on the stack.
+    FormatValue(u32),
+    /// Operand bits: 1 defaults tuple, 2 kw-defaults dict, 8 closure tuple. Code and qualname on TOS.
+    MakeFunction(u32),
+    Call(u32),
+    /// The last item on the stack is a tuple of keyword names for the last arguments.
+    CallKw(u32),
+    /// `f(*args, **kwargs)`: operand 1 when a kwargs dict is present.
+    CallEx(u32),
+    Return,
+    YieldValue,
+    YieldFrom,
+    GetYieldFromIter,
+    /// 0: re-raise current, 1: raise TOS, 2: raise TOS1 from TOS.
+    Raise(u32),
+    Reraise,
+    SetupExcept(u32),
+    SetupFinally(u32),
+    PopBlock,
+    PushExcInfo,
+    PopExcept,
+    CheckExcMatch,
+    BeforeWith,
+    WithExitNormal,
+    WithExceptStart,
+    LoadBuildClass,
+    ImportName(u32),
+    ImportFrom(u32),
+    ImportStar,
+    LoadAssertionError,
+    /// REPL: print repr of TOS if not None and bind `_`.
+    PrintExpr,
+    SetupAnnotations,
+    /// Stores TOS into `__annotations__[name]` of the current namespace.
+    StoreAnnotation(u32),
+}
+
+/// A compile-time constant.
+#[derive(Clone, Debug)]
+pub enum Const {
+    None,
+    Bool(bool),
+    Ellipsis,
+    Int(i64),
+    BigInt(Rc<BigInt>),
+    Float(f64),
+    Complex(f64, f64),
+    Str(Rc<str>),
+    Bytes(Rc<[u8]>),
+    Tuple(Rc<[Const]>),
+    Code(Rc<Code>),
+}
+
+pub const CO_GENERATOR: u32 = 1;
+pub const CO_VARARGS: u32 = 2;
+pub const CO_VARKEYWORDS: u32 = 4;
+/// Names resolve through a namespace dict (module and class bodies).
+pub const CO_NAMESPACE: u32 = 8;
+
+#[derive(Debug, Default)]
+pub struct Code {
+    pub name: Rc<str>,
+    pub qualname: Rc<str>,
+    pub filename: Rc<str>,
+    pub first_line: u32,
+    pub ops: Vec<Op>,
+    /// Source line of each instruction.
+    pub lines: Vec<u32>,
+    pub consts: Vec<Const>,
+    pub names: Vec<Rc<str>>,
+    pub varnames: Vec<Rc<str>>,
+    pub cellvars: Vec<Rc<str>>,
+    pub freevars: Vec<Rc<str>>,
+    /// For each cellvar that is also a parameter: (cell index, argument slot).
+    pub cell_args: Vec<(u32, u32)>,
+    pub argcount: u32,
+    pub posonly: u32,
+    pub kwonly: u32,
+    pub flags: u32,
+    pub nlocals: u32,
+    pub docstring: Option<Rc<str>>,
+}
+
+impl Code {
+    pub fn is_generator(&self) -> bool {
+        self.flags & CO_GENERATOR != 0
+    }
+
+    pub fn line_at(&self, ip: usize) -> u32 {
+        self.lines.get(ip).copied().unwrap_or(self.first_line)
+    }
+
+    /// Number of value-stack slots a frame of this code reserves before its operand stack.
+    pub fn frame_slots(&self) -> usize {
+        self.nlocals as usize + self.cellvars.len() + self.freevars.len()
+    }
+}

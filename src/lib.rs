@@ -4,3 +4,22 @@
 pub mod lexer;
 pub mod parser;
 pub mod compiler;
+pub mod builtins;
+pub mod modules;
+pub mod runtime;
+pub mod vm;
+
+/// A compile failure: message, byte offset, and whether it is an IndentationError.
+#[derive(Debug, Clone)]
+pub struct CompileFailure {
+    pub msg: String,
+    pub pos: usize,
+    pub indentation: bool,
+}
+
+/// Parses and compiles a module.
+pub fn compile(src: &str, filename: &str, interactive: bool) -> Result<std::rc::Rc<compiler::code::Code>, CompileFailure> {
+    let ast = parser::parse_module(src).map_err(|e| CompileFailure { msg: e.msg, pos: e.pos, indentation: e.indentation })?;
+    compiler::compile_module(&ast, src, filename, interactive).map_err(|e| CompileFailure { msg: e.msg, pos: e.pos, indentation: false })
+}
+pub mod cli;

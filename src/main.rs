@@ -1,8 +1,10 @@
+//! The `wk` command: runs a script, a `-c` string, or the REPL.
+#![forbid(unsafe_code)]
+
 fn main() {
-    let path = std::env::args().nth(1).unwrap();
-    let src = std::fs::read_to_string(&path).unwrap();
-    match wk::parser::parse_module(&src) {
-        Ok(m) => println!("ok {} stmts", m.len()),
-        Err(e) => println!("err {:?}", e),
-    }
+    // Deep recursion in natives (repr of nested containers, comparisons) uses the Rust stack;
+    // run on a thread with room for it.
+    let child = std::thread::Builder::new().stack_size(1 << 30).spawn(wk::cli::main).expect("spawn interpreter thread");
+    let code = child.join().unwrap_or(70);
+    std::process::exit(code);
 }

@@ -89,8 +89,8 @@ pub enum Op {
     /// 0: re-raise current, 1: raise TOS, 2: raise TOS1 from TOS.
     Raise(u32),
     Reraise,
+    /// Pushes a handler block: an exception jumps to the operand with the stack cut back.
     SetupExcept(u32),
-    SetupFinally(u32),
     PopBlock,
     PushExcInfo,
     PopExcept,

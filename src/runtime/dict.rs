@@ -1,0 +1,146 @@
+//! Insertion-ordered hash table storage shared by dict, set and frozenset.
+//! Hashing and equality that may run user code are done by the caller (see `vm/mapping.rs`);
+//! this type only stores entries and probes with a caller-supplied comparison.
+
+use super::value::Value;
+use gc_arena::Collect;
+use hashbrown::HashTable;
+
+#[derive(Collect, Clone, Copy)]
+#[collect(no_drop)]
+pub struct Entry<'gc> {
+    pub hash: u64,
+    pub key: Value<'gc>,
+    pub value: Value<'gc>,
+}
+
+#[derive(Collect, Default)]
+#[collect(no_drop)]
+pub struct Dict<'gc> {
+    entries: Vec<Option<Entry<'gc>>>,
+    #[collect(require_static)]
+    index: HashTable<u32>,
+    len: usize,
+    /// Bumped on every insertion or removal so iterators can detect changes in size.
+    #[collect(require_static)]
+    pub version: u64,
+}
+
+impl<'gc> Dict<'gc> {
+    pub fn new() -> Dict<'gc> {
+        Dict { entries: Vec::new(), index: HashTable::new(), len: 0, version: 0 }
+    }
+
+    pub fn with_capacity(n: usize) -> Dict<'gc> {
+        Dict { entries: Vec::with_capacity(n), index: HashTable::with_capacity(n), len: 0, version: 0 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Finds the entry slot whose key satisfies `eq` among entries with this hash.
+    pub fn find(&self, hash: u64, mut eq: impl FnMut(Value<'gc>) -> bool) -> Option<usize> {
+        let entries = &self.entries;
+        self.index
+            .find(hash, |&i| match &entries[i as usize] {
+                Some(e) => e.hash == hash && eq(e.key),
+                None => false,
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// Keys stored under `hash`, for comparisons that must run outside a borrow.
+    pub fn candidates(&self, hash: u64) -> Vec<(usize, Value<'gc>)> {
+        self.index
+            .iter_hash(hash)
+            .filter_map(|&i| self.entries[i as usize].as_ref().filter(|e| e.hash == hash).map(|e| (i as usize, e.key)))
+            .collect()
+    }
+
+    pub fn entry_at(&self, slot: usize) -> Option<&Entry<'gc>> {
+        self.entries.get(slot).and_then(|e| e.as_ref())
+    }
+
+    pub fn set_value_at(&mut self, slot: usize, value: Value<'gc>) {
+        if let Some(Some(e)) = self.entries.get_mut(slot) {
+            e.value = value;
+        }
+    }
+
+    /// Appends a new entry; the caller has checked that the key is absent.
+    pub fn insert_new(&mut self, hash: u64, key: Value<'gc>, value: Value<'gc>) {
+        let slot = self.entries.len() as u32;
+        self.entries.push(Some(Entry { hash, key, value }));
+        let entries = &self.entries;
+        self.index.insert_unique(hash, slot, |&i| entries[i as usize].map(|e| e.hash).unwrap_or(0));
+        self.len += 1;
+        self.version += 1;
+    }
+
+    pub fn remove_at(&mut self, slot: usize) -> Option<Entry<'gc>> {
+        let e = self.entries.get_mut(slot)?.take()?;
+        if let Ok(found) = self.index.find_entry(e.hash, |&i| i as usize == slot) {
+            found.remove();
+        }
+        self.len -= 1;
+        self.version += 1;
+        if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
+            self.compact();
+        }
+        Some(e)
+    }
+
+    fn compact(&mut self) {
+        let old = std::mem::take(&mut self.entries);
+        self.index.clear();
+        for e in old.into_iter().flatten() {
+            let slot = self.entries.len() as u32;
+            self.entries.push(Some(e));
+            let entries = &self.entries;
+            self.index.insert_unique(e.hash, slot, |&i| entries[i as usize].map(|e| e.hash).unwrap_or(0));
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.entries.clear();
+        self.index.clear();
+        self.len = 0;
+        self.version += 1;
+    }
+
+    /// Entries in insertion order.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry<'gc>> {
+        self.entries.iter().flatten()
+    }
+
+    /// The raw slot count, for iterators that walk by position.
+    pub fn slots(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The next live entry at or after `pos`, with its position.
+    pub fn next_from(&self, mut pos: usize) -> Option<(usize, Entry<'gc>)> {
+        while pos < self.entries.len() {
+            if let Some(e) = self.entries[pos] {
+                return Some((pos, e));
+            }
+            pos += 1;
+        }
+        None
+    }
+
+    /// Removes and returns the last entry (for popitem).
+    pub fn pop_last(&mut self) -> Option<Entry<'gc>> {
+        let slot = self.entries.iter().rposition(|e| e.is_some())?;
+        self.remove_at(slot)
+    }
+
+    pub fn keys(&self) -> Vec<Value<'gc>> {
+        self.iter().map(|e| e.key).collect()
+    }
+}

@@ -1,0 +1,13 @@
+//! Runtime objects and the operations on them.
+
+pub mod compare;
+pub mod dict;
+pub mod format;
+pub mod function;
+pub mod generator;
+pub mod hash;
+pub mod iter;
+pub mod ops;
+pub mod repr;
+pub mod seq;
+pub mod value;

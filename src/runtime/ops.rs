@@ -1,0 +1,747 @@
+//! Operators with Python semantics: arithmetic on the numeric tower (i64 fast path, big integers on
+//! overflow, floats), sequence arithmetic, and the dunder protocol with reflected operands.
+
+use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
+use crate::vm::{Vm, R};
+use crate::runtime::value::{Obj, Payload, Value};
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
+
+/// Integer arithmetic that fits in i64; None means "take the slow path".
+#[inline]
+pub fn int_fast<'gc>(op: BinOp, x: i64, y: i64) -> Option<Value<'gc>> {
+    Some(Value::Int(match op {
+        BinOp::Add => x.checked_add(y)?,
+        BinOp::Sub => x.checked_sub(y)?,
+        BinOp::Mul => x.checked_mul(y)?,
+        BinOp::FloorDiv => {
+            if y == 0 || (x == i64::MIN && y == -1) {
+                return None;
+            }
+            x.div_euclid(y) - if (x.rem_euclid(y) != 0) && y < 0 { 1 } else { 0 }
+        }
+        BinOp::Mod => {
+            if y == 0 || (x == i64::MIN && y == -1) {
+                return None;
+            }
+            let r = x % y;
+            if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
+        }
+        BinOp::BitAnd => x & y,
+        BinOp::BitOr => x | y,
+        BinOp::BitXor => x ^ y,
+        BinOp::LShift => {
+            if !(0..63).contains(&y) {
+                return None;
+            }
+            let r = x.checked_shl(y as u32)?;
+            if (r >> y) != x {
+                return None;
+            }
+            r
+        }
+        BinOp::RShift => {
+            if y < 0 {
+                return None;
+            }
+            if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y }
+        }
+        BinOp::Div => {
+            if y == 0 {
+                return None;
+            }
+            return Some(Value::Float(int_true_div(x, y)));
+        }
+        BinOp::Pow => {
+            if !(0..=u32::MAX as i64).contains(&y) {
+                return None;
+            }
+            x.checked_pow(y as u32)?
+        }
+        BinOp::MatMul => return None,
+    }))
+}
+
+fn int_true_div(x: i64, y: i64) -> f64 {
+    if x.unsigned_abs() < (1 << 53) && y.unsigned_abs() < (1 << 53) {
+        x as f64 / y as f64
+    } else {
+        big_true_div(&BigInt::from(x), &BigInt::from(y))
+    }
+}
+
+fn big_true_div(a: &BigInt, b: &BigInt) -> f64 {
+    match (a.to_f64(), b.to_f64()) {
+        (Some(x), Some(y)) if x.is_finite() && y.is_finite() && x.abs() < 9e15 && y.abs() < 9e15 => x / y,
+        _ => {
+            // scale to keep precision for huge operands
+            let (q, r) = a.div_rem(b);
+            q.to_f64().unwrap_or(f64::INFINITY) + r.to_f64().unwrap_or(0.0) / b.to_f64().unwrap_or(f64::INFINITY)
+        }
+    }
+}
+
+pub fn op_symbol(op: BinOp) -> &'static str {
+    match op {
+        BinOp::Add => "+",
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::MatMul => "@",
+        BinOp::Div => "/",
+        BinOp::FloorDiv => "//",
+        BinOp::Mod => "%",
+        BinOp::Pow => "** or pow()",
+        BinOp::LShift => "<<",
+        BinOp::RShift => ">>",
+        BinOp::BitOr => "|",
+        BinOp::BitXor => "^",
+        BinOp::BitAnd => "&",
+    }
+}
+
+fn dunder_names(op: BinOp) -> (&'static str, &'static str, &'static str) {
+    match op {
+        BinOp::Add => ("__add__", "__radd__", "__iadd__"),
+        BinOp::Sub => ("__sub__", "__rsub__", "__isub__"),
+        BinOp::Mul => ("__mul__", "__rmul__", "__imul__"),
+        BinOp::MatMul => ("__matmul__", "__rmatmul__", "__imatmul__"),
+        BinOp::Div => ("__truediv__", "__rtruediv__", "__itruediv__"),
+        BinOp::FloorDiv => ("__floordiv__", "__rfloordiv__", "__ifloordiv__"),
+        BinOp::Mod => ("__mod__", "__rmod__", "__imod__"),
+        BinOp::Pow => ("__pow__", "__rpow__", "__ipow__"),
+        BinOp::LShift => ("__lshift__", "__rlshift__", "__ilshift__"),
+        BinOp::RShift => ("__rshift__", "__rrshift__", "__irshift__"),
+        BinOp::BitOr => ("__or__", "__ror__", "__ior__"),
+        BinOp::BitXor => ("__xor__", "__rxor__", "__ixor__"),
+        BinOp::BitAnd => ("__and__", "__rand__", "__iand__"),
+    }
+}
+
+#[derive(Clone)]
+pub enum Num {
+    I(i64),
+    B(BigInt),
+    F(f64),
+    C(f64, f64),
+}
+
+pub fn to_num(v: Value<'_>) -> Option<Num> {
+    match v {
+        Value::Bool(b) => Some(Num::I(b as i64)),
+        Value::Int(i) => Some(Num::I(i)),
+        Value::Float(f) => Some(Num::F(f)),
+        Value::Obj(o) => match o.as_ref() {
+            Obj::BigInt(b) => Some(Num::B(b.clone())),
+            Obj::Complex(r, i) => Some(Num::C(*r, *i)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn to_big(n: &Num) -> BigInt {
+    match n {
+        Num::I(i) => BigInt::from(*i),
+        Num::B(b) => b.clone(),
+        _ => BigInt::zero(),
+    }
+}
+
+pub fn num_to_f64(n: &Num) -> f64 {
+    match n {
+        Num::I(i) => *i as f64,
+        Num::B(b) => b.to_f64().unwrap_or(if b.is_negative() { f64::NEG_INFINITY } else { f64::INFINITY }),
+        Num::F(f) => *f,
+        Num::C(r, _) => *r,
+    }
+}
+
+/// Python's float floor division and modulo.
+pub fn float_divmod(a: f64, b: f64) -> (f64, f64) {
+    let m = a % b;
+    let mut div = (a - m) / b;
+    let mut m2 = m;
+    if m != 0.0 {
+        if (b < 0.0) != (m < 0.0) {
+            m2 += b;
+            div -= 1.0;
+        }
+    } else {
+        m2 = 0.0f64.copysign(b);
+    }
+    let fd = if div != 0.0 {
+        let f = div.floor();
+        if div - f > 0.5 { f + 1.0 } else { f }
+    } else {
+        0.0f64.copysign(a / b)
+    };
+    (fd, m2)
+}
+
+impl<'gc> Vm<'gc> {
+    fn big_result(&self, b: BigInt) -> Value<'gc> {
+        self.int_from_big(b)
+    }
+
+    /// Arithmetic between two numbers; None if either is not a number.
+    fn numeric(&mut self, op: BinOp, a: &Num, b: &Num) -> R<'gc, Option<Value<'gc>>> {
+        use Num::*;
+        if let (C(..), _) | (_, C(..)) = (a, b) {
+            return self.complex_op(op, a, b).map(Some);
+        }
+        if let (F(_), _) | (_, F(_)) = (a, b) {
+            let (x, y) = (num_to_f64(a), num_to_f64(b));
+            if matches!(op, BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::MatMul) {
+                return Ok(None);
+            }
+            let r = match op {
+                BinOp::Add => x + y,
+                BinOp::Sub => x - y,
+                BinOp::Mul => x * y,
+                BinOp::Div => {
+                    if y == 0.0 {
+                        return Err(self.zero_div("float division by zero"));
+                    }
+                    x / y
+                }
+                BinOp::FloorDiv => {
+                    if y == 0.0 {
+                        return Err(self.zero_div("float floor division by zero"));
+                    }
+                    float_divmod(x, y).0
+                }
+                BinOp::Mod => {
+                    if y == 0.0 {
+                        return Err(self.zero_div("float modulo"));
+                    }
+                    float_divmod(x, y).1
+                }
+                BinOp::Pow => {
+                    if x == 0.0 && y < 0.0 {
+                        return Err(self.zero_div("0.0 cannot be raised to a negative power"));
+                    }
+                    if x < 0.0 && y.fract() != 0.0 {
+                        return self.complex_op(op, &C(x, 0.0), &C(y, 0.0)).map(Some);
+                    }
+                    let r = x.powf(y);
+                    if r.is_infinite() && x.is_finite() && y.is_finite() {
+                        return Err(self.overflow_error("(34, 'Numerical result out of range')"));
+                    }
+                    r
+                }
+                _ => unreachable!(),
+            };
+            return Ok(Some(Value::Float(r)));
+        }
+        // both integers
+        if let (I(x), I(y)) = (a, b) {
+            if let Some(v) = int_fast(op, *x, *y) {
+                return Ok(Some(v));
+            }
+        }
+        let (x, y) = (to_big(a), to_big(b));
+        let r = match op {
+            BinOp::Add => x + y,
+            BinOp::Sub => x - y,
+            BinOp::Mul => x * y,
+            BinOp::Div => {
+                if y.is_zero() {
+                    return Err(self.zero_div("division by zero"));
+                }
+                return Ok(Some(Value::Float(big_true_div(&x, &y))));
+            }
+            BinOp::FloorDiv => {
+                if y.is_zero() {
+                    return Err(self.zero_div("integer division or modulo by zero"));
+                }
+                x.div_floor(&y)
+            }
+            BinOp::Mod => {
+                if y.is_zero() {
+                    return Err(self.zero_div("integer division or modulo by zero"));
+                }
+                x.mod_floor(&y)
+            }
+            BinOp::Pow => {
+                if y.is_negative() {
+                    if x.is_zero() {
+                        return Err(self.zero_div("0.0 cannot be raised to a negative power"));
+                    }
+                    let xf = x.to_f64().unwrap_or(f64::INFINITY);
+                    let yf = y.to_f64().unwrap_or(f64::NEG_INFINITY);
+                    return Ok(Some(Value::Float(xf.powf(yf))));
+                }
+                let Some(e) = y.to_u32() else {
+                    if x.is_one() || x.is_zero() {
+                        return Ok(Some(self.big_result(x)));
+                    }
+                    return Err(self.overflow_error("exponent too large"));
+                };
+                Pow::pow(x, e)
+            }
+            BinOp::LShift => {
+                if y.is_negative() {
+                    return Err(self.value_error("negative shift count"));
+                }
+                let Some(s) = y.to_usize() else { return Err(self.overflow_error("too many digits in integer")) };
+                x << s
+            }
+            BinOp::RShift => {
+                if y.is_negative() {
+                    return Err(self.value_error("negative shift count"));
+                }
+                let s = y.to_usize().unwrap_or(usize::MAX);
+                if s > 1 << 20 {
+                    if x.is_negative() { BigInt::from(-1) } else { BigInt::zero() }
+                } else {
+                    // Python shifts floor toward negative infinity
+                    x.div_floor(&(BigInt::one() << s))
+                }
+            }
+            BinOp::BitAnd => x & y,
+            BinOp::BitOr => x | y,
+            BinOp::BitXor => x ^ y,
+            BinOp::MatMul => return Ok(None),
+        };
+        Ok(Some(self.big_result(r)))
+    }
+
+    fn complex_op(&mut self, op: BinOp, a: &Num, b: &Num) -> R<'gc> {
+        let (ar, ai) = match a {
+            Num::C(r, i) => (*r, *i),
+            n => (num_to_f64(n), 0.0),
+        };
+        let (br, bi) = match b {
+            Num::C(r, i) => (*r, *i),
+            n => (num_to_f64(n), 0.0),
+        };
+        let (r, i) = match op {
+            BinOp::Add => (ar + br, ai + bi),
+            BinOp::Sub => (ar - br, ai - bi),
+            BinOp::Mul => (ar * br - ai * bi, ar * bi + ai * br),
+            BinOp::Div => {
+                let d = br * br + bi * bi;
+                if d == 0.0 {
+                    return Err(self.zero_div("complex division by zero"));
+                }
+                ((ar * br + ai * bi) / d, (ai * br - ar * bi) / d)
+            }
+            BinOp::Pow => {
+                let (m, t) = ((ar * ar + ai * ai).sqrt(), ai.atan2(ar));
+                if m == 0.0 {
+                    (0.0, 0.0)
+                } else {
+                    let ln = m.ln();
+                    let nr = (br * ln - bi * t).exp();
+                    let nt = bi * ln + br * t;
+                    (nr * nt.cos(), nr * nt.sin())
+                }
+            }
+            _ => {
+                let s = op_symbol(op);
+                return Err(self.type_error(format!("unsupported operand type(s) for {s}: 'complex' and 'complex'")));
+            }
+        };
+        Ok(self.obj(Obj::Complex(r, i)))
+    }
+
+    /// Builtin behaviour of a binary operator; None when the builtin types don't handle it.
+    fn builtin_binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+        if let (Some(x), Some(y)) = (to_num(a), to_num(b)) {
+            return self.numeric(op, &x, &y);
+        }
+        Ok(match (op, a, b) {
+            (BinOp::Add, Value::Str(x), Value::Str(y)) => {
+                let mut s = String::with_capacity(x.s.len() + y.s.len());
+                s.push_str(&x.s);
+                s.push_str(&y.s);
+                Some(self.new_string(s))
+            }
+            (BinOp::Mul, Value::Str(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::Str(x)) => {
+                if n > 0 && (x.s.len() as u128) * (n as u128) > (1u128 << 34) {
+                    return Err(self.memory_error());
+                }
+                Some(self.new_string(x.s.repeat(n.max(0) as usize)))
+            }
+            (BinOp::Mul, Value::Str(x), Value::Bool(n)) | (BinOp::Mul, Value::Bool(n), Value::Str(x)) => Some(self.new_string(x.s.repeat(n as usize))),
+            (BinOp::Add, Value::List(x), Value::List(y)) => {
+                let mut v = x.borrow().clone();
+                v.extend_from_slice(&y.borrow());
+                Some(self.new_list(v))
+            }
+            (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
+                let mut v = x.items.to_vec();
+                v.extend_from_slice(&y.items);
+                Some(self.new_tuple(v))
+            }
+            (BinOp::Mul, Value::List(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::List(x)) => {
+                let src = x.borrow().clone();
+                if n > 0 && (src.len() as u128) * (n as u128) > (1u128 << 31) {
+                    return Err(self.memory_error());
+                }
+                let mut v = Vec::with_capacity(src.len() * n.max(0) as usize);
+                for _ in 0..n.max(0) {
+                    v.extend_from_slice(&src);
+                }
+                Some(self.new_list(v))
+            }
+            (BinOp::Mul, Value::Tuple(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::Tuple(x)) => {
+                if n > 0 && (x.items.len() as u128) * (n as u128) > (1u128 << 31) {
+                    return Err(self.memory_error());
+                }
+                let mut v = Vec::new();
+                for _ in 0..n.max(0) {
+                    v.extend_from_slice(&x.items);
+                }
+                Some(self.new_tuple(v))
+            }
+            (BinOp::Mod, Value::Str(x), _) => {
+                let s = crate::runtime::format::percent_format(self, &x.s, b)?;
+                Some(self.new_string(s))
+            }
+            (BinOp::Add, Value::Obj(x), Value::Obj(y)) => match (x.as_ref(), y.as_ref()) {
+                (Obj::Bytes(p), Obj::Bytes(q)) => {
+                    let mut v = p.to_vec();
+                    v.extend_from_slice(q);
+                    Some(self.obj(Obj::Bytes(v.into_boxed_slice())))
+                }
+                _ => None,
+            },
+            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(x), Value::Set(y)) => {
+                Some(crate::builtins::set::set_op(self, op, Value::Set(x), Value::Set(y))?)
+            }
+            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Obj(x), Value::Set(_) | Value::Obj(_))
+                if matches!(x.as_ref(), Obj::DictView(0 | 2, _)) =>
+            {
+                let l = self.collect_iter(a)?;
+                let la = self.new_set(&l)?;
+                let r = self.collect_iter(b)?;
+                let lb = self.new_set(&r)?;
+                Some(crate::builtins::set::set_op(self, op, la, lb)?)
+            }
+            (BinOp::BitOr, Value::Dict(x), Value::Dict(y)) => {
+                let d = self.new_dict();
+                self.dict_merge(d, Value::Dict(x), false)?;
+                self.dict_merge(d, Value::Dict(y), false)?;
+                Some(Value::Dict(d))
+            }
+            _ => None,
+        })
+    }
+
+    pub fn memory_error(&mut self) -> Value<'gc> {
+        let c = self.st.types.memory_error;
+        crate::vm::exc::make_exception(self, c, self.st.empty_tuple)
+    }
+
+    /// `a op b`.
+    pub fn binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
+        let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
+        if !user {
+            if let Some(v) = self.builtin_binary(op, a, b)? {
+                return Ok(v);
+            }
+        } else if let Some(v) = self.dunder_binary(op, a, b)? {
+            return Ok(v);
+        }
+        // instances of builtin subclasses fall back to their builtin value
+        let (ua, ub) = (unwrap_payload(a), unwrap_payload(b));
+        if !ua.is(a) || !ub.is(b) {
+            if let Some(v) = self.builtin_binary(op, ua, ub)? {
+                return Ok(v);
+            }
+        }
+        let s = op_symbol(op);
+        let (ta, tb) = (self.type_name(a), self.type_name(b));
+        if op == BinOp::Add && matches!(a, Value::Str(_)) {
+            return Err(self.type_error(format!("can only concatenate str (not \"{tb}\") to str")));
+        }
+        if op == BinOp::Add && matches!(a, Value::List(_)) {
+            return Err(self.type_error(format!("can only concatenate list (not \"{tb}\") to list")));
+        }
+        if op == BinOp::Add && matches!(a, Value::Tuple(_)) {
+            return Err(self.type_error(format!("can only concatenate tuple (not \"{tb}\") to tuple")));
+        }
+        if op == BinOp::Mul && matches!((a, b), (Value::Str(_) | Value::List(_) | Value::Tuple(_), Value::Float(_))) {
+            return Err(self.type_error(format!("can't multiply sequence by non-int of type '{tb}'")));
+        }
+        Err(self.type_error(format!("unsupported operand type(s) for {s}: '{ta}' and '{tb}'")))
+    }
+
+    fn dunder_binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+        let (l, r, _) = dunder_names(op);
+        let ta = self.type_of(a);
+        let tb = self.type_of(b);
+        let same = gc_arena::Gc::ptr_eq(ta, tb);
+        let fa = self.lookup_special(a, l).filter(|f| !self.is_builtin_fn(*f));
+        let fb = if same { None } else { self.lookup_special(b, r).filter(|f| !self.is_builtin_fn(*f)) };
+        if let Some(fb) = fb {
+            if crate::vm::exc::is_subclass(tb, ta) {
+                let v = self.call_bound(fb, b, &[a])?;
+                if !self.is_not_implemented(v) {
+                    return Ok(Some(v));
+                }
+                if let Some(fa) = fa {
+                    let v = self.call_bound(fa, a, &[b])?;
+                    if !self.is_not_implemented(v) {
+                        return Ok(Some(v));
+                    }
+                }
+                return Ok(None);
+            }
+        }
+        if let Some(fa) = fa {
+            let v = self.call_bound(fa, a, &[b])?;
+            if !self.is_not_implemented(v) {
+                return Ok(Some(v));
+            }
+        } else if !matches!(a, Value::Instance(_)) {
+            if let Some(v) = self.builtin_binary(op, a, unwrap_payload(b)).ok().flatten() {
+                if !matches!(b, Value::Instance(_)) || fb.is_none() {
+                    return Ok(Some(v));
+                }
+            }
+        }
+        if let Some(fb) = fb {
+            let v = self.call_bound(fb, b, &[a])?;
+            if !self.is_not_implemented(v) {
+                return Ok(Some(v));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `a op= b`.
+    pub fn inplace(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
+        match (op, a) {
+            (BinOp::Add, Value::List(l)) => {
+                let items = self.collect_iter(b)?;
+                l.borrow_mut(self.mc).extend(items);
+                return Ok(a);
+            }
+            (BinOp::Mul, Value::List(l)) => {
+                let n = self.as_index(b)?;
+                let src = l.borrow().clone();
+                let mut v = Vec::new();
+                for _ in 0..n.max(0) {
+                    v.extend_from_slice(&src);
+                }
+                *l.borrow_mut(self.mc) = v;
+                return Ok(a);
+            }
+            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(_)) if matches!(b, Value::Set(_)) => {
+                return crate::builtins::set::set_inplace(self, op, a, b);
+            }
+            (BinOp::BitOr, Value::Dict(d)) => {
+                self.dict_merge(d, b, false)?;
+                return Ok(a);
+            }
+            (_, Value::Instance(_)) => {
+                let (_, _, i) = dunder_names(op);
+                if let Some(f) = self.lookup_special(a, i).filter(|f| !self.is_builtin_fn(*f)) {
+                    let v = self.call_bound(f, a, &[b])?;
+                    if !self.is_not_implemented(v) {
+                        return Ok(v);
+                    }
+                }
+                if let Value::List(_) | Value::Dict(_) | Value::Set(_) = unwrap_payload(a) {
+                    if matches!(op, BinOp::Add | BinOp::BitOr) && self.lookup_special(a, dunder_names(op).0).map(|f| self.is_builtin_fn(f)).unwrap_or(true) {
+                        let inner = unwrap_payload(a);
+                        self.inplace(op, inner, b)?;
+                        return Ok(a);
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.binary(op, a, b)
+    }
+
+    pub fn unary(&mut self, op: UnaryOp, a: Value<'gc>) -> R<'gc> {
+        let r = match (op, a) {
+            (UnaryOp::Neg, Value::Int(i)) => match i.checked_neg() {
+                Some(v) => Value::Int(v),
+                None => self.int_from_big(-BigInt::from(i)),
+            },
+            (UnaryOp::Neg, Value::Bool(b)) => Value::Int(-(b as i64)),
+            (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
+            (UnaryOp::Pos, Value::Int(_) | Value::Float(_)) => a,
+            (UnaryOp::Pos, Value::Bool(b)) => Value::Int(b as i64),
+            (UnaryOp::Invert, Value::Int(i)) => Value::Int(!i),
+            (UnaryOp::Invert, Value::Bool(b)) => Value::Int(!(b as i64)),
+            (UnaryOp::Not, _) => Value::Bool(!self.truthy(a)?),
+            (_, Value::Obj(o)) if matches!(o.as_ref(), Obj::BigInt(_) | Obj::Complex(..)) => match o.as_ref() {
+                Obj::BigInt(b) => match op {
+                    UnaryOp::Neg => self.int_from_big(-b.clone()),
+                    UnaryOp::Pos => a,
+                    _ => self.int_from_big(!b.clone()),
+                },
+                Obj::Complex(r, i) => match op {
+                    UnaryOp::Neg => self.obj(Obj::Complex(-r, -i)),
+                    UnaryOp::Pos => a,
+                    _ => return Err(self.type_error("bad operand type for unary ~: 'complex'")),
+                },
+                _ => unreachable!(),
+            },
+            _ => {
+                let (name, sym) = match op {
+                    UnaryOp::Neg => ("__neg__", "-"),
+                    UnaryOp::Pos => ("__pos__", "+"),
+                    UnaryOp::Invert => ("__invert__", "~"),
+                    UnaryOp::Not => unreachable!(),
+                };
+                if let Some(f) = self.lookup_special(a, name).filter(|f| !self.is_builtin_fn(*f)) {
+                    return self.call_bound(f, a, &[]);
+                }
+                let inner = unwrap_payload(a);
+                if !inner.is(a) {
+                    return self.unary(op, inner);
+                }
+                let t = self.type_name(a);
+                return Err(self.type_error(format!("bad operand type for unary {sym}: '{t}'")));
+            }
+        };
+        Ok(r)
+    }
+
+    /// Truth value testing.
+    pub fn truthy(&mut self, v: Value<'gc>) -> R<'gc, bool> {
+        Ok(match v {
+            Value::Undef | Value::None => false,
+            Value::Bool(b) => b,
+            Value::Int(i) => i != 0,
+            Value::Float(f) => f != 0.0,
+            Value::Str(s) => !s.s.is_empty(),
+            Value::Tuple(t) => !t.items.is_empty(),
+            Value::List(l) => !l.borrow().is_empty(),
+            Value::Dict(d) => !d.borrow().is_empty(),
+            Value::Set(s) => !s.table.borrow().is_empty(),
+            Value::Cell(_) | Value::Iter(_) => true,
+            Value::Instance(i) => {
+                if let Some(f) = self.lookup_special(v, "__bool__") {
+                    let r = self.call_bound(f, v, &[])?;
+                    return match r {
+                        Value::Bool(b) => Ok(b),
+                        _ => {
+                            let t = self.type_name(r);
+                            Err(self.type_error(format!("__bool__ should return bool, returned {t}")))
+                        }
+                    };
+                }
+                if let Some(f) = self.lookup_special(v, "__len__") {
+                    let r = self.call_bound(f, v, &[])?;
+                    let n = self.as_index(r)?;
+                    if n < 0 {
+                        return Err(self.value_error("__len__() should return >= 0"));
+                    }
+                    return Ok(n != 0);
+                }
+                match i.payload.get() {
+                    Payload::Value(inner) => return self.truthy(inner),
+                    _ => true,
+                }
+            }
+            Value::Obj(o) => match o.as_ref() {
+                Obj::BigInt(b) => !b.is_zero(),
+                Obj::Complex(r, i) => *r != 0.0 || *i != 0.0,
+                Obj::Bytes(b) => !b.is_empty(),
+                Obj::Range(..) => crate::builtins::range::range_len(o) > 0,
+                Obj::DictView(_, d) => !d.borrow().is_empty(),
+                _ => true,
+            },
+        })
+    }
+
+    /// `a == b` as a bool.
+    pub fn eq(&mut self, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool> {
+        let v = self.compare(CmpOp::Eq, a, b)?;
+        match v {
+            Value::Bool(x) => Ok(x),
+            _ => self.truthy(v),
+        }
+    }
+
+    /// Rich comparison (everything but `is`).
+    pub fn compare(&mut self, op: CmpOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
+        match op {
+            CmpOp::Is => return Ok(Value::Bool(a.is(b))),
+            CmpOp::IsNot => return Ok(Value::Bool(!a.is(b))),
+            CmpOp::In => return Ok(Value::Bool(self.contains(b, a)?)),
+            CmpOp::NotIn => return Ok(Value::Bool(!self.contains(b, a)?)),
+            _ => {}
+        }
+        let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
+        if !user {
+            if let Some(r) = crate::runtime::compare::builtin_compare(self, op, a, b)? {
+                return Ok(Value::Bool(r));
+            }
+        } else if let Some(v) = self.dunder_compare(op, a, b)? {
+            return Ok(v);
+        }
+        let (ua, ub) = (unwrap_payload(a), unwrap_payload(b));
+        if user && (!ua.is(a) || !ub.is(b)) {
+            if let Some(r) = crate::runtime::compare::builtin_compare(self, op, ua, ub)? {
+                return Ok(Value::Bool(r));
+            }
+        }
+        match op {
+            CmpOp::Eq => Ok(Value::Bool(a.is(b))),
+            CmpOp::NotEq => Ok(Value::Bool(!a.is(b))),
+            _ => {
+                let sym = match op {
+                    CmpOp::Lt => "<",
+                    CmpOp::LtE => "<=",
+                    CmpOp::Gt => ">",
+                    _ => ">=",
+                };
+                let (ta, tb) = (self.type_name(a), self.type_name(b));
+                Err(self.type_error(format!("'{sym}' not supported between instances of '{ta}' and '{tb}'")))
+            }
+        }
+    }
+
+    fn dunder_compare(&mut self, op: CmpOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+        let (name, refl) = match op {
+            CmpOp::Eq => ("__eq__", "__eq__"),
+            CmpOp::NotEq => ("__ne__", "__ne__"),
+            CmpOp::Lt => ("__lt__", "__gt__"),
+            CmpOp::LtE => ("__le__", "__ge__"),
+            CmpOp::Gt => ("__gt__", "__lt__"),
+            _ => ("__ge__", "__le__"),
+        };
+        let ta = self.type_of(a);
+        let tb = self.type_of(b);
+        let reflected_first = !gc_arena::Gc::ptr_eq(ta, tb) && crate::vm::exc::is_subclass(tb, ta);
+        let order: [(Value<'gc>, Value<'gc>, &str); 2] =
+            if reflected_first { [(b, a, refl), (a, b, name)] } else { [(a, b, name), (b, a, refl)] };
+        for (x, y, n) in order {
+            if let Some(f) = self.lookup_special(x, n).filter(|f| !self.is_builtin_fn(*f)) {
+                let v = self.call_bound(f, x, &[y])?;
+                if !self.is_not_implemented(v) {
+                    return Ok(Some(v));
+                }
+            } else if n == "__ne__" {
+                // the default __ne__ inverts __eq__
+                if let Some(f) = self.lookup_special(x, "__eq__").filter(|f| !self.is_builtin_fn(*f)) {
+                    let v = self.call_bound(f, x, &[y])?;
+                    if !self.is_not_implemented(v) {
+                        let t = self.truthy(v)?;
+                        return Ok(Some(Value::Bool(!t)));
+                    }
+                }
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The builtin value inside an instance of a builtin subclass (or the value itself).
+pub fn unwrap_payload<'gc>(v: Value<'gc>) -> Value<'gc> {
+    if let Value::Instance(i) = v {
+        if let Payload::Value(inner) = i.payload.get() {
+            return inner;
+        }
+    }
+    v
+}

@@ -1,0 +1,291 @@
+//! `Value`, the 16-byte unit every slot holds. Hot mutable types (list, dict, set, instance,
+//! cell, iterator) get their own variant pointing straight at their lock, so the write barrier
+//! can be taken without unsafe projections; everything else is an `Obj` behind one `Gc`.
+
+use super::dict::Dict;
+use super::function::{CodeObj, Function, Native};
+use gc_arena::lock::{Lock, RefLock};
+use gc_arena::{Collect, Gc};
+use num_bigint::BigInt;
+use std::cell::Cell;
+use std::rc::Rc;
+
+pub type ObjRef<'gc> = Gc<'gc, Obj<'gc>>;
+pub type ListRef<'gc> = Gc<'gc, RefLock<Vec<Value<'gc>>>>;
+pub type DictRef<'gc> = Gc<'gc, RefLock<Dict<'gc>>>;
+pub type SetRef<'gc> = Gc<'gc, SetObj<'gc>>;
+pub type InstRef<'gc> = Gc<'gc, Instance<'gc>>;
+pub type CellRef<'gc> = Gc<'gc, Lock<Value<'gc>>>;
+pub type IterRef<'gc> = Gc<'gc, RefLock<super::iter::Iter<'gc>>>;
+pub type TupleRef<'gc> = Gc<'gc, Tuple<'gc>>;
+pub type StrRef<'gc> = Gc<'gc, StrObj>;
+
+#[derive(Clone, Copy, Collect)]
+#[collect(no_drop)]
+pub enum Value<'gc> {
+    /// An unbound local or a missing stack entry; never visible to programs.
+    Undef,
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(StrRef<'gc>),
+    Tuple(TupleRef<'gc>),
+    List(ListRef<'gc>),
+    Dict(DictRef<'gc>),
+    Set(SetRef<'gc>),
+    Instance(InstRef<'gc>),
+    Cell(CellRef<'gc>),
+    Iter(IterRef<'gc>),
+    Obj(ObjRef<'gc>),
+}
+
+impl std::fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Undef => write!(f, "Undef"),
+            Value::None => write!(f, "None"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x}"),
+            Value::Str(s) => write!(f, "{:?}", &s.s),
+            other => write!(f, "<object at {:#x}>", other.addr().unwrap_or(0)),
+        }
+    }
+}
+
+impl<'gc> Value<'gc> {
+    #[inline]
+    pub fn obj(self) -> Option<ObjRef<'gc>> {
+        match self {
+            Value::Obj(o) => Some(o),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    pub fn is_none(self) -> bool {
+        matches!(self, Value::None)
+    }
+
+    #[inline]
+    pub fn is_undef(self) -> bool {
+        matches!(self, Value::Undef)
+    }
+
+    /// The address of a heap value (its `id`), or None for immediates.
+    pub fn addr(self) -> Option<usize> {
+        Some(match self {
+            Value::Str(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::Tuple(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::List(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::Dict(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::Set(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::Instance(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::Cell(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::Iter(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::Obj(g) => Gc::as_ptr(g) as *const () as usize,
+            _ => return None,
+        })
+    }
+
+    /// Identity (`is`).
+    pub fn is(self, other: Value<'gc>) -> bool {
+        match (self, other) {
+            (Value::None, Value::None) | (Value::Undef, Value::Undef) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            _ => match (self.addr(), other.addr()) {
+                (Some(a), Some(b)) => a == b,
+                _ => false,
+            },
+        }
+    }
+
+    #[inline]
+    pub fn as_str(self) -> Option<&'gc str> {
+        match self {
+            Value::Str(s) => Some(&Gc::as_ref(s).s),
+            _ => None,
+        }
+    }
+
+    pub fn as_class(self) -> Option<&'gc Class<'gc>> {
+        match self {
+            Value::Obj(o) => match Gc::as_ref(o) {
+                Obj::Class(c) => Some(c),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+/// An immutable string with a cached hash and its length in characters.
+#[derive(Collect)]
+#[collect(require_static)]
+pub struct StrObj {
+    pub s: Box<str>,
+    pub chars: usize,
+    pub hash: Cell<u64>,
+}
+
+impl StrObj {
+    pub fn new(s: Box<str>) -> StrObj {
+        let chars = if s.is_ascii() { s.len() } else { s.chars().count() };
+        StrObj { s, chars, hash: Cell::new(0) }
+    }
+
+    pub fn is_ascii(&self) -> bool {
+        self.chars == self.s.len()
+    }
+}
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct Tuple<'gc> {
+    pub items: Box<[Value<'gc>]>,
+}
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct SetObj<'gc> {
+    #[collect(require_static)]
+    pub frozen: bool,
+    pub table: RefLock<Dict<'gc>>,
+}
+
+/// Builtin state carried by some instances.
+#[derive(Collect, Clone, Copy)]
+#[collect(no_drop)]
+pub enum Payload<'gc> {
+    None,
+    /// The builtin value of an instance of a builtin subclass (a list for `class L(list)`).
+    Value(Value<'gc>),
+    Exc(Gc<'gc, RefLock<ExcData<'gc>>>),
+}
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct Instance<'gc> {
+    pub class: ObjRef<'gc>,
+    /// The attribute dict, created on first store (never for `__slots__` classes).
+    pub dict: Lock<Option<DictRef<'gc>>>,
+    pub payload: Lock<Payload<'gc>>,
+}
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct Class<'gc> {
+    #[collect(require_static)]
+    pub name: Rc<str>,
+    pub bases: Vec<ObjRef<'gc>>,
+    /// The linearization without the class itself (which always comes first).
+    pub mro: Vec<ObjRef<'gc>>,
+    pub dict: DictRef<'gc>,
+    #[collect(require_static)]
+    pub layout: Layout,
+    #[collect(require_static)]
+    pub flags: Cell<u32>,
+    #[collect(require_static)]
+    pub slots: Option<Vec<Rc<str>>>,
+}
+
+/// Which builtin layout instances of a class carry (for subclasses of builtin types).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    Object,
+    Int,
+    Float,
+    Str,
+    Bytes,
+    Tuple,
+    List,
+    Dict,
+    Set,
+    FrozenSet,
+    Exception,
+    Bool,
+    NoneType,
+    /// Types whose instances are created only by the runtime (function, module, ...).
+    Internal,
+}
+
+/// Class flags caching "does this class (or a base) define X" for fast paths.
+pub mod flags {
+    pub const HAS_DEL: u32 = 1;
+    pub const HAS_GETATTR: u32 = 2;
+    pub const HAS_EQ: u32 = 4;
+    pub const HAS_HASH: u32 = 8;
+    pub const HAS_SETATTR: u32 = 16;
+    pub const HAS_GETATTRIBUTE: u32 = 32;
+    pub const BUILTIN: u32 = 64;
+    pub const NO_WEAKREF: u32 = 128;
+    pub const HASH_NONE: u32 = 256;
+    pub const HAS_DESCRIPTORS: u32 = 512;
+    pub const NO_DICT: u32 = 1024;
+}
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct Module<'gc> {
+    #[collect(require_static)]
+    pub name: Rc<str>,
+    pub dict: DictRef<'gc>,
+}
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct Property<'gc> {
+    pub fget: Value<'gc>,
+    pub fset: Value<'gc>,
+    pub fdel: Value<'gc>,
+    pub doc: Value<'gc>,
+}
+
+/// Exception state carried in the payload of every BaseException instance.
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct ExcData<'gc> {
+    pub args: Value<'gc>,
+    pub traceback: Vec<TbEntry<'gc>>,
+    pub cause: Value<'gc>,
+    pub context: Value<'gc>,
+    pub suppress_context: bool,
+    pub notes: Value<'gc>,
+}
+
+#[derive(Collect, Clone, Copy)]
+#[collect(no_drop)]
+pub struct TbEntry<'gc> {
+    pub code: Gc<'gc, CodeObj<'gc>>,
+    pub line: u32,
+}
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub enum Obj<'gc> {
+    BigInt(#[collect(require_static)] BigInt),
+    Complex(f64, f64),
+    Bytes(#[collect(require_static)] Box<[u8]>),
+    Range(i64, i64, i64),
+    Slice(Value<'gc>, Value<'gc>, Value<'gc>),
+    Class(Class<'gc>),
+    Function(Function<'gc>),
+    /// A bound method: (self, function).
+    Method(Value<'gc>, Value<'gc>),
+    Native(Native<'gc>),
+    Code(Gc<'gc, CodeObj<'gc>>),
+    Module(Module<'gc>),
+    Property(Property<'gc>),
+    StaticMethod(Value<'gc>),
+    ClassMethod(Value<'gc>),
+    /// `super(class, obj)`.
+    Super(ObjRef<'gc>, Value<'gc>),
+    Generator(Gc<'gc, RefLock<super::generator::Generator<'gc>>>),
+    /// dict.keys()/values()/items(): (0, 1 or 2, the dict).
+    DictView(u8, DictRef<'gc>),
+    NotImplemented,
+    Ellipsis,
+}

@@ -1,0 +1,701 @@
+//! Attribute access: lookup through the MRO, descriptors (functions, properties, static and class
+//! methods, natives), instance dicts, `__getattr__`, and the special attributes of builtin objects.
+
+use super::{Vm, R};
+use crate::runtime::function::Native;
+use crate::runtime::value::{flags, DictRef, InstRef, Instance, Obj, ObjRef, Payload, Value};
+use gc_arena::barrier::unlock;
+use gc_arena::Gc;
+
+impl<'gc> Vm<'gc> {
+    /// Looks `name` up in `cls` and its MRO.
+    pub fn class_lookup_v(&self, cls: ObjRef<'gc>, name: Value<'gc>) -> Option<Value<'gc>> {
+        let Obj::Class(c) = cls.as_ref() else { return None };
+        if let Some(v) = self.dict_get_str(c.dict, name) {
+            return Some(v);
+        }
+        for m in &c.mro {
+            if let Obj::Class(mc) = m.as_ref() {
+                if let Some(v) = self.dict_get_str(mc.dict, name) {
+                    return Some(v);
+                }
+            }
+        }
+        None
+    }
+
+    pub fn class_lookup(&mut self, cls: ObjRef<'gc>, name: &str) -> Option<Value<'gc>> {
+        let n = self.intern(name);
+        self.class_lookup_v(cls, n)
+    }
+
+    /// A special method looked up on the type, as the interpreter does for dunders.
+    pub fn lookup_special(&mut self, v: Value<'gc>, name: &str) -> Option<Value<'gc>> {
+        let t = self.type_of(v);
+        self.class_lookup(t, name)
+    }
+
+    /// A bound special method, or AttributeError (for `with`).
+    pub fn special_method(&mut self, v: Value<'gc>, name: &str) -> R<'gc> {
+        match self.lookup_special(v, name) {
+            Some(f) => Ok(self.bind(f, v, self.type_of(v))),
+            None => {
+                let n = self.type_name(v);
+                Err(self.attr_error(format!("'{n}' object does not support the context manager protocol (missed {name} method)")))
+                    .or_else(|e: Value<'gc>| -> R<'gc> {
+                        let c = self.st.types.type_error;
+                        let msg = super::exc::message(self, e);
+                        Err(self.err(c, msg))
+                    })
+            }
+        }
+    }
+
+    pub fn is_builtin_fn(&self, f: Value<'gc>) -> bool {
+        matches!(f, Value::Obj(o) if matches!(o.as_ref(), Obj::Native(_)))
+    }
+
+    /// Binds a class attribute to an instance (the descriptor protocol for the builtin kinds).
+    pub fn bind(&self, d: Value<'gc>, obj: Value<'gc>, cls: ObjRef<'gc>) -> Value<'gc> {
+        match d {
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Function(_) => self.obj(Obj::Method(obj, d)),
+                Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(cls), *f)),
+                Obj::StaticMethod(f) => *f,
+                Obj::Native(n) if n.bound.is_undef() => {
+                    let this = if n.data.is(Value::Bool(true)) { Value::Obj(cls) } else { obj };
+                    self.obj(Obj::Native(Native { name: n.name, f: n.f, bound: this, data: n.data }))
+                }
+                _ => d,
+            },
+            _ => d,
+        }
+    }
+
+    pub fn class_module(&mut self, cls: ObjRef<'gc>) -> Option<String> {
+        let Obj::Class(c) = cls.as_ref() else { return None };
+        if c.flags.get() & flags::BUILTIN != 0 {
+            return Some("builtins".into());
+        }
+        let k = self.intern("__module__");
+        self.dict_get_str(c.dict, k).and_then(|v| v.as_str().map(|s| s.to_string()))
+    }
+
+    /// The instance's attribute dict, created on first use.
+    pub fn instance_dict(&mut self, inst: InstRef<'gc>) -> DictRef<'gc> {
+        if let Some(d) = inst.dict.get() {
+            return d;
+        }
+        let d = self.new_dict();
+        unlock!(Gc::write(self.mc, inst), Instance, dict).set(Some(d));
+        d
+    }
+
+    pub fn has_attr(&mut self, obj: Value<'gc>, name: &str) -> R<'gc, bool> {
+        let n = self.intern(name);
+        match self.getattr(obj, n) {
+            Ok(_) => Ok(true),
+            Err(e) if super::exc::is_subclass(self.type_of(e), self.st.types.attribute_error) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    pub fn getattr_str(&mut self, obj: Value<'gc>, name: &str) -> R<'gc> {
+        let n = self.intern(name);
+        self.getattr(obj, n)
+    }
+
+    fn no_attr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
+        let n = name.as_str().unwrap_or("?");
+        let msg = match obj {
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Class(c) => format!("type object '{}' has no attribute '{n}'", c.name),
+                Obj::Module(m) => format!("module '{}' has no attribute '{n}'", m.name),
+                _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
+            },
+            _ => format!("'{}' object has no attribute '{n}'", self.type_name(obj)),
+        };
+        self.attr_error(msg)
+    }
+
+    /// `obj.name`.
+    pub fn getattr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc> {
+        match obj {
+            Value::Instance(inst) => self.instance_getattr(inst, obj, name),
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Class(_) => self.class_getattr(o, name),
+                Obj::Module(m) => match self.dict_get_str(m.dict, name) {
+                    Some(v) => Ok(v),
+                    None => match name.as_str() {
+                        Some("__dict__") => Ok(Value::Dict(m.dict)),
+                        _ => Err(self.no_attr(obj, name)),
+                    },
+                },
+                Obj::Super(cls, this) => self.super_getattr(*cls, *this, name),
+                _ => self.builtin_getattr(obj, name),
+            },
+            _ => self.builtin_getattr(obj, name),
+        }
+    }
+
+    fn instance_getattr(&mut self, inst: InstRef<'gc>, obj: Value<'gc>, name: Value<'gc>) -> R<'gc> {
+        let cls = inst.class;
+        let descr = self.class_lookup_v(cls, name);
+        if let Some(d) = descr {
+            if let Some(r) = self.data_descriptor_get(d, obj, cls)? {
+                return Ok(r);
+            }
+        }
+        if let Some(dict) = inst.dict.get() {
+            if let Some(v) = self.dict_get_str(dict, name) {
+                return Ok(v);
+            }
+        }
+        if let Some(d) = descr {
+            return self.nondata_descriptor_get(d, obj, cls);
+        }
+        let n = name.as_str().unwrap_or("");
+        if let Payload::Exc(data) = inst.payload.get() {
+            let d = data.borrow();
+            match n {
+                "args" => return Ok(d.args),
+                "__cause__" => return Ok(d.cause),
+                "__context__" => return Ok(d.context),
+                "__suppress_context__" => return Ok(Value::Bool(d.suppress_context)),
+                "__traceback__" => {
+                    drop(d);
+                    return Ok(self.traceback_value(obj));
+                }
+                _ => {}
+            }
+        }
+        match n {
+            "__class__" => return Ok(Value::Obj(cls)),
+            "__dict__" => {
+                let c = cls.as_ref().as_class_ref().map(|c| c.flags.get()).unwrap_or(0);
+                if c & flags::NO_DICT == 0 {
+                    return Ok(Value::Dict(self.instance_dict(inst)));
+                }
+            }
+            _ => {}
+        }
+        if let Some(ga) = self.class_lookup(cls, "__getattr__") {
+            return self.call_bound(ga, obj, &[name]);
+        }
+        Err(self.no_attr(obj, name))
+    }
+
+    /// Properties and user descriptors with `__set__` take precedence over the instance dict.
+    fn data_descriptor_get(&mut self, d: Value<'gc>, obj: Value<'gc>, cls: ObjRef<'gc>) -> R<'gc, Option<Value<'gc>>> {
+        match d {
+            Value::Obj(o) => {
+                if let Obj::Property(p) = o.as_ref() {
+                    if p.fget.is_none() {
+                        return Err(self.attr_error("property has no getter"));
+                    }
+                    return Ok(Some(self.call(p.fget, &[obj], &[])?));
+                }
+                Ok(None)
+            }
+            Value::Instance(_) => {
+                if self.lookup_special(d, "__set__").is_some() {
+                    if let Some(get) = self.lookup_special(d, "__get__") {
+                        return Ok(Some(self.call(get, &[d, obj, Value::Obj(cls)], &[])?));
+                    }
+                }
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn nondata_descriptor_get(&mut self, d: Value<'gc>, obj: Value<'gc>, cls: ObjRef<'gc>) -> R<'gc> {
+        if let Value::Instance(_) = d {
+            if let Some(get) = self.lookup_special(d, "__get__") {
+                return self.call(get, &[d, obj, Value::Obj(cls)], &[]);
+            }
+        }
+        Ok(self.bind(d, obj, cls))
+    }
+
+    fn class_getattr(&mut self, cls: ObjRef<'gc>, name: Value<'gc>) -> R<'gc> {
+        let Obj::Class(c) = cls.as_ref() else { unreachable!() };
+        let n = name.as_str().unwrap_or("");
+        match n {
+            "__name__" => return Ok(self.new_str(&c.name.clone())),
+            "__mro__" => {
+                let mut v = vec![Value::Obj(cls)];
+                v.extend(c.mro.iter().map(|m| Value::Obj(*m)));
+                return Ok(self.new_tuple(v));
+            }
+            "__bases__" => {
+                let v = c.bases.iter().map(|m| Value::Obj(*m)).collect();
+                return Ok(self.new_tuple(v));
+            }
+            "__base__" => return Ok(c.bases.first().map(|b| Value::Obj(*b)).unwrap_or(Value::None)),
+            "__dict__" => return Ok(Value::Dict(c.dict)),
+            "__class__" => return Ok(Value::Obj(self.st.types.type_)),
+            _ => {}
+        }
+        if let Some(d) = self.class_lookup_v(cls, name) {
+            return Ok(match d {
+                Value::Obj(o) => match o.as_ref() {
+                    Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(cls), *f)),
+                    Obj::StaticMethod(f) => *f,
+                    Obj::Native(nf) if nf.data.is(Value::Bool(true)) => self.bind(d, Value::Obj(cls), cls),
+                    _ => d,
+                },
+                Value::Instance(_) => {
+                    if let Some(get) = self.lookup_special(d, "__get__") {
+                        self.call(get, &[d, Value::None, Value::Obj(cls)], &[])?
+                    } else {
+                        d
+                    }
+                }
+                _ => d,
+            });
+        }
+        match n {
+            "__qualname__" => return Ok(self.new_str(&c.name.clone())),
+            "__doc__" => return Ok(Value::None),
+            "__module__" => return Ok(self.new_str("builtins")),
+            _ => {}
+        }
+        // methods of `type` itself (mro, __subclasses__, ...)
+        let tt = self.st.types.type_;
+        if let Some(d) = self.class_lookup_v(tt, name) {
+            return Ok(self.bind(d, Value::Obj(cls), tt));
+        }
+        Err(self.no_attr(Value::Obj(cls), name))
+    }
+
+    fn super_getattr(&mut self, start: ObjRef<'gc>, this: Value<'gc>, name: Value<'gc>) -> R<'gc> {
+        let target_cls = match this {
+            Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_)) => o,
+            _ => self.type_of(this),
+        };
+        let Obj::Class(tc) = target_cls.as_ref() else { unreachable!() };
+        let mut chain = vec![target_cls];
+        chain.extend(tc.mro.iter().copied());
+        let pos = chain.iter().position(|c| Gc::ptr_eq(*c, start)).map(|p| p + 1).unwrap_or(chain.len());
+        for c in &chain[pos..] {
+            let Obj::Class(cc) = c.as_ref() else { continue };
+            if let Some(d) = self.dict_get_str(cc.dict, name) {
+                let is_class = matches!(this, Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_)));
+                return Ok(match d {
+                    Value::Obj(o) => match o.as_ref() {
+                        Obj::Function(_) if is_class => d,
+                        Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(target_cls), *f)),
+                        Obj::Property(p) if !is_class => self.call(p.fget, &[this], &[])?,
+                        _ => self.bind(d, this, target_cls),
+                    },
+                    _ => d,
+                });
+            }
+        }
+        let n = name.as_str().unwrap_or("?");
+        Err(self.attr_error(format!("'super' object has no attribute '{n}'")))
+    }
+
+    /// Attributes of builtin objects: methods from the type, plus a few data attributes.
+    fn builtin_getattr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc> {
+        let n = name.as_str().unwrap_or("");
+        if let Some(v) = self.special_attr(obj, n)? {
+            return Ok(v);
+        }
+        let t = self.type_of(obj);
+        if let Some(d) = self.class_lookup_v(t, name) {
+            if let Value::Obj(o) = d {
+                if let Obj::Property(p) = o.as_ref() {
+                    return self.call(p.fget, &[obj], &[]);
+                }
+            }
+            return Ok(self.bind(d, obj, t));
+        }
+        if n == "__class__" {
+            return Ok(Value::Obj(t));
+        }
+        Err(self.no_attr(obj, name))
+    }
+
+    fn special_attr(&mut self, obj: Value<'gc>, n: &str) -> R<'gc, Option<Value<'gc>>> {
+        let v = match obj {
+            Value::Int(_) | Value::Bool(_) => match n {
+                "real" | "numerator" => Value::Int(self.as_index(obj)?),
+                "imag" => Value::Int(0),
+                "denominator" => Value::Int(1),
+                _ => return Ok(None),
+            },
+            Value::Float(f) => match n {
+                "real" => Value::Float(f),
+                "imag" => Value::Float(0.0),
+                _ => return Ok(None),
+            },
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Function(f) => {
+                    let meta = f.meta.borrow();
+                    match n {
+                        "__name__" => meta.name,
+                        "__qualname__" => meta.qualname,
+                        "__doc__" => meta.doc,
+                        "__module__" => meta.module,
+                        "__defaults__" => {
+                            let d = f.defaults.to_vec();
+                            drop(meta);
+                            if d.is_empty() { Value::None } else { self.new_tuple(d) }
+                        }
+                        "__kwdefaults__" => f.kwdefaults.map(Value::Dict).unwrap_or(Value::None),
+                        "__code__" => {
+                            drop(meta);
+                            self.obj(Obj::Code(f.code))
+                        }
+                        "__globals__" => Value::Dict(f.globals),
+                        "__closure__" => {
+                            let c = f.closure.to_vec();
+                            drop(meta);
+                            if c.is_empty() { Value::None } else { self.new_tuple(c) }
+                        }
+                        "__dict__" => {
+                            drop(meta);
+                            Value::Dict(self.function_dict(o))
+                        }
+                        "__annotations__" => {
+                            drop(meta);
+                            Value::Dict(self.new_dict())
+                        }
+                        _ => {
+                            let d = meta.dict;
+                            drop(meta);
+                            match d {
+                                Some(d) => {
+                                    let k = self.intern(n);
+                                    match self.dict_get_str(d, k) {
+                                        Some(v) => v,
+                                        None => return Ok(None),
+                                    }
+                                }
+                                None => return Ok(None),
+                            }
+                        }
+                    }
+                }
+                Obj::Method(this, f) => match n {
+                    "__self__" => *this,
+                    "__func__" => *f,
+                    "__name__" | "__qualname__" | "__doc__" | "__module__" => {
+                        let f = *f;
+                        let k = self.intern(n);
+                        return Ok(Some(self.getattr(f, k)?));
+                    }
+                    _ => return Ok(None),
+                },
+                Obj::Native(nf) => match n {
+                    "__name__" | "__qualname__" => self.new_str(nf.name),
+                    "__self__" => {
+                        if nf.bound.is_undef() {
+                            Value::None
+                        } else {
+                            nf.bound
+                        }
+                    }
+                    "__doc__" => Value::None,
+                    "__module__" => self.new_str("builtins"),
+                    _ => return Ok(None),
+                },
+                Obj::Generator(g) => match n {
+                    "__name__" => g.borrow().name,
+                    "__qualname__" => g.borrow().qualname,
+                    "gi_running" => Value::Bool(g.borrow().state == crate::runtime::generator::GenState::Running),
+                    _ => return Ok(None),
+                },
+                Obj::Property(p) => match n {
+                    "fget" => p.fget,
+                    "fset" => p.fset,
+                    "fdel" => p.fdel,
+                    "__doc__" => p.doc,
+                    _ => return Ok(None),
+                },
+                Obj::StaticMethod(f) | Obj::ClassMethod(f) => match n {
+                    "__func__" | "__wrapped__" => *f,
+                    _ => return Ok(None),
+                },
+                Obj::Range(a, b, c) => match n {
+                    "start" => Value::Int(*a),
+                    "stop" => Value::Int(*b),
+                    "step" => Value::Int(*c),
+                    _ => return Ok(None),
+                },
+                Obj::Slice(a, b, c) => match n {
+                    "start" => *a,
+                    "stop" => *b,
+                    "step" => *c,
+                    _ => return Ok(None),
+                },
+                Obj::Complex(re, im) => match n {
+                    "real" => Value::Float(*re),
+                    "imag" => Value::Float(*im),
+                    _ => return Ok(None),
+                },
+                Obj::BigInt(_) => match n {
+                    "real" | "numerator" => obj,
+                    "imag" => Value::Int(0),
+                    "denominator" => Value::Int(1),
+                    _ => return Ok(None),
+                },
+                Obj::Code(c) => match n {
+                    "co_name" => self.new_str(&c.code.name.clone()),
+                    "co_filename" => self.new_str(&c.code.filename.clone()),
+                    "co_firstlineno" => Value::Int(c.code.first_line as i64),
+                    "co_argcount" => Value::Int(c.code.argcount as i64),
+                    _ => return Ok(None),
+                },
+                _ => return Ok(None),
+            },
+            _ => return Ok(None),
+        };
+        Ok(Some(v))
+    }
+
+    pub fn function_dict(&mut self, f: ObjRef<'gc>) -> DictRef<'gc> {
+        let Obj::Function(func) = f.as_ref() else { unreachable!() };
+        if let Some(d) = func.meta.borrow().dict {
+            return d;
+        }
+        let d = self.new_dict();
+        func.meta.borrow_mut(self.mc).dict = Some(d);
+        d
+    }
+
+    /// `obj.name = v`.
+    pub fn setattr(&mut self, obj: Value<'gc>, name: Value<'gc>, v: Value<'gc>) -> R<'gc, ()> {
+        match obj {
+            Value::Instance(inst) => {
+                let cls = inst.class;
+                let fl = cls.as_ref().as_class_ref().map(|c| c.flags.get()).unwrap_or(0);
+                if fl & flags::HAS_SETATTR != 0 {
+                    if let Some(sa) = self.class_lookup(cls, "__setattr__") {
+                        if !self.is_builtin_fn(sa) {
+                            self.call(sa, &[obj, name, v], &[])?;
+                            return Ok(());
+                        }
+                    }
+                }
+                self.generic_setattr(inst, obj, name, v)
+            }
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Class(c) => {
+                    self.dict_set(c.dict, name, v)?;
+                    self.refresh_class_flags(o, name);
+                    Ok(())
+                }
+                Obj::Module(m) => self.dict_set(m.dict, name, v),
+                Obj::Function(f) => {
+                    match name.as_str() {
+                        Some("__name__") => f.meta.borrow_mut(self.mc).name = v,
+                        Some("__qualname__") => f.meta.borrow_mut(self.mc).qualname = v,
+                        Some("__doc__") => f.meta.borrow_mut(self.mc).doc = v,
+                        Some("__module__") => f.meta.borrow_mut(self.mc).module = v,
+                        _ => {
+                            let d = self.function_dict(o);
+                            self.dict_set(d, name, v)?;
+                        }
+                    }
+                    Ok(())
+                }
+                _ => Err(self.readonly_attr(obj, name)),
+            },
+            _ => Err(self.readonly_attr(obj, name)),
+        }
+    }
+
+    fn readonly_attr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
+        let n = name.as_str().unwrap_or("?");
+        let t = self.type_name(obj);
+        self.attr_error(format!("'{t}' object has no attribute '{n}'"))
+    }
+
+    /// `object.__setattr__`: properties, slots, then the instance dict.
+    pub fn generic_setattr(&mut self, inst: InstRef<'gc>, obj: Value<'gc>, name: Value<'gc>, v: Value<'gc>) -> R<'gc, ()> {
+        let cls = inst.class;
+        if let Some(d) = self.class_lookup_v(cls, name) {
+            match d {
+                Value::Obj(o) => {
+                    if let Obj::Property(p) = o.as_ref() {
+                        if p.fset.is_none() {
+                            let n = name.as_str().unwrap_or("?");
+                            let t = self.type_name(obj);
+                            return Err(self.attr_error(format!("property '{n}' of '{t}' object has no setter")));
+                        }
+                        self.call(p.fset, &[obj, v], &[])?;
+                        return Ok(());
+                    }
+                }
+                Value::Instance(_) => {
+                    if let Some(set) = self.lookup_special(d, "__set__") {
+                        self.call(set, &[d, obj, v], &[])?;
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Payload::Exc(data) = inst.payload.get() {
+            match name.as_str() {
+                Some("__cause__") => {
+                    let mut d = data.borrow_mut(self.mc);
+                    d.cause = v;
+                    d.suppress_context = true;
+                    return Ok(());
+                }
+                Some("__context__") => {
+                    data.borrow_mut(self.mc).context = v;
+                    return Ok(());
+                }
+                Some("__suppress_context__") => {
+                    data.borrow_mut(self.mc).suppress_context = matches!(v, Value::Bool(true));
+                    return Ok(());
+                }
+                Some("args") => {
+                    let items = self.collect_iter(v)?;
+                    let t = self.new_tuple(items);
+                    data.borrow_mut(self.mc).args = t;
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+        if let Obj::Class(c) = cls.as_ref() {
+            if c.flags.get() & flags::NO_DICT != 0 {
+                let n = name.as_str().unwrap_or("?");
+                let allowed = self.slot_allowed(cls, n);
+                if !allowed {
+                    let t = self.type_name(obj);
+                    return Err(self.attr_error(format!("'{t}' object has no attribute '{n}'")));
+                }
+            }
+        }
+        let d = self.instance_dict(inst);
+        self.dict_set(d, name, v)
+    }
+
+    fn slot_allowed(&self, cls: ObjRef<'gc>, n: &str) -> bool {
+        let Obj::Class(c) = cls.as_ref() else { return true };
+        let mut all = vec![cls];
+        all.extend(c.mro.iter().copied());
+        for k in all {
+            if let Obj::Class(kc) = k.as_ref() {
+                if kc.flags.get() & flags::NO_DICT == 0 && kc.flags.get() & flags::BUILTIN == 0 {
+                    return true;
+                }
+                if let Some(s) = &kc.slots {
+                    if s.iter().any(|x| &**x == n || &**x == "__dict__") {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// `del obj.name`.
+    pub fn delattr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc, ()> {
+        match obj {
+            Value::Instance(inst) => {
+                let cls = inst.class;
+                if let Some(da) = self.class_lookup(cls, "__delattr__") {
+                    if !self.is_builtin_fn(da) {
+                        self.call(da, &[obj, name], &[])?;
+                        return Ok(());
+                    }
+                }
+                if let Some(Value::Obj(o)) = self.class_lookup_v(cls, name) {
+                    if let Obj::Property(p) = o.as_ref() {
+                        if p.fdel.is_none() {
+                            let n = name.as_str().unwrap_or("?");
+                            let t = self.type_name(obj);
+                            return Err(self.attr_error(format!("property '{n}' of '{t}' object has no deleter")));
+                        }
+                        self.call(p.fdel, &[obj], &[])?;
+                        return Ok(());
+                    }
+                }
+                let removed = match inst.dict.get() {
+                    Some(d) => self.dict_del(d, name)?,
+                    None => false,
+                };
+                if !removed {
+                    return Err(self.no_attr(obj, name));
+                }
+                Ok(())
+            }
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Class(c) => {
+                    if !self.dict_del(c.dict, name)? {
+                        return Err(self.no_attr(obj, name));
+                    }
+                    self.refresh_class_flags(o, name);
+                    Ok(())
+                }
+                Obj::Module(m) => {
+                    if !self.dict_del(m.dict, name)? {
+                        return Err(self.no_attr(obj, name));
+                    }
+                    Ok(())
+                }
+                Obj::Function(_) => {
+                    let d = self.function_dict(o);
+                    if !self.dict_del(d, name)? {
+                        return Err(self.no_attr(obj, name));
+                    }
+                    Ok(())
+                }
+                _ => Err(self.readonly_attr(obj, name)),
+            },
+            _ => Err(self.readonly_attr(obj, name)),
+        }
+    }
+
+    /// `LoadMethod`: avoids allocating a bound method for the common `obj.method(...)` call.
+    pub fn load_method(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc, (Value<'gc>, Value<'gc>)> {
+        match obj {
+            Value::Instance(inst) => {
+                if let Some(d) = self.class_lookup_v(inst.class, name) {
+                    if let Value::Obj(o) = d {
+                        let plain = matches!(o.as_ref(), Obj::Function(_)) || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(true)));
+                        if plain {
+                            let shadowed = match inst.dict.get() {
+                                Some(dict) => self.dict_get_str(dict, name).is_some(),
+                                None => false,
+                            };
+                            if !shadowed {
+                                return Ok((d, obj));
+                            }
+                        }
+                    }
+                }
+            }
+            Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_) | Obj::Module(_) | Obj::Super(..)) => {}
+            _ => {
+                let t = self.type_of(obj);
+                if let Some(d) = self.class_lookup_v(t, name) {
+                    if let Value::Obj(o) = d {
+                        if let Obj::Native(n) = o.as_ref() {
+                            if n.bound.is_undef() && !n.data.is(Value::Bool(true)) {
+                                return Ok((d, obj));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok((self.getattr(obj, name)?, Value::Undef))
+    }
+
+    /// Recomputes the fast-path flags of a class after a dunder is set or deleted.
+    pub fn refresh_class_flags(&mut self, cls: ObjRef<'gc>, name: Value<'gc>) {
+        let n = name.as_str().unwrap_or("");
+        if n.starts_with("__") {
+            crate::vm::class::compute_flags(self, cls);
+        }
+    }
+}

@@ -1,0 +1,541 @@
+//! Calls: binding arguments into a new frame's slots (in place on the value stack when possible),
+//! calling natives, instantiating classes, and the nested-call API natives use.
+
+use super::frame::{Frame, FrameKind};
+use super::interp::RunResult;
+use super::{Vm, R};
+use crate::compiler::code::{CO_VARARGS, CO_VARKEYWORDS};
+use crate::runtime::function::{FuncMeta, Function};
+use crate::runtime::value::{Layout, Obj, ObjRef, Payload, Value};
+use gc_arena::lock::RefLock;
+use gc_arena::Gc;
+
+/// How deep natives may nest interpreter runs on the Rust stack before RecursionError.
+const MAX_NESTED: u32 = 400;
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+}
+
+fn name_list(names: &[String]) -> String {
+    let q: Vec<String> = names.iter().map(|n| format!("'{n}'")).collect();
+    match q.len() {
+        1 => q[0].clone(),
+        2 => format!("{} and {}", q[0], q[1]),
+        _ => format!("{}, and {}", q[..q.len() - 1].join(", "), q[q.len() - 1]),
+    }
+}
+
+impl<'gc> Vm<'gc> {
+    /// Calls the callee at `stack[pos]` with `argc` arguments above it (the last `len(kwnames)` of
+    /// them keyword arguments). Returns true when a frame was pushed (its result arrives later),
+    /// false when the result has already replaced the callee and arguments on the stack.
+    pub fn call_at(&mut self, pos: usize, argc: usize, kwnames: Option<Value<'gc>>, kind: FrameKind<'gc>) -> R<'gc, bool> {
+        let callee = self.st.stack[pos];
+        match callee {
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Function(f) => self.push_function_frame(f, pos + 1, argc, kwnames, pos, kind),
+                Obj::Method(this, func) => {
+                    self.st.stack.insert(pos + 1, *this);
+                    self.st.stack[pos] = *func;
+                    self.call_at(pos, argc + 1, kwnames, kind)
+                }
+                Obj::Native(n) => {
+                    let (args, kw) = self.take_args(pos, argc, kwnames);
+                    let r = if n.bound.is_undef() {
+                        (n.f)(self, &args, &kw)?
+                    } else {
+                        let mut a = Vec::with_capacity(args.len() + 1);
+                        a.push(n.bound);
+                        a.extend_from_slice(&args);
+                        (n.f)(self, &a, &kw)?
+                    };
+                    self.deliver(r, kind)
+                }
+                Obj::Class(_) => self.instantiate(o, pos, argc, kwnames, kind),
+                Obj::StaticMethod(f) => {
+                    self.st.stack[pos] = *f;
+                    self.call_at(pos, argc, kwnames, kind)
+                }
+                _ => self.call_dunder_call(callee, pos, argc, kwnames, kind),
+            },
+            Value::Instance(_) => self.call_dunder_call(callee, pos, argc, kwnames, kind),
+            _ => {
+                let n = self.type_name(callee);
+                self.st.stack.truncate(pos);
+                Err(self.type_error(format!("'{n}' object is not callable")))
+            }
+        }
+    }
+
+    fn call_dunder_call(&mut self, callee: Value<'gc>, pos: usize, argc: usize, kwnames: Option<Value<'gc>>, kind: FrameKind<'gc>) -> R<'gc, bool> {
+        match self.lookup_special(callee, "__call__") {
+            Some(f) => {
+                self.st.stack.insert(pos + 1, callee);
+                self.st.stack[pos] = f;
+                self.call_at(pos, argc + 1, kwnames, kind)
+            }
+            None => {
+                let n = self.type_name(callee);
+                self.st.stack.truncate(pos);
+                Err(self.type_error(format!("'{n}' object is not callable")))
+            }
+        }
+    }
+
+    /// Puts a native's result where the frame kind wants it.
+    fn deliver(&mut self, r: Value<'gc>, kind: FrameKind<'gc>) -> R<'gc, bool> {
+        match kind {
+            FrameKind::Discard => {}
+            FrameKind::Init(inst) => self.push(Value::Instance(inst)),
+            _ => self.push(r),
+        }
+        Ok(false)
+    }
+
+    /// Removes the callee and its arguments from the stack, splitting positional and keyword ones.
+    #[allow(clippy::type_complexity)]
+    fn take_args(&mut self, pos: usize, argc: usize, kwnames: Option<Value<'gc>>) -> (Vec<Value<'gc>>, Vec<(Value<'gc>, Value<'gc>)>) {
+        let mut args: Vec<Value<'gc>> = self.st.stack.drain(pos + 1..pos + 1 + argc).collect();
+        self.st.stack.truncate(pos);
+        let mut kw = Vec::new();
+        if let Some(Value::Tuple(t)) = kwnames {
+            let n = t.items.len();
+            let vals = args.split_off(args.len() - n);
+            kw = t.items.iter().copied().zip(vals).collect();
+        }
+        (args, kw)
+    }
+
+    /// Pushes a frame for script function `f` whose arguments start at `args_at`.
+    pub fn push_function_frame(
+        &mut self,
+        f: &Function<'gc>,
+        args_at: usize,
+        argc: usize,
+        kwnames: Option<Value<'gc>>,
+        ret_sp: usize,
+        kind: FrameKind<'gc>,
+    ) -> R<'gc, bool> {
+        let code = &f.code.code;
+        if self.st.frames.len() >= self.st.config.recursion_limit {
+            self.st.stack.truncate(ret_sp);
+            let c = self.st.types.recursion_error;
+            return Err(self.err(c, "maximum recursion depth exceeded"));
+        }
+        let simple = kwnames.is_none()
+            && argc == code.argcount as usize
+            && code.kwonly == 0
+            && code.flags & (CO_VARARGS | CO_VARKEYWORDS) == 0;
+        let slots = code.frame_slots();
+        if simple {
+            self.st.stack.resize(args_at + slots, Value::Undef);
+        } else {
+            let locals = self.bind_args(f, args_at, argc, kwnames)?;
+            self.st.stack.truncate(args_at);
+            self.st.stack.extend(locals);
+            self.st.stack.resize(args_at + slots, Value::Undef);
+        }
+        let nlocals = code.nlocals as usize;
+        if !code.cellvars.is_empty() {
+            for i in 0..code.cellvars.len() {
+                let init = code.cell_args.iter().find(|(c, _)| *c as usize == i).map(|(_, slot)| self.st.stack[args_at + *slot as usize]);
+                let cell = self.new_cell(init.unwrap_or(Value::Undef));
+                self.st.stack[args_at + nlocals + i] = cell;
+            }
+        }
+        if !code.freevars.is_empty() {
+            let off = args_at + nlocals + code.cellvars.len();
+            for (i, c) in f.closure.iter().enumerate() {
+                self.st.stack[off + i] = *c;
+            }
+        }
+        let frame = Frame {
+            code: f.code,
+            ip: 0,
+            base: args_at as u32,
+            ret_sp: ret_sp as u32,
+            globals: f.globals,
+            ns: None,
+            block_base: self.st.blocks.len() as u32,
+            exc_base: self.st.exc_stack.len() as u32,
+            kind,
+        };
+        if code.is_generator() {
+            let g = self.make_generator(frame, args_at);
+            self.st.stack.truncate(ret_sp);
+            return self.deliver(g, kind);
+        }
+        self.st.frames.push(frame);
+        Ok(true)
+    }
+
+    /// Binds positional and keyword arguments to parameter slots (the general case).
+    fn bind_args(&mut self, f: &Function<'gc>, args_at: usize, argc: usize, kwnames: Option<Value<'gc>>) -> R<'gc, Vec<Value<'gc>>> {
+        let code = &f.code.code;
+        let nargs = code.argcount as usize;
+        let nkwonly = code.kwonly as usize;
+        let mut locals = vec![Value::Undef; code.nlocals as usize];
+        let kwn: Vec<Value<'gc>> = match kwnames {
+            Some(Value::Tuple(t)) => t.items.to_vec(),
+            _ => vec![],
+        };
+        let npos = argc - kwn.len();
+        let args: Vec<Value<'gc>> = self.st.stack[args_at..args_at + argc].to_vec();
+        let qual = code.qualname.clone();
+        let has_varargs = code.flags & CO_VARARGS != 0;
+        let has_varkw = code.flags & CO_VARKEYWORDS != 0;
+        if npos > nargs && !has_varargs {
+            let ndef = f.defaults.len();
+            let takes = if ndef > 0 {
+                format!("from {} to {} positional arguments", nargs - ndef, nargs)
+            } else {
+                plural(nargs, "positional argument")
+            };
+            let given_kw = kwn.len();
+            let was = if npos == 1 { "was" } else { "were" };
+            let extra = if given_kw > 0 && nkwonly > 0 {
+                format!(" positional argument{} (and {} keyword-only argument{}) were given", if npos == 1 { "" } else { "s" }, given_kw, if given_kw == 1 { "" } else { "s" })
+            } else {
+                format!(" {was} given")
+            };
+            return Err(self.type_error(format!("{qual}() takes {takes} but {npos}{extra}")));
+        }
+        for i in 0..npos.min(nargs) {
+            locals[i] = args[i];
+        }
+        let mut slot = nargs + nkwonly;
+        if has_varargs {
+            let extra = if npos > nargs { args[nargs..npos].to_vec() } else { vec![] };
+            locals[slot] = self.new_tuple(extra);
+            slot += 1;
+        }
+        let kwdict = if has_varkw {
+            let d = self.new_dict();
+            locals[slot] = Value::Dict(d);
+            Some(d)
+        } else {
+            None
+        };
+        let mut posonly_as_kw: Vec<String> = vec![];
+        for (j, name) in kwn.iter().enumerate() {
+            let val = args[npos + j];
+            let ns = name.as_str().unwrap_or("");
+            let idx = code.varnames[..nargs + nkwonly].iter().position(|v| &**v == ns);
+            match idx {
+                Some(i) if i >= code.posonly as usize => {
+                    if !locals[i].is_undef() {
+                        return Err(self.type_error(format!("{qual}() got multiple values for argument '{ns}'")));
+                    }
+                    locals[i] = val;
+                }
+                Some(_) if kwdict.is_none() => posonly_as_kw.push(ns.to_string()),
+                _ => match kwdict {
+                    Some(d) => self.dict_set(d, *name, val)?,
+                    None => {
+                        return Err(self.type_error(format!("{qual}() got an unexpected keyword argument '{ns}'")));
+                    }
+                },
+            }
+        }
+        if !posonly_as_kw.is_empty() {
+            return Err(self.type_error(format!(
+                "{qual}() got some positional-only arguments passed as keyword arguments: '{}'",
+                posonly_as_kw.join(", ")
+            )));
+        }
+        let ndef = f.defaults.len();
+        for i in 0..nargs {
+            if locals[i].is_undef() && i + ndef >= nargs {
+                locals[i] = f.defaults[i + ndef - nargs];
+            }
+        }
+        let missing: Vec<String> = (0..nargs).filter(|&i| locals[i].is_undef()).map(|i| code.varnames[i].to_string()).collect();
+        if !missing.is_empty() {
+            return Err(self.type_error(format!(
+                "{qual}() missing {} required positional argument{}: {}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                name_list(&missing)
+            )));
+        }
+        let mut missing_kw = vec![];
+        for i in nargs..nargs + nkwonly {
+            if locals[i].is_undef() {
+                let name = code.varnames[i].clone();
+                let dv = match f.kwdefaults {
+                    Some(d) => {
+                        let k = self.intern(&name);
+                        self.dict_get(d, k)?
+                    }
+                    None => None,
+                };
+                match dv {
+                    Some(v) => locals[i] = v,
+                    None => missing_kw.push(name.to_string()),
+                }
+            }
+        }
+        if !missing_kw.is_empty() {
+            return Err(self.type_error(format!(
+                "{qual}() missing {} required keyword-only argument{}: {}",
+                missing_kw.len(),
+                if missing_kw.len() == 1 { "" } else { "s" },
+                name_list(&missing_kw)
+            )));
+        }
+        Ok(locals)
+    }
+
+    /// `f(*args, **kwargs)`: the callee sits below the tuple on the stack.
+    pub fn call_ex(&mut self, args: Value<'gc>, kwargs: Option<Value<'gc>>) -> R<'gc, bool> {
+        let pos = self.st.stack.len() - 1;
+        let items = match args {
+            Value::Tuple(t) => t.items.to_vec(),
+            _ => self.collect_iter(args)?,
+        };
+        let n = items.len();
+        self.st.stack.extend(items);
+        let mut kwnames = None;
+        let mut nkw = 0;
+        if let Some(Value::Dict(d)) = kwargs {
+            let pairs: Vec<_> = d.borrow().iter().map(|e| (e.key, e.value)).collect();
+            let mut names = vec![];
+            for (k, v) in pairs {
+                if k.as_str().is_none() {
+                    return Err(self.type_error("keywords must be strings"));
+                }
+                names.push(k);
+                self.push(v);
+            }
+            nkw = names.len();
+            if nkw > 0 {
+                kwnames = Some(self.new_tuple(names));
+            }
+        }
+        self.call_at(pos, n + nkw, kwnames, FrameKind::Normal)
+    }
+
+    /// Calls `callee` from Rust and runs it to completion (a nested interpreter run).
+    pub fn call(&mut self, callee: Value<'gc>, args: &[Value<'gc>], kw: &[(Value<'gc>, Value<'gc>)]) -> R<'gc> {
+        // natives need no frame
+        if let Value::Obj(o) = callee {
+            if let Obj::Native(n) = o.as_ref() {
+                if n.bound.is_undef() {
+                    return (n.f)(self, args, kw);
+                }
+                let mut a = Vec::with_capacity(args.len() + 1);
+                a.push(n.bound);
+                a.extend_from_slice(args);
+                return (n.f)(self, &a, kw);
+            }
+        }
+        let pos = self.st.stack.len();
+        self.push(callee);
+        self.st.stack.extend_from_slice(args);
+        let kwnames = if kw.is_empty() {
+            None
+        } else {
+            for (_, v) in kw {
+                self.push(*v);
+            }
+            Some(self.new_tuple(kw.iter().map(|(k, _)| *k).collect()))
+        };
+        let pushed = match self.call_at(pos, args.len() + kw.len(), kwnames, FrameKind::Boundary) {
+            Ok(p) => p,
+            Err(e) => {
+                self.st.stack.truncate(pos);
+                return Err(e);
+            }
+        };
+        if !pushed {
+            return Ok(self.pop());
+        }
+        self.run_nested()
+    }
+
+    /// Runs the frame just pushed (a Boundary frame) to completion.
+    pub fn run_nested(&mut self) -> R<'gc> {
+        if self.st.nested >= MAX_NESTED {
+            let f = self.st.frames.pop().unwrap();
+            self.st.stack.truncate(f.ret_sp as usize);
+            let c = self.st.types.recursion_error;
+            return Err(self.err(c, "maximum recursion depth exceeded"));
+        }
+        let stop = self.st.frames.len() - 1;
+        self.st.nested += 1;
+        let r = self.run(stop, i64::MAX);
+        self.st.nested -= 1;
+        match r? {
+            RunResult::Return(v) | RunResult::Yield(v) => Ok(v),
+            RunResult::Suspended => Ok(Value::None),
+        }
+    }
+
+    /// Calls a function with `this` prepended to the arguments.
+    pub fn call_bound(&mut self, f: Value<'gc>, this: Value<'gc>, args: &[Value<'gc>]) -> R<'gc> {
+        let mut a = Vec::with_capacity(args.len() + 1);
+        a.push(this);
+        a.extend_from_slice(args);
+        self.call(f, &a, &[])
+    }
+
+    /// `obj.name(*args)`.
+    pub fn call_method(&mut self, obj: Value<'gc>, name: &str, args: &[Value<'gc>]) -> R<'gc> {
+        let n = self.intern(name);
+        let (f, this) = self.load_method(obj, n)?;
+        if this.is_undef() {
+            self.call(f, args, &[])
+        } else {
+            self.call_bound(f, this, args)
+        }
+    }
+
+    /// Instantiates class `cls` (at `stack[pos]`) with the arguments above it.
+    fn instantiate(&mut self, cls: ObjRef<'gc>, pos: usize, argc: usize, kwnames: Option<Value<'gc>>, kind: FrameKind<'gc>) -> R<'gc, bool> {
+        let c = match cls.as_ref() {
+            Obj::Class(c) => c,
+            _ => unreachable!(),
+        };
+        let new = self.class_lookup(cls, "__new__");
+        let user_new = matches!(new, Some(Value::Obj(o)) if matches!(o.as_ref(), Obj::Function(_) | Obj::StaticMethod(_)));
+        let builtin_layout = !matches!(c.layout, Layout::Object | Layout::Exception);
+        if !user_new && !builtin_layout {
+            let inst = self.create_instance(cls, pos, argc, kwnames);
+            let init = self.class_lookup(cls, "__init__");
+            if let Some(Value::Obj(fo)) = init {
+                if let Obj::Function(f) = fo.as_ref() {
+                    let Value::Instance(ir) = inst else { unreachable!() };
+                    self.st.stack.insert(pos + 1, inst);
+                    let k = match kind {
+                        FrameKind::Normal => FrameKind::Init(ir),
+                        other => {
+                            // nested instantiation: run __init__ to completion here
+                            let _ = other;
+                            self.st.stack[pos] = Value::Obj(fo);
+                            let (args, kw) = self.take_args(pos, argc + 1, kwnames);
+                            let r = self.call(Value::Obj(fo), &args, &kw)?;
+                            if !r.is_none() {
+                                let t = self.type_name(r);
+                                return Err(self.type_error(format!("__init__() should return None, not '{t}'")));
+                            }
+                            return self.deliver(inst, kind);
+                        }
+                    };
+                    return self.push_function_frame(f, pos + 1, argc + 1, kwnames, pos, k);
+                }
+            }
+            let (args, kw) = self.take_args(pos, argc, kwnames);
+            if let Some(init) = init {
+                let mut a = vec![inst];
+                a.extend(args);
+                self.call(init, &a, &kw)?;
+            }
+            return self.deliver(inst, kind);
+        }
+        // builtin types and user __new__: construct through __new__, then __init__
+        let (args, kw) = self.take_args(pos, argc, kwnames);
+        let new = new.unwrap_or(Value::None);
+        let mut a = vec![Value::Obj(cls)];
+        a.extend_from_slice(&args);
+        let new_f = match new {
+            Value::Obj(o) => match o.as_ref() {
+                Obj::StaticMethod(f) => *f,
+                _ => new,
+            },
+            _ => new,
+        };
+        let inst = self.call(new_f, &a, &kw)?;
+        if crate::vm::exc::is_subclass(self.type_of(inst), cls) {
+            if let Some(init) = self.class_lookup(cls, "__init__") {
+                let is_user_init = matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));
+                if is_user_init || builtin_layout && matches!(inst, Value::Instance(_)) {
+                    let mut a = vec![inst];
+                    a.extend(args);
+                    let r = self.call(init, &a, &kw)?;
+                    if !r.is_none() && is_user_init {
+                        let t = self.type_name(r);
+                        return Err(self.type_error(format!("__init__() should return None, not '{t}'")));
+                    }
+                }
+            }
+        }
+        self.deliver(inst, kind)
+    }
+
+    /// A fresh instance of a plain class (exception classes get their exception data).
+    fn create_instance(&mut self, cls: ObjRef<'gc>, pos: usize, argc: usize, kwnames: Option<Value<'gc>>) -> Value<'gc> {
+        let layout = cls.as_ref().as_class_ref().map(|c| c.layout).unwrap_or(Layout::Object);
+        if layout == Layout::Exception {
+            let nkw = match kwnames {
+                Some(Value::Tuple(t)) => t.items.len(),
+                _ => 0,
+            };
+            let args = self.st.stack[pos + 1..pos + 1 + argc - nkw].to_vec();
+            let t = self.new_tuple(args);
+            return super::exc::make_exception(self, cls, t);
+        }
+        self.new_instance(cls, Payload::None)
+    }
+
+    pub fn new_instance(&mut self, cls: ObjRef<'gc>, payload: Payload<'gc>) -> Value<'gc> {
+        use crate::runtime::value::Instance;
+        use gc_arena::lock::Lock;
+        Value::Instance(Gc::new(self.mc, Instance { class: cls, dict: Lock::new(None), payload: Lock::new(payload) }))
+    }
+
+    /// `MakeFunction`: a function object from a code constant.
+    pub fn make_function(
+        &mut self,
+        codev: Value<'gc>,
+        qualname: Value<'gc>,
+        globals: crate::runtime::value::DictRef<'gc>,
+        defaults: Option<Value<'gc>>,
+        kwdefaults: Option<Value<'gc>>,
+        closure: Option<Value<'gc>>,
+    ) -> Value<'gc> {
+        let code = match codev {
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Code(c) => *c,
+                _ => unreachable!("MakeFunction without code"),
+            },
+            _ => unreachable!("MakeFunction without code"),
+        };
+        let tuple_items = |v: Option<Value<'gc>>| -> Box<[Value<'gc>]> {
+            match v {
+                Some(Value::Tuple(t)) => t.items.clone(),
+                _ => Box::new([]),
+            }
+        };
+        let name = self.intern(&code.code.name.clone());
+        let doc = match &code.code.docstring {
+            Some(d) => {
+                let d = d.clone();
+                self.new_str(&d)
+            }
+            None => Value::None,
+        };
+        let module = self.dict_get_str(globals, self.st.interned.get("__name__").map(|s| Value::Str(*s)).unwrap_or(Value::None)).unwrap_or(Value::None);
+        let meta = Gc::new(self.mc, RefLock::new(FuncMeta { name, qualname, doc, module, dict: None }));
+        self.obj(Obj::Function(Function {
+            code,
+            globals,
+            defaults: tuple_items(defaults),
+            kwdefaults: match kwdefaults {
+                Some(Value::Dict(d)) => Some(d),
+                _ => None,
+            },
+            closure: tuple_items(closure),
+            meta,
+        }))
+    }
+}
+
+impl<'gc> Obj<'gc> {
+    pub fn as_class_ref(&self) -> Option<&crate::runtime::value::Class<'gc>> {
+        match self {
+            Obj::Class(c) => Some(c),
+            _ => None,
+        }
+    }
+}

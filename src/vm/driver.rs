@@ -1,0 +1,330 @@
+//! The driver: owns the arena, runs the interpreter in bounded slices inside `Arena::mutate`, and
+//! does collection work between slices following DESIGN.md §2: marking with `mark_debt` /
+//! `finish_marking`, the finalization step at Marked, then `start_sweeping` straight away.
+
+use super::frame::FrameKind;
+use super::interp::RunResult;
+use super::state::{Config, GcStats, State};
+use super::types::Types;
+use super::Vm;
+use crate::runtime::dict::Dict;
+use crate::runtime::value::{Obj, StrObj, Tuple, Value};
+use gc_arena::arena::CollectionPhase;
+use gc_arena::lock::RefLock;
+use gc_arena::{Arena, Collect, Gc, GcRefLock, Rootable};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct Root<'gc> {
+    pub state: GcRefLock<'gc, State<'gc>>,
+}
+
+type WkArena = Arena<Rootable![Root<'_>]>;
+
+/// How a run of the main program (or a REPL input) ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Ok,
+    /// An uncaught exception (already printed); the process exit status.
+    Error(i32),
+    /// SystemExit with this status.
+    Exit(i32),
+}
+
+enum Slice {
+    Done(Outcome),
+    Suspended,
+}
+
+/// Instructions (backward jumps and calls) per slice between collection steps.
+const SLICE_BUDGET: i64 = 2_000;
+const STRESS_BUDGET: i64 = 40;
+
+pub struct Interpreter {
+    arena: WkArena,
+    stress: bool,
+    trace: bool,
+}
+
+impl Interpreter {
+    pub fn new(mut config: Config) -> Interpreter {
+        if config.recursion_limit == 0 {
+            config.recursion_limit = 1000;
+        }
+        config.start = Some(std::time::Instant::now());
+        let stress = config.stress;
+        let trace = config.trace;
+        let arena = WkArena::new(|mc| {
+            let types = Types::new(mc);
+            let empty_tuple = Value::Tuple(Gc::new(mc, Tuple { items: Box::new([]) }));
+            let empty_str = Value::Str(Gc::new(mc, StrObj::new(Box::from(""))));
+            let state = State {
+                stack: Vec::with_capacity(1024),
+                frames: Vec::with_capacity(64),
+                blocks: Vec::new(),
+                exc_stack: Vec::new(),
+                types,
+                builtins: Gc::new(mc, RefLock::new(Dict::new())),
+                modules: Gc::new(mc, RefLock::new(Dict::new())),
+                interned: HashMap::new(),
+                main_globals: None,
+                not_implemented: Value::Obj(Gc::new(mc, Obj::NotImplemented)),
+                ellipsis: Value::Obj(Gc::new(mc, Obj::Ellipsis)),
+                empty_tuple,
+                empty_str,
+                scratch: Vec::new(),
+                config,
+                gc: GcStats { enabled: true, threshold: (700, 10, 10), ..Default::default() },
+                nested: 0,
+                out: Default::default(),
+                sources: HashMap::new(),
+                out_guard: Vec::new(),
+            };
+            Root { state: Gc::new(mc, RefLock::new(state)) }
+        });
+        let mut interp = Interpreter { arena, stress, trace };
+        interp.with_vm(|vm| {
+            crate::builtins::install(vm);
+            let (m, d) = crate::modules::new_module(vm, "__main__");
+            let key = vm.new_str("__main__");
+            let mods = vm.st.modules;
+            let _ = vm.dict_set(mods, key, m);
+            let bk = vm.intern("__builtins__");
+            let b = vm.st.builtins;
+            let _ = vm.dict_set(d, bk, Value::Dict(b));
+            vm.st.main_globals = Some(d);
+        });
+        interp
+    }
+
+    /// Runs `f` with a `Vm` inside one `mutate` call.
+    pub fn with_vm<T>(&mut self, f: impl for<'gc> FnOnce(&mut Vm<'gc>) -> T) -> T {
+        self.arena.mutate(|mc, root| {
+            let st = root.state.borrow_mut(mc);
+            let mut vm = Vm { mc, st };
+            f(&mut vm)
+        })
+    }
+
+    pub fn flush(&mut self) {
+        self.with_vm(|vm| vm.st.out.flush());
+    }
+
+    /// Compiles `src` and runs it as the main module (or a REPL input when `interactive`).
+    pub fn run_main(&mut self, filename: &str, src: &str, interactive: bool) -> Outcome {
+        let code = match crate::compile(src, filename, interactive) {
+            Ok(c) => c,
+            Err(e) => {
+                let text = format_syntax_error(filename, src, e.pos, &e.msg, e.indentation);
+                self.with_vm(|vm| vm.st.out.write_err(&text));
+                return Outcome::Error(1);
+            }
+        };
+        let fname = filename.to_string();
+        let src_rc: Rc<str> = Rc::from(src);
+        self.with_vm(|vm| {
+            vm.st.sources.insert(Rc::from(fname.as_str()), src_rc);
+            let g = vm.st.main_globals.unwrap();
+            if !interactive {
+                let k = vm.intern("__file__");
+                let f = vm.new_str(&fname);
+                let _ = vm.dict_set(g, k, f);
+            }
+            vm.st.stack.clear();
+            vm.st.frames.clear();
+            vm.st.blocks.clear();
+            vm.st.exc_stack.clear();
+            vm.st.nested = 0;
+            vm.push_module_frame(&code, g, FrameKind::Boundary);
+        });
+        self.run_until_done()
+    }
+
+    fn run_until_done(&mut self) -> Outcome {
+        loop {
+            let budget = if self.stress { STRESS_BUDGET } else { SLICE_BUDGET };
+            let slice = self.with_vm(|vm| {
+                if vm.st.gc.collect_requested {
+                    // the result of gc.collect() is waiting on the stack
+                    vm.st.gc.collect_requested = false;
+                    let freed = vm.st.gc.freed_last as i64;
+                    if let Some(top) = vm.st.stack.last_mut() {
+                        *top = Value::Int(freed);
+                    }
+                }
+                match vm.run(0, budget) {
+                    Ok(RunResult::Suspended) => Slice::Suspended,
+                    Ok(_) => Slice::Done(Outcome::Ok),
+                    Err(e) => Slice::Done(report_uncaught(vm, e)),
+                }
+            });
+            match slice {
+                Slice::Done(o) => {
+                    self.flush();
+                    return o;
+                }
+                Slice::Suspended => self.between_slices(),
+            }
+        }
+    }
+
+    fn between_slices(&mut self) {
+        let (requested, enabled) = self.with_vm(|vm| (vm.st.gc.collect_requested, vm.st.gc.enabled));
+        if requested {
+            let freed = self.collect_full();
+            self.with_vm(|vm| vm.st.gc.freed_last = freed as u64);
+            return;
+        }
+        if self.stress {
+            self.collect_full();
+            return;
+        }
+        if enabled && self.arena.metrics().allocation_debt() > 0.0 {
+            self.collect_step();
+        }
+        self.note_heap();
+    }
+
+    fn note_heap(&mut self) {
+        let live = self.arena.metrics().total_gc_count();
+        self.with_vm(|vm| {
+            vm.st.gc.live_objects = live;
+            if live > vm.st.gc.peak_objects {
+                vm.st.gc.peak_objects = live;
+            }
+        });
+    }
+
+    /// One increment of collection work, paid against the allocation debt.
+    fn collect_step(&mut self) {
+        match self.arena.collection_phase() {
+            CollectionPhase::Sweeping => {
+                self.arena.cycle_debt();
+                if self.arena.collection_phase() == CollectionPhase::Sleeping {
+                    self.with_vm(|vm| vm.st.gc.collections += 1);
+                }
+            }
+            _ => {
+                if self.arena.mark_debt().is_some() {
+                    self.finalize_and_sweep();
+                }
+            }
+        }
+    }
+
+    /// Runs the finalization step at Marked until nothing is resurrected, then starts sweeping.
+    fn finalize_and_sweep(&mut self) {
+        loop {
+            let Some(marked) = self.arena.finish_marking() else { return };
+            let resurrected = marked.finalize(|_fc, _root| false);
+            if !resurrected {
+                break;
+            }
+        }
+        if let Some(marked) = self.arena.finish_marking() {
+            marked.start_sweeping();
+        }
+    }
+
+    /// A complete collection; returns the number of objects freed.
+    pub fn collect_full(&mut self) -> usize {
+        let start = std::time::Instant::now();
+        if self.arena.collection_phase() == CollectionPhase::Sweeping {
+            self.arena.finish_cycle();
+        }
+        let before = self.arena.metrics().total_gc_count();
+        self.finalize_and_sweep();
+        self.arena.finish_cycle();
+        let after = self.arena.metrics().total_gc_count();
+        let freed = before.saturating_sub(after);
+        let trace = self.trace;
+        self.with_vm(|vm| {
+            vm.st.gc.collections += 1;
+            vm.st.gc.full_collections += 1;
+            vm.st.gc.freed_total += freed as u64;
+            vm.st.gc.live_objects = after;
+            vm.st.gc.peak_objects = vm.st.gc.peak_objects.max(before);
+            if trace {
+                let n = vm.st.gc.collections;
+                let t = vm.st.config.start.map(|s| s.elapsed().as_secs_f64()).unwrap_or(0.0);
+                let msg = format!(
+                    "gc {n} @{t:.3}s: {before} -> {after} objects, {freed} freed, pause {:.3}ms\n",
+                    start.elapsed().as_secs_f64() * 1000.0
+                );
+                vm.st.out.write_err(&msg);
+            }
+        });
+        freed
+    }
+}
+
+/// Prints an uncaught exception's traceback; returns the outcome (SystemExit gives its status).
+fn report_uncaught<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> Outcome {
+    let t = vm.type_of(e);
+    if super::exc::is_subclass(t, vm.st.types.system_exit) {
+        let args = super::exc::exc_data(e).map(|d| d.borrow().args).unwrap_or(Value::None);
+        let code = match args {
+            Value::Tuple(t) if !t.items.is_empty() => t.items[0],
+            _ => Value::None,
+        };
+        return Outcome::Exit(match code {
+            Value::None => 0,
+            Value::Int(i) => i as i32,
+            Value::Bool(b) => b as i32,
+            other => {
+                let s = vm.str_of(other).unwrap_or_default();
+                vm.st.out.write_err(&format!("{s}\n"));
+                1
+            }
+        });
+    }
+    let text = if super::exc::is_subclass(t, vm.st.types.syntax_error) && super::exc::exc_data(e).map(|d| d.borrow().traceback.is_empty()).unwrap_or(true) {
+        syntax_error_text(vm, e)
+    } else {
+        super::exc::format_exception(vm, e)
+    };
+    vm.st.out.write_err(&text);
+    Outcome::Error(1)
+}
+
+/// The text of a SyntaxError raised while importing (its details sit in args[1]).
+fn syntax_error_text<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> String {
+    let args = super::exc::exc_data(e).map(|d| d.borrow().args).unwrap_or(Value::None);
+    if let Value::Tuple(t) = args {
+        if let (Some(msg), Some(Value::Tuple(d))) = (t.items.first(), t.items.get(1)) {
+            if d.items.len() == 4 {
+                let file = d.items[0].as_str().unwrap_or("?").to_string();
+                let line = match d.items[1] {
+                    Value::Int(i) => i,
+                    _ => 0,
+                };
+                let col = match d.items[2] {
+                    Value::Int(i) => i,
+                    _ => 0,
+                };
+                let text = d.items[3].as_str().unwrap_or("").to_string();
+                let name = vm.type_name(e);
+                return format_syntax_error_parts(&file, line as usize, col as usize, &text, msg.as_str().unwrap_or(""), &name);
+            }
+        }
+    }
+    super::exc::format_exception(vm, e)
+}
+
+fn format_syntax_error_parts(file: &str, line: usize, col: usize, text: &str, msg: &str, kind: &str) -> String {
+    let stripped = text.trim_start();
+    let removed = text.chars().count() - stripped.chars().count();
+    let stripped = stripped.trim_end();
+    let caret_col = col.saturating_sub(1).saturating_sub(removed);
+    format!("  File \"{file}\", line {line}\n    {stripped}\n    {}^\n{kind}: {msg}\n", " ".repeat(caret_col))
+}
+
+/// CPython's layout for a syntax error in the main program.
+pub fn format_syntax_error(filename: &str, src: &str, pos: usize, msg: &str, indentation: bool) -> String {
+    let (line, col) = super::import::line_col(src, pos);
+    let text = src.lines().nth(line - 1).unwrap_or("");
+    let kind = if indentation { "IndentationError" } else { "SyntaxError" };
+    format_syntax_error_parts(filename, line, col, text, msg, kind)
+}

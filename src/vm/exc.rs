@@ -1,0 +1,183 @@
+//! Exceptions: construction, matching, chaining, and CPython-style traceback text.
+
+use super::{Vm, R};
+use crate::runtime::value::{ExcData, Instance, Obj, ObjRef, Payload, TbEntry, Value};
+use gc_arena::lock::{Lock, RefLock};
+use gc_arena::Gc;
+
+pub fn make_exception<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, args: Value<'gc>) -> Value<'gc> {
+    let data = Gc::new(
+        vm.mc,
+        RefLock::new(ExcData {
+            args,
+            traceback: vec![],
+            cause: Value::None,
+            context: Value::None,
+            suppress_context: false,
+            notes: Value::None,
+        }),
+    );
+    Value::Instance(Gc::new(vm.mc, Instance { class: cls, dict: Lock::new(None), payload: Lock::new(Payload::Exc(data)) }))
+}
+
+/// The exception data of an exception instance.
+pub fn exc_data<'gc>(v: Value<'gc>) -> Option<Gc<'gc, RefLock<ExcData<'gc>>>> {
+    let Value::Instance(i) = v else { return None };
+    match i.payload.get() {
+        Payload::Exc(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// `cls` is `base` or derives from it.
+pub fn is_subclass<'gc>(cls: ObjRef<'gc>, base: ObjRef<'gc>) -> bool {
+    if Gc::ptr_eq(cls, base) {
+        return true;
+    }
+    match cls.as_ref() {
+        Obj::Class(c) => c.mro.iter().any(|m| Gc::ptr_eq(*m, base)),
+        _ => false,
+    }
+}
+
+pub fn is_exception_class<'gc>(vm: &Vm<'gc>, v: Value<'gc>) -> bool {
+    match v {
+        Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_)) => is_subclass(o, vm.st.types.base_exception),
+        _ => false,
+    }
+}
+
+pub fn is_exception<'gc>(vm: &Vm<'gc>, v: Value<'gc>) -> bool {
+    is_subclass(vm.type_of(v), vm.st.types.base_exception)
+}
+
+/// `except spec:` matching, where spec is a class or a tuple of classes.
+pub fn matches<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>, spec: Value<'gc>) -> R<'gc, bool> {
+    let cls = vm.type_of(exc);
+    match spec {
+        Value::Obj(o) if is_exception_class(vm, spec) => return Ok(is_subclass(cls, o)),
+        Value::Tuple(t) => {
+            for it in t.items.iter() {
+                if matches(vm, exc, *it)? {
+                    return Ok(true);
+                }
+            }
+            return Ok(false);
+        }
+        _ => {}
+    }
+    Err(vm.type_error("catching classes that do not inherit from BaseException is not allowed"))
+}
+
+/// Turns the operand of `raise` into an exception instance (instantiating classes).
+pub fn normalize<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc> {
+    if is_exception_class(vm, v) {
+        return vm.call(v, &[], &[]);
+    }
+    if is_exception(vm, v) {
+        return Ok(v);
+    }
+    Err(vm.type_error("exceptions must derive from BaseException"))
+}
+
+pub fn add_traceback<'gc>(vm: &Vm<'gc>, exc: Value<'gc>, entry: TbEntry<'gc>) {
+    if let Some(d) = exc_data(exc) {
+        d.borrow_mut(vm.mc).traceback.push(entry);
+    }
+}
+
+/// `str(exc)`: the message part of the last traceback line.
+pub fn message<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>) -> String {
+    match vm.str_of(exc) {
+        Ok(s) => s,
+        Err(_) => "<exception str() failed>".into(),
+    }
+}
+
+fn qualified_name<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>) -> String {
+    let name = vm.class_name(cls);
+    let module = vm.class_module(cls);
+    match module.as_deref() {
+        None | Some("builtins") | Some("__main__") => name,
+        Some(m) => format!("{m}.{name}"),
+    }
+}
+
+/// The last line of a traceback: `Type: message`.
+pub fn summary_line<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>) -> String {
+    let cls = vm.type_of(exc);
+    let name = qualified_name(vm, cls);
+    let msg = message(vm, exc);
+    if msg.is_empty() { name } else { format!("{name}: {msg}") }
+}
+
+fn source_line<'gc>(vm: &Vm<'gc>, file: &str, line: u32) -> Option<String> {
+    let src = vm.st.sources.get(file)?;
+    let l = src.lines().nth(line.checked_sub(1)? as usize)?;
+    let t = l.trim();
+    if t.is_empty() { None } else { Some(t.to_string()) }
+}
+
+fn format_entries<'gc>(vm: &Vm<'gc>, entries: &[TbEntry<'gc>], out: &mut String) {
+    let mut last: Option<(String, u32, String)> = None;
+    let mut repeat = 0;
+    let flush_repeat = |out: &mut String, repeat: usize| {
+        if repeat > 3 {
+            let more = repeat - 3;
+            let s = if more == 1 { "" } else { "s" };
+            out.push_str(&format!("  [Previous line repeated {more} more time{s}]\n"));
+        }
+    };
+    for e in entries.iter().rev() {
+        let code = &e.code.code;
+        let key = (code.filename.to_string(), e.line, code.name.to_string());
+        if last.as_ref() == Some(&key) {
+            repeat += 1;
+            if repeat > 3 {
+                continue;
+            }
+        } else {
+            flush_repeat(out, repeat);
+            repeat = 1;
+            last = Some(key);
+        }
+        out.push_str(&format!("  File \"{}\", line {}, in {}\n", code.filename, e.line, code.name));
+        if let Some(src) = source_line(vm, &code.filename, e.line) {
+            out.push_str(&format!("    {src}\n"));
+        }
+    }
+    flush_repeat(out, repeat);
+}
+
+/// The whole traceback text for an uncaught exception, including chained exceptions.
+pub fn format_exception<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>) -> String {
+    let mut out = String::new();
+    let mut seen: Vec<Value<'gc>> = Vec::new();
+    format_chain(vm, exc, &mut out, &mut seen);
+    out
+}
+
+fn format_chain<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>, out: &mut String, seen: &mut Vec<Value<'gc>>) {
+    seen.push(exc);
+    if let Some(d) = exc_data(exc) {
+        let (cause, context, suppress) = {
+            let d = d.borrow();
+            (d.cause, d.context, d.suppress_context)
+        };
+        if !cause.is_none() && !seen.iter().any(|s| s.is(cause)) {
+            format_chain(vm, cause, out, seen);
+            out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+        } else if !suppress && !context.is_none() && !seen.iter().any(|s| s.is(context)) {
+            format_chain(vm, context, out, seen);
+            out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+        }
+        let entries = d.borrow().traceback.clone();
+        if !entries.is_empty() {
+            out.push_str("Traceback (most recent call last):\n");
+            format_entries(vm, &entries, out);
+        }
+    }
+    let line = summary_line(vm, exc);
+    out.push_str(&line);
+    out.push('\n');
+}

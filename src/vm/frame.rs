@@ -1,0 +1,50 @@
+//! Call frames and exception-handler blocks. Frames live in the interpreter state, never on the
+//! Rust stack: a script call pushes a `Frame`, a return pops it.
+
+use crate::runtime::function::CodeObj;
+use crate::runtime::value::{DictRef, InstRef, ObjRef};
+use gc_arena::{Collect, Gc};
+
+/// An active `try` handler: where to jump and how deep the value stack was.
+#[derive(Clone, Copy, Debug)]
+pub struct Block {
+    pub handler: u32,
+    pub depth: u32,
+}
+
+/// What to do with a frame's result when it returns.
+#[derive(Collect, Clone, Copy)]
+#[collect(no_drop)]
+pub enum FrameKind<'gc> {
+    /// Push the return value onto the caller's stack.
+    Normal,
+    /// `__init__` of a class call: the result must be None; push the instance instead.
+    Init(InstRef<'gc>),
+    /// A nested run started here: hand the value back to the Rust caller.
+    Boundary,
+    /// A generator frame resumed by a `for` loop in the caller: on exhaustion jump to `exit`.
+    GenForIter(ObjRef<'gc>, u32),
+    /// A generator frame resumed by `next`/`send` from Rust: hand values back to the Rust caller.
+    GenBoundary(ObjRef<'gc>),
+    /// `__next__` of a user iterator called by a `for` loop: StopIteration ends the loop at `exit`.
+    NextForIter(u32),
+    /// Discard the return value (e.g. `__setitem__`).
+    Discard,
+}
+
+#[derive(Collect, Clone, Copy)]
+#[collect(no_drop)]
+pub struct Frame<'gc> {
+    pub code: Gc<'gc, CodeObj<'gc>>,
+    pub ip: u32,
+    /// Stack index of local slot 0.
+    pub base: u32,
+    /// Stack height to restore when this frame returns (where the callee object sat).
+    pub ret_sp: u32,
+    pub globals: DictRef<'gc>,
+    /// Namespace dict for class bodies; module frames use `globals`.
+    pub ns: Option<DictRef<'gc>>,
+    pub block_base: u32,
+    pub exc_base: u32,
+    pub kind: FrameKind<'gc>,
+}

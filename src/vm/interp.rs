@@ -1,0 +1,1086 @@
+//! The interpreter loop: executes frames until the boundary frame returns or the slice budget is
+//! spent. Script calls push frames and continue the loop; they never recurse on the Rust stack.
+
+use super::exc;
+use super::frame::{Block, FrameKind};
+use super::{Vm, R};
+use crate::compiler::code::{Op, CO_NAMESPACE};
+use crate::parser::ast::{CmpOp, UnaryOp};
+use crate::runtime::iter::Iter;
+use crate::runtime::value::{Obj, TbEntry, Value};
+
+pub enum RunResult<'gc> {
+    /// The boundary frame returned this value.
+    Return(Value<'gc>),
+    /// A generator resumed from Rust yielded this value.
+    Yield(Value<'gc>),
+    /// The slice budget ran out; the state is saved and the driver may collect.
+    Suspended,
+}
+
+/// What happens after an exception has been raised.
+enum Unwound<'gc> {
+    /// A handler in some frame took it; continue the loop.
+    Handled,
+    /// It left the boundary frame.
+    Escaped(Value<'gc>),
+}
+
+impl<'gc> Vm<'gc> {
+    #[inline]
+    pub fn push(&mut self, v: Value<'gc>) {
+        self.st.stack.push(v);
+    }
+
+    #[inline]
+    pub fn pop(&mut self) -> Value<'gc> {
+        self.st.stack.pop().unwrap_or(Value::None)
+    }
+
+    #[inline]
+    fn top(&self) -> Value<'gc> {
+        *self.st.stack.last().unwrap()
+    }
+
+    /// Runs frames until the frame at index `stop` finishes. With a budget, returns
+    /// `Suspended` when it runs out (only when `stop` is 0, the bottom of the frame stack).
+    pub fn run(&mut self, stop: usize, mut budget: i64) -> R<'gc, RunResult<'gc>> {
+        'frames: loop {
+            let fidx = self.st.frames.len() - 1;
+            let frame = self.st.frames[fidx];
+            let codeobj = frame.code.as_ref();
+            let code: &'gc crate::compiler::code::Code = &codeobj.code;
+            let ops: &'gc [Op] = &code.ops;
+            let base = frame.base as usize;
+            let mut ip = frame.ip as usize;
+
+            macro_rules! throw {
+                ($e:expr) => {{
+                    let e = $e;
+                    self.st.frames[fidx].ip = ip as u32;
+                    match self.unwind(e, stop, true) {
+                        Unwound::Handled => continue 'frames,
+                        Unwound::Escaped(e) => return Err(e),
+                    }
+                }};
+            }
+            macro_rules! tri {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => throw!(e),
+                    }
+                };
+            }
+            // gc.collect() asks for a collection: end the slice so the driver can do it now
+            macro_rules! after_call {
+                () => {
+                    if self.st.gc.collect_requested && stop == 0 && self.st.nested == 0 {
+                        self.st.frames[fidx].ip = ip as u32;
+                        return Ok(RunResult::Suspended);
+                    }
+                };
+            }
+            macro_rules! save_ip {
+                () => {
+                    self.st.frames[fidx].ip = ip as u32;
+                };
+            }
+
+            loop {
+                let op = ops[ip];
+                ip += 1;
+                match op {
+                    Op::Nop => {}
+                    Op::Pop => {
+                        self.st.stack.pop();
+                    }
+                    Op::Dup => {
+                        let v = self.top();
+                        self.push(v);
+                    }
+                    Op::Dup2 => {
+                        let n = self.st.stack.len();
+                        let (a, b) = (self.st.stack[n - 2], self.st.stack[n - 1]);
+                        self.push(a);
+                        self.push(b);
+                    }
+                    Op::Rot2 => {
+                        let n = self.st.stack.len();
+                        self.st.stack.swap(n - 1, n - 2);
+                    }
+                    Op::Rot3 => {
+                        let v = self.pop();
+                        let n = self.st.stack.len();
+                        self.st.stack.insert(n - 2, v);
+                    }
+                    Op::LoadConst(i) => self.push(codeobj.consts[i as usize]),
+                    Op::LoadSmallInt(i) => self.push(Value::Int(i as i64)),
+                    Op::LoadNone => self.push(Value::None),
+                    Op::LoadTrue => self.push(Value::Bool(true)),
+                    Op::LoadFalse => self.push(Value::Bool(false)),
+                    Op::LoadFast(i) => {
+                        let v = self.st.stack[base + i as usize];
+                        if v.is_undef() {
+                            let name = code.varnames[i as usize].clone();
+                            let cls = self.st.types.unbound_local_error;
+                            throw!(self.err(
+                                cls,
+                                format!("cannot access local variable '{name}' where it is not associated with a value")
+                            ));
+                        }
+                        self.push(v);
+                    }
+                    Op::StoreFast(i) => {
+                        let v = self.pop();
+                        self.st.stack[base + i as usize] = v;
+                    }
+                    Op::DeleteFast(i) => {
+                        if self.st.stack[base + i as usize].is_undef() {
+                            let name = code.varnames[i as usize].clone();
+                            let cls = self.st.types.unbound_local_error;
+                            throw!(self.err(
+                                cls,
+                                format!("cannot access local variable '{name}' where it is not associated with a value")
+                            ));
+                        }
+                        self.st.stack[base + i as usize] = Value::Undef;
+                    }
+                    Op::LoadDeref(i) => {
+                        let cell = self.st.stack[base + code.nlocals as usize + i as usize];
+                        let v = cell_get(cell);
+                        if v.is_undef() {
+                            throw!(self.unbound_deref(code, i as usize));
+                        }
+                        self.push(v);
+                    }
+                    Op::LoadClosure(i) => {
+                        let cell = self.st.stack[base + code.nlocals as usize + i as usize];
+                        self.push(cell);
+                    }
+                    Op::StoreDeref(i) => {
+                        let v = self.pop();
+                        let cell = self.st.stack[base + code.nlocals as usize + i as usize];
+                        cell_set(self, cell, v);
+                    }
+                    Op::DeleteDeref(i) => {
+                        let cell = self.st.stack[base + code.nlocals as usize + i as usize];
+                        if cell_get(cell).is_undef() {
+                            throw!(self.unbound_deref(code, i as usize));
+                        }
+                        cell_set(self, cell, Value::Undef);
+                    }
+                    Op::LoadClassDeref(n, i) => {
+                        let name = codeobj.names[n as usize];
+                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let found = tri!(self.dict_get(ns, name));
+                        match found {
+                            Some(v) => self.push(v),
+                            None => {
+                                let cell = self.st.stack[base + code.nlocals as usize + i as usize];
+                                let v = cell_get(cell);
+                                if v.is_undef() {
+                                    throw!(self.unbound_deref(code, i as usize));
+                                }
+                                self.push(v);
+                            }
+                        }
+                    }
+                    Op::LoadGlobal(n) => {
+                        let name = codeobj.names[n as usize];
+                        let v = tri!(self.load_global(frame.globals, name));
+                        self.push(v);
+                    }
+                    Op::StoreGlobal(n) => {
+                        let name = codeobj.names[n as usize];
+                        let v = self.pop();
+                        tri!(self.dict_set(frame.globals, name, v));
+                    }
+                    Op::DeleteGlobal(n) => {
+                        let name = codeobj.names[n as usize];
+                        if !tri!(self.dict_del(frame.globals, name)) {
+                            throw!(self.name_error(name));
+                        }
+                    }
+                    Op::LoadName(n) => {
+                        let name = codeobj.names[n as usize];
+                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let v = match tri!(self.dict_get(ns, name)) {
+                            Some(v) => v,
+                            None => tri!(self.load_global(frame.globals, name)),
+                        };
+                        self.push(v);
+                    }
+                    Op::StoreName(n) => {
+                        let name = codeobj.names[n as usize];
+                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let v = self.pop();
+                        tri!(self.dict_set(ns, name, v));
+                    }
+                    Op::DeleteName(n) => {
+                        let name = codeobj.names[n as usize];
+                        let ns = frame.ns.unwrap_or(frame.globals);
+                        if !tri!(self.dict_del(ns, name)) {
+                            throw!(self.name_error(name));
+                        }
+                    }
+                    Op::LoadAttr(n) => {
+                        let name = codeobj.names[n as usize];
+                        let obj = self.pop();
+                        save_ip!();
+                        let v = tri!(self.getattr(obj, name));
+                        self.push(v);
+                    }
+                    Op::StoreAttr(n) => {
+                        let name = codeobj.names[n as usize];
+                        let obj = self.pop();
+                        let v = self.pop();
+                        save_ip!();
+                        tri!(self.setattr(obj, name, v));
+                    }
+                    Op::DeleteAttr(n) => {
+                        let name = codeobj.names[n as usize];
+                        let obj = self.pop();
+                        save_ip!();
+                        tri!(self.delattr(obj, name));
+                    }
+                    Op::LoadMethod(n) => {
+                        let name = codeobj.names[n as usize];
+                        let obj = self.pop();
+                        save_ip!();
+                        let (f, this) = tri!(self.load_method(obj, name));
+                        self.push(f);
+                        self.push(this);
+                    }
+                    Op::CallMethod(argc) => {
+                        budget -= 1;
+                        save_ip!();
+                        let n = self.st.stack.len();
+                        let self_pos = n - argc as usize - 1;
+                        let (pos, argc) = if self.st.stack[self_pos].is_undef() {
+                            self.st.stack.remove(self_pos);
+                            (self_pos - 1, argc)
+                        } else {
+                            (self_pos - 1, argc + 1)
+                        };
+                        if tri!(self.call_at(pos, argc as usize, None, FrameKind::Normal)) {
+                            continue 'frames;
+                        }
+                        after_call!();
+                    }
+                    Op::Call(argc) => {
+                        budget -= 1;
+                        save_ip!();
+                        let pos = self.st.stack.len() - argc as usize - 1;
+                        if tri!(self.call_at(pos, argc as usize, None, FrameKind::Normal)) {
+                            continue 'frames;
+                        }
+                        after_call!();
+                    }
+                    Op::CallKw(argc) => {
+                        budget -= 1;
+                        save_ip!();
+                        let names = self.pop();
+                        let pos = self.st.stack.len() - argc as usize - 1;
+                        if tri!(self.call_at(pos, argc as usize, Some(names), FrameKind::Normal)) {
+                            continue 'frames;
+                        }
+                        after_call!();
+                    }
+                    Op::CallEx(has_kw) => {
+                        budget -= 1;
+                        save_ip!();
+                        let kwargs = if has_kw == 1 { Some(self.pop()) } else { None };
+                        let args = self.pop();
+                        if tri!(self.call_ex(args, kwargs)) {
+                            continue 'frames;
+                        }
+                        after_call!();
+                    }
+                    Op::BinarySubscr => {
+                        let idx = self.pop();
+                        let obj = self.pop();
+                        save_ip!();
+                        let v = tri!(self.getitem(obj, idx));
+                        self.push(v);
+                    }
+                    Op::StoreSubscr => {
+                        let idx = self.pop();
+                        let obj = self.pop();
+                        let v = self.pop();
+                        save_ip!();
+                        tri!(self.setitem(obj, idx, v));
+                    }
+                    Op::DeleteSubscr => {
+                        let idx = self.pop();
+                        let obj = self.pop();
+                        save_ip!();
+                        tri!(self.delitem(obj, idx));
+                    }
+                    Op::Binary(bop) => {
+                        let b = self.pop();
+                        let a = self.pop();
+                        let r = match (a, b) {
+                            (Value::Int(x), Value::Int(y)) => match crate::runtime::ops::int_fast(bop, x, y) {
+                                Some(v) => v,
+                                None => {
+                                    save_ip!();
+                                    tri!(self.binary(bop, a, b))
+                                }
+                            },
+                            _ => {
+                                save_ip!();
+                                tri!(self.binary(bop, a, b))
+                            }
+                        };
+                        self.push(r);
+                    }
+                    Op::Inplace(bop) => {
+                        let b = self.pop();
+                        let a = self.pop();
+                        save_ip!();
+                        let r = match (a, b) {
+                            (Value::Int(x), Value::Int(y)) => match crate::runtime::ops::int_fast(bop, x, y) {
+                                Some(v) => v,
+                                None => tri!(self.binary(bop, a, b)),
+                            },
+                            _ => tri!(self.inplace(bop, a, b)),
+                        };
+                        self.push(r);
+                    }
+                    Op::Unary(uop) => {
+                        let a = self.pop();
+                        save_ip!();
+                        let r = match uop {
+                            UnaryOp::Not => Value::Bool(!tri!(self.truthy(a))),
+                            _ => tri!(self.unary(uop, a)),
+                        };
+                        self.push(r);
+                    }
+                    Op::Compare(cop) => {
+                        let b = self.pop();
+                        let a = self.pop();
+                        let r = match (cop, a, b) {
+                            (CmpOp::Lt, Value::Int(x), Value::Int(y)) => Value::Bool(x < y),
+                            (CmpOp::LtE, Value::Int(x), Value::Int(y)) => Value::Bool(x <= y),
+                            (CmpOp::Gt, Value::Int(x), Value::Int(y)) => Value::Bool(x > y),
+                            (CmpOp::GtE, Value::Int(x), Value::Int(y)) => Value::Bool(x >= y),
+                            (CmpOp::Eq, Value::Int(x), Value::Int(y)) => Value::Bool(x == y),
+                            (CmpOp::NotEq, Value::Int(x), Value::Int(y)) => Value::Bool(x != y),
+                            (CmpOp::Is, _, _) => Value::Bool(a.is(b)),
+                            (CmpOp::IsNot, _, _) => Value::Bool(!a.is(b)),
+                            _ => {
+                                save_ip!();
+                                tri!(self.compare(cop, a, b))
+                            }
+                        };
+                        self.push(r);
+                    }
+                    Op::Jump(t) => {
+                        if (t as usize) < ip {
+                            budget -= 1;
+                            if budget <= 0 && stop == 0 && self.st.nested == 0 {
+                                self.st.frames[fidx].ip = t;
+                                return Ok(RunResult::Suspended);
+                            }
+                        }
+                        ip = t as usize;
+                    }
+                    Op::PopJumpIfFalse(t) => {
+                        let v = self.pop();
+                        let b = match v {
+                            Value::Bool(b) => b,
+                            _ => {
+                                save_ip!();
+                                tri!(self.truthy(v))
+                            }
+                        };
+                        if !b {
+                            ip = t as usize;
+                        }
+                    }
+                    Op::PopJumpIfTrue(t) => {
+                        let v = self.pop();
+                        let b = match v {
+                            Value::Bool(b) => b,
+                            _ => {
+                                save_ip!();
+                                tri!(self.truthy(v))
+                            }
+                        };
+                        if b {
+                            ip = t as usize;
+                        }
+                    }
+                    Op::JumpIfFalseOrPop(t) => {
+                        let v = self.top();
+                        save_ip!();
+                        if !tri!(self.truthy(v)) {
+                            ip = t as usize;
+                        } else {
+                            self.pop();
+                        }
+                    }
+                    Op::JumpIfTrueOrPop(t) => {
+                        let v = self.top();
+                        save_ip!();
+                        if tri!(self.truthy(v)) {
+                            ip = t as usize;
+                        } else {
+                            self.pop();
+                        }
+                    }
+                    Op::GetIter => {
+                        let v = self.pop();
+                        save_ip!();
+                        let it = tri!(self.get_iter(v));
+                        self.push(it);
+                    }
+                    Op::ForIter(exit) => {
+                        let it = self.top();
+                        // fast paths for builtin iterators over lists and ranges
+                        if let Value::Iter(cell) = it {
+                                    let fast = {
+                                        let mut st = cell.borrow_mut(self.mc);
+                                        match &mut *st {
+                                            Iter::Range(cur, stop, step) => {
+                                                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                                                    let v = *cur;
+                                                    *cur += *step;
+                                                    Some(Some(Value::Int(v)))
+                                                } else {
+                                                    Some(None)
+                                                }
+                                            }
+                                            Iter::Seq(seq, idx) => match seq {
+                                                Value::List(l) => {
+                                                    let l = l.borrow();
+                                                    if *idx < l.len() {
+                                                        *idx += 1;
+                                                        Some(Some(l[*idx - 1]))
+                                                    } else {
+                                                        Some(None)
+                                                    }
+                                                }
+                                                Value::Tuple(t) => {
+                                                    if *idx < t.items.len() {
+                                                        *idx += 1;
+                                                        Some(Some(t.items[*idx - 1]))
+                                                    } else {
+                                                        Some(None)
+                                                    }
+                                                }
+                                                _ => None,
+                                            },
+                                            _ => None,
+                                        }
+                                    };
+                                    match fast {
+                                        Some(Some(v)) => {
+                                            self.push(v);
+                                            continue;
+                                        }
+                                        Some(None) => {
+                                            self.pop();
+                                            ip = exit as usize;
+                                            continue;
+                                        }
+                                        None => {}
+                                    }
+                        }
+                        if let Value::Obj(o) = it {
+                            match o.as_ref() {
+                                Obj::Generator(_) => {
+                                    save_ip!();
+                                    match tri!(self.resume_generator(o, Value::None, FrameKind::GenForIter(o, exit))) {
+                                        true => continue 'frames,
+                                        false => {
+                                            self.pop();
+                                            ip = exit as usize;
+                                            continue;
+                                        }
+                                    }
+                                }
+                                _ => {}
+                            }
+                        }
+                        save_ip!();
+                        match tri!(self.for_iter_slow(it, exit)) {
+                            ForIterStep::Value(v) => self.push(v),
+                            ForIterStep::Done => {
+                                self.pop();
+                                ip = exit as usize;
+                            }
+                            ForIterStep::Pushed => continue 'frames,
+                        }
+                    }
+                    Op::BuildTuple(n) => {
+                        let at = self.st.stack.len() - n as usize;
+                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
+                        let t = self.new_tuple(items);
+                        self.push(t);
+                    }
+                    Op::BuildList(n) => {
+                        let at = self.st.stack.len() - n as usize;
+                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
+                        let l = self.new_list(items);
+                        self.push(l);
+                    }
+                    Op::BuildSet(n) => {
+                        let at = self.st.stack.len() - n as usize;
+                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
+                        save_ip!();
+                        let s = tri!(self.new_set(&items));
+                        self.push(s);
+                    }
+                    Op::BuildMap(n) => {
+                        let at = self.st.stack.len() - 2 * n as usize;
+                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
+                        let d = self.new_dict();
+                        save_ip!();
+                        for pair in items.chunks(2) {
+                            tri!(self.dict_set(d, pair[0], pair[1]));
+                        }
+                        self.push(Value::Dict(d));
+                    }
+                    Op::BuildSlice(n) => {
+                        let step = if n == 3 { self.pop() } else { Value::None };
+                        let stop_v = self.pop();
+                        let start = self.pop();
+                        let s = self.obj(Obj::Slice(start, stop_v, step));
+                        self.push(s);
+                    }
+                    Op::BuildString(n) => {
+                        let at = self.st.stack.len() - n as usize;
+                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
+                        let mut s = String::new();
+                        for it in items {
+                            s.push_str(it.as_str().unwrap_or(""));
+                        }
+                        let v = self.new_string(s);
+                        self.push(v);
+                    }
+                    Op::ListAppend(d) => {
+                        let v = self.pop();
+                        let n = self.st.stack.len();
+                        let l = self.st.stack[n - d as usize];
+                        if let Value::List(l) = l {
+                            l.borrow_mut(self.mc).push(v);
+                        }
+                    }
+                    Op::SetAdd(d) => {
+                        let v = self.pop();
+                        let n = self.st.stack.len();
+                        let s = self.st.stack[n - d as usize];
+                        save_ip!();
+                        tri!(self.set_add(s, v));
+                    }
+                    Op::MapAdd(d) => {
+                        let v = self.pop();
+                        let k = self.pop();
+                        let n = self.st.stack.len();
+                        let m = self.st.stack[n - d as usize];
+                        save_ip!();
+                        if let Value::Dict(m) = m {
+                            tri!(self.dict_set(m, k, v));
+                        }
+                    }
+                    Op::ListExtend(d) => {
+                        let v = self.pop();
+                        let n = self.st.stack.len();
+                        let l = self.st.stack[n - d as usize];
+                        save_ip!();
+                        let items = tri!(self.collect_iter(v));
+                        if let Value::List(l) = l {
+                            l.borrow_mut(self.mc).extend(items);
+                        }
+                    }
+                    Op::SetUpdate(d) => {
+                        let v = self.pop();
+                        let n = self.st.stack.len();
+                        let s = self.st.stack[n - d as usize];
+                        save_ip!();
+                        let items = tri!(self.collect_iter(v));
+                        for it in items {
+                            tri!(self.set_add(s, it));
+                        }
+                    }
+                    Op::DictUpdate(d) | Op::DictMerge(d) => {
+                        let v = self.pop();
+                        let n = self.st.stack.len();
+                        let m = self.st.stack[n - d as usize];
+                        save_ip!();
+                        if let Value::Dict(m) = m {
+                            tri!(self.dict_merge(m, v, matches!(op, Op::DictMerge(_))));
+                        }
+                    }
+                    Op::ListToTuple => {
+                        let l = self.pop();
+                        let items = match l {
+                            Value::List(l) => l.borrow().clone(),
+                            _ => vec![],
+                        };
+                        let t = self.new_tuple(items);
+                        self.push(t);
+                    }
+                    Op::UnpackSequence(n) => {
+                        let v = self.pop();
+                        save_ip!();
+                        tri!(self.unpack_into_stack(v, n as usize, None));
+                    }
+                    Op::UnpackEx(before, after) => {
+                        let v = self.pop();
+                        save_ip!();
+                        tri!(self.unpack_into_stack(v, before as usize, Some(after as usize)));
+                    }
+                    Op::FormatValue(flags) => {
+                        let spec = if flags & 4 != 0 { Some(self.pop()) } else { None };
+                        let v = self.pop();
+                        save_ip!();
+                        let v = match flags & 3 {
+                            1 => {
+                                let s = tri!(self.str_of(v));
+                                self.new_string(s)
+                            }
+                            2 => {
+                                let s = tri!(self.repr_of(v));
+                                self.new_string(s)
+                            }
+                            3 => {
+                                let s = tri!(self.repr_of(v));
+                                self.new_string(crate::runtime::repr::ascii_escape(&s))
+                            }
+                            _ => v,
+                        };
+                        let spec_s = spec.and_then(|s| s.as_str()).unwrap_or("");
+                        let out = match (v.as_str(), spec_s.is_empty()) {
+                            (Some(_), true) => v,
+                            _ => {
+                                let s = tri!(self.format_value(v, spec_s));
+                                self.new_string(s)
+                            }
+                        };
+                        self.push(out);
+                    }
+                    Op::MakeFunction(flags) => {
+                        let qualname = self.pop();
+                        let codev = self.pop();
+                        let closure = if flags & 8 != 0 { Some(self.pop()) } else { None };
+                        let kwdefaults = if flags & 2 != 0 { Some(self.pop()) } else { None };
+                        let defaults = if flags & 1 != 0 { Some(self.pop()) } else { None };
+                        let f = self.make_function(codev, qualname, frame.globals, defaults, kwdefaults, closure);
+                        self.push(f);
+                    }
+                    Op::Return => {
+                        let v = self.pop();
+                        save_ip!();
+                        match self.return_from_frame(v) {
+                            Ok(Some(r)) => {
+                                if self.st.frames.len() <= stop || matches!(r, RunResult::Yield(_)) {
+                                    return Ok(r);
+                                }
+                                // a boundary frame below `stop` can only be ours
+                                return Ok(r);
+                            }
+                            Ok(None) => continue 'frames,
+                            Err(e) => {
+                                // __init__ returned a value: the error belongs to the caller
+                                match self.unwind(e, stop, true) {
+                                    Unwound::Handled => continue 'frames,
+                                    Unwound::Escaped(e) => return Err(e),
+                                }
+                            }
+                        }
+                    }
+                    Op::YieldValue => {
+                        let v = self.pop();
+                        save_ip!();
+                        match self.yield_from_frame(v) {
+                            Some(r) => return Ok(r),
+                            None => continue 'frames,
+                        }
+                    }
+                    Op::GetYieldFromIter => {
+                        let v = self.pop();
+                        save_ip!();
+                        let it = match v {
+                            Value::Obj(o) if matches!(o.as_ref(), Obj::Generator(_)) => v,
+                            _ => tri!(self.get_iter(v)),
+                        };
+                        self.push(it);
+                    }
+                    Op::YieldFrom => {
+                        let sent = self.pop();
+                        let sub = self.top();
+                        save_ip!();
+                        // the sub-iterator runs nested for one step; its value is yielded onward
+                        match tri!(self.send_to(sub, sent)) {
+                            Ok(v) => {
+                                // re-execute this instruction after resumption with the sent value
+                                ip -= 1;
+                                save_ip!();
+                                match self.yield_from_frame(v) {
+                                    Some(r) => return Ok(r),
+                                    None => continue 'frames,
+                                }
+                            }
+                            Err(ret) => {
+                                self.pop();
+                                self.push(ret);
+                            }
+                        }
+                    }
+                    Op::Raise(kind) => {
+                        save_ip!();
+                        let e = match kind {
+                            0 => match self.st.exc_stack.last() {
+                                Some(e) => {
+                                    let e = *e;
+                                    match self.unwind(e, stop, false) {
+                                        Unwound::Handled => continue 'frames,
+                                        Unwound::Escaped(e) => return Err(e),
+                                    }
+                                }
+                                None => self.runtime_error("No active exception to reraise"),
+                            },
+                            1 => {
+                                let v = self.pop();
+                                match exc::normalize(self, v) {
+                                    Ok(e) => e,
+                                    Err(e) => e,
+                                }
+                            }
+                            _ => {
+                                let cause = self.pop();
+                                let v = self.pop();
+                                match exc::normalize(self, v) {
+                                    Ok(e) => match self.set_cause(e, cause) {
+                                        Ok(()) => e,
+                                        Err(e2) => e2,
+                                    },
+                                    Err(e) => e,
+                                }
+                            }
+                        };
+                        throw!(e);
+                    }
+                    Op::Reraise => {
+                        let e = self.pop();
+                        self.st.exc_stack.pop();
+                        save_ip!();
+                        match self.unwind(e, stop, false) {
+                            Unwound::Handled => continue 'frames,
+                            Unwound::Escaped(e) => return Err(e),
+                        }
+                    }
+                    Op::SetupExcept(h) => {
+                        let depth = self.st.stack.len() as u32;
+                        self.st.blocks.push(Block { handler: h, depth });
+                    }
+                    Op::PopBlock => {
+                        self.st.blocks.pop();
+                    }
+                    Op::PushExcInfo => {
+                        let e = self.top();
+                        self.st.exc_stack.push(e);
+                    }
+                    Op::PopExcept => {
+                        self.st.exc_stack.pop();
+                    }
+                    Op::CheckExcMatch => {
+                        let spec = self.pop();
+                        let e = self.top();
+                        save_ip!();
+                        let m = tri!(exc::matches(self, e, spec));
+                        self.push(Value::Bool(m));
+                    }
+                    Op::BeforeWith => {
+                        let mgr = self.pop();
+                        save_ip!();
+                        let enter = tri!(self.special_method(mgr, "__enter__"));
+                        let exit = tri!(self.special_method(mgr, "__exit__"));
+                        self.push(exit);
+                        let r = tri!(self.call(enter, &[], &[]));
+                        self.push(r);
+                    }
+                    Op::WithExitNormal => {
+                        let exit = self.pop();
+                        save_ip!();
+                        tri!(self.call(exit, &[Value::None, Value::None, Value::None], &[]));
+                    }
+                    Op::WithExceptStart => {
+                        let n = self.st.stack.len();
+                        let (exit, e) = (self.st.stack[n - 2], self.st.stack[n - 1]);
+                        let t = Value::Obj(self.type_of(e));
+                        save_ip!();
+                        let tb = self.traceback_value(e);
+                        let r = tri!(self.call(exit, &[t, e, tb], &[]));
+                        self.push(r);
+                    }
+                    Op::LoadBuildClass => {
+                        let n = self.builtin_name("__build_class__");
+                        let v = tri!(self.load_global(frame.globals, n));
+                        self.push(v);
+                    }
+                    Op::ImportName(n) => {
+                        let name = codeobj.names[n as usize];
+                        let fromlist = self.pop();
+                        let level = self.pop();
+                        save_ip!();
+                        let m = tri!(self.import(name, fromlist, level, frame.globals));
+                        self.push(m);
+                    }
+                    Op::ImportFrom(n) => {
+                        let name = codeobj.names[n as usize];
+                        let m = self.top();
+                        save_ip!();
+                        let v = tri!(self.import_from(m, name));
+                        self.push(v);
+                    }
+                    Op::ImportStar => {
+                        let m = self.pop();
+                        save_ip!();
+                        tri!(self.import_star(m, frame.ns.unwrap_or(frame.globals)));
+                    }
+                    Op::LoadAssertionError => {
+                        let c = self.st.types.assertion_error;
+                        self.push(Value::Obj(c));
+                    }
+                    Op::PrintExpr => {
+                        let v = self.pop();
+                        save_ip!();
+                        if !v.is_none() {
+                            let s = tri!(self.repr_of(v));
+                            self.out(&s);
+                            self.out("\n");
+                            let us = self.intern("_");
+                            let b = self.st.builtins;
+                            tri!(self.dict_set(b, us, v));
+                        }
+                    }
+                    Op::SetupAnnotations => {
+                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let key = self.intern("__annotations__");
+                        if tri!(self.dict_get(ns, key)).is_none() {
+                            let d = self.new_dict();
+                            tri!(self.dict_set(ns, key, Value::Dict(d)));
+                        }
+                    }
+                    Op::StoreAnnotation(n) => {
+                        let name = codeobj.names[n as usize];
+                        let ann = self.pop();
+                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let key = self.intern("__annotations__");
+                        if let Some(Value::Dict(d)) = tri!(self.dict_get(ns, key)) {
+                            tri!(self.dict_set(d, name, ann));
+                        }
+                    }
+                }
+                let _ = CO_NAMESPACE;
+            }
+        }
+    }
+
+    fn unbound_deref(&mut self, code: &crate::compiler::code::Code, i: usize) -> Value<'gc> {
+        let ncell = code.cellvars.len();
+        if i < ncell {
+            let name = code.cellvars[i].clone();
+            let cls = self.st.types.unbound_local_error;
+            self.err(cls, format!("cannot access local variable '{name}' where it is not associated with a value"))
+        } else {
+            let name = code.freevars[i - ncell].clone();
+            let cls = self.st.types.name_error;
+            self.err(cls, format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
+        }
+    }
+
+    pub fn name_error(&mut self, name: Value<'gc>) -> Value<'gc> {
+        let n = name.as_str().unwrap_or("?").to_string();
+        let cls = self.st.types.name_error;
+        self.err(cls, format!("name '{n}' is not defined"))
+    }
+
+    pub fn builtin_name(&mut self, s: &str) -> Value<'gc> {
+        self.intern(s)
+    }
+
+    pub fn load_global(&mut self, globals: crate::runtime::value::DictRef<'gc>, name: Value<'gc>) -> R<'gc> {
+        if let Some(v) = self.dict_get_str(globals, name) {
+            return Ok(v);
+        }
+        let b = self.st.builtins;
+        if let Some(v) = self.dict_get_str(b, name) {
+            return Ok(v);
+        }
+        Err(self.name_error(name))
+    }
+
+    pub fn set_cause(&mut self, e: Value<'gc>, cause: Value<'gc>) -> R<'gc, ()> {
+        let cause = if cause.is_none() {
+            Value::None
+        } else if exc::is_exception_class(self, cause) {
+            self.call(cause, &[], &[])?
+        } else if exc::is_exception(self, cause) {
+            cause
+        } else {
+            return Err(self.type_error("exception causes must derive from BaseException"));
+        };
+        if let Some(d) = exc::exc_data(e) {
+            let mut d = d.borrow_mut(self.mc);
+            d.cause = cause;
+            d.suppress_context = true;
+        }
+        Ok(())
+    }
+
+    /// Pops the current frame after `return v`. Returns Some when the run must end.
+    fn return_from_frame(&mut self, v: Value<'gc>) -> R<'gc, Option<RunResult<'gc>>> {
+        let frame = self.st.frames.pop().unwrap();
+        self.st.stack.truncate(frame.ret_sp as usize);
+        self.st.blocks.truncate(frame.block_base as usize);
+        self.st.exc_stack.truncate(frame.exc_base as usize);
+        match frame.kind {
+            FrameKind::Normal | FrameKind::NextForIter(_) => {
+                self.push(v);
+                Ok(None)
+            }
+            FrameKind::Discard => Ok(None),
+            FrameKind::Init(inst) => {
+                if !v.is_none() {
+                    let t = self.type_name(v);
+                    return Err(self.type_error(format!("__init__() should return None, not '{t}'")));
+                }
+                self.push(Value::Instance(inst));
+                Ok(None)
+            }
+            FrameKind::Boundary => Ok(Some(RunResult::Return(v))),
+            FrameKind::GenForIter(g, exit) => {
+                self.finish_generator(g);
+                // the caller's iterator is on top: drop it and leave the loop
+                self.pop();
+                let top = self.st.frames.len() - 1;
+                self.st.frames[top].ip = exit;
+                Ok(None)
+            }
+            FrameKind::GenBoundary(g) => {
+                self.finish_generator(g);
+                Ok(Some(RunResult::Return(v)))
+            }
+        }
+    }
+
+    /// Raises `e` from the current frame: finds a handler or pops frames until the boundary.
+    fn unwind(&mut self, e: Value<'gc>, stop: usize, add_tb: bool) -> Unwound<'gc> {
+        let mut add_tb = add_tb;
+        // implicit chaining: an exception raised while handling another
+        if add_tb {
+            if let Some(&handling) = self.st.exc_stack.last() {
+                if !handling.is(e) {
+                    if let Some(d) = exc::exc_data(e) {
+                        let mut d = d.borrow_mut(self.mc);
+                        if d.context.is_none() {
+                            d.context = handling;
+                        }
+                    }
+                }
+            }
+        }
+        let mut e = e;
+        loop {
+            let fidx = self.st.frames.len() - 1;
+            let frame = self.st.frames[fidx];
+            if add_tb {
+                let line = frame.code.code.line_at((frame.ip as usize).saturating_sub(1));
+                exc::add_traceback(self, e, TbEntry { code: frame.code, line });
+            }
+            add_tb = true;
+            if self.st.blocks.len() > frame.block_base as usize {
+                let b = self.st.blocks.pop().unwrap();
+                self.st.stack.truncate(b.depth as usize);
+                self.st.stack.push(e);
+                self.st.frames[fidx].ip = b.handler;
+                return Unwound::Handled;
+            }
+            self.st.frames.pop();
+            self.st.stack.truncate(frame.ret_sp as usize);
+            self.st.exc_stack.truncate(frame.exc_base as usize);
+            match frame.kind {
+                FrameKind::Boundary => return Unwound::Escaped(e),
+                FrameKind::GenBoundary(g) | FrameKind::GenForIter(g, _) => {
+                    self.finish_generator(g);
+                    if exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) {
+                        let cls = self.st.types.runtime_error;
+                        let new = self.err(cls, "generator raised StopIteration");
+                        if let Some(d) = exc::exc_data(new) {
+                            d.borrow_mut(self.mc).cause = e;
+                            d.borrow_mut(self.mc).context = e;
+                        }
+                        e = new;
+                    }
+                    if matches!(frame.kind, FrameKind::GenBoundary(_)) {
+                        return Unwound::Escaped(e);
+                    }
+                }
+                FrameKind::NextForIter(exit) => {
+                    if exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) {
+                        self.pop();
+                        let top = self.st.frames.len() - 1;
+                        self.st.frames[top].ip = exit;
+                        return Unwound::Handled;
+                    }
+                }
+                _ => {}
+            }
+            if self.st.frames.len() <= stop || self.st.frames.is_empty() {
+                return Unwound::Escaped(e);
+            }
+        }
+    }
+
+    /// The `__traceback__` value of an exception (a tuple of (file, line, name) entries).
+    pub fn traceback_value(&mut self, e: Value<'gc>) -> Value<'gc> {
+        let entries = match exc::exc_data(e) {
+            Some(d) => d.borrow().traceback.clone(),
+            None => return Value::None,
+        };
+        if entries.is_empty() {
+            return Value::None;
+        }
+        let mut items = vec![];
+        for en in entries.iter().rev() {
+            let f = self.new_str(&en.code.code.filename);
+            let n = self.new_str(&en.code.code.name);
+            items.push(self.new_tuple(vec![f, Value::Int(en.line as i64), n]));
+        }
+        self.new_tuple(items)
+    }
+}
+
+pub enum ForIterStep<'gc> {
+    Value(Value<'gc>),
+    Done,
+    Pushed,
+}
+
+pub fn cell_get<'gc>(cell: Value<'gc>) -> Value<'gc> {
+    match cell {
+        Value::Cell(c) => c.get(),
+        _ => Value::Undef,
+    }
+}
+
+pub fn cell_set<'gc>(vm: &Vm<'gc>, cell: Value<'gc>, v: Value<'gc>) {
+    if let Value::Cell(c) = cell {
+        c.set(vm.mc, v);
+    }
+}
+
+impl<'gc> Vm<'gc> {
+    /// Raises `e` inside the top frame (for `generator.throw`): Ok when a handler took it.
+    pub fn raise_in_top_frame(&mut self, e: Value<'gc>, stop: usize) -> R<'gc, ()> {
+        match self.unwind(e, stop, true) {
+            Unwound::Handled => Ok(()),
+            Unwound::Escaped(e) => Err(e),
+        }
+    }
+}

@@ -1,0 +1,361 @@
+//! Dict and set operations: hashing and key comparison, which may run user `__hash__`/`__eq__`.
+//! Comparisons that need user code run outside any borrow of the table.
+
+use super::{Vm, R};
+use crate::runtime::dict::Dict;
+use crate::runtime::hash;
+use crate::runtime::value::{flags, DictRef, Obj, SetObj, SetRef, Value};
+use gc_arena::barrier::unlock;
+use gc_arena::Gc;
+use num_traits::ToPrimitive;
+use std::cell::{Ref, RefMut};
+
+/// A dict or a set: both keep their entries in a `Dict` table.
+#[derive(Clone, Copy)]
+pub enum Table<'gc> {
+    Dict(DictRef<'gc>),
+    Set(SetRef<'gc>),
+}
+
+impl<'gc> Table<'gc> {
+    pub fn borrow(self) -> Ref<'gc, Dict<'gc>> {
+        match self {
+            Table::Dict(d) => d.borrow(),
+            Table::Set(s) => s.as_ref().table.borrow(),
+        }
+    }
+
+    pub fn borrow_mut(self, vm: &Vm<'gc>) -> RefMut<'gc, Dict<'gc>> {
+        match self {
+            Table::Dict(d) => d.borrow_mut(vm.mc),
+            Table::Set(s) => unlock!(Gc::write(vm.mc, s), SetObj, table).borrow_mut(),
+        }
+    }
+}
+
+/// Equality decidable without running user code; None when a user `__eq__` may be involved.
+pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
+    if a.is(b) {
+        return Some(true);
+    }
+    match (a, b) {
+        (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
+        (Value::Int(x), Value::Int(y)) => Some(x == y),
+        (Value::Float(x), Value::Float(y)) => Some(x == y),
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => Some((x as f64) == y),
+        (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => Some(x as i64 == y),
+        (Value::Bool(x), Value::Float(y)) | (Value::Float(y), Value::Bool(x)) => Some(x as i64 as f64 == y),
+        (Value::None, _) | (_, Value::None) => Some(false),
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            if x.items.len() != y.items.len() {
+                return Some(false);
+            }
+            for (p, q) in x.items.iter().zip(y.items.iter()) {
+                match fast_eq(*p, *q) {
+                    Some(true) => {}
+                    other => return other,
+                }
+            }
+            Some(true)
+        }
+        (Value::Instance(i), _) if i.class_flags() & flags::HAS_EQ != 0 => None,
+        (_, Value::Instance(i)) if i.class_flags() & flags::HAS_EQ != 0 => None,
+        (Value::Obj(x), Value::Obj(y)) => match (x.as_ref(), y.as_ref()) {
+            (Obj::BigInt(p), Obj::BigInt(q)) => Some(p == q),
+            (Obj::Bytes(p), Obj::Bytes(q)) => Some(p == q),
+            (Obj::Range(..), Obj::Range(..)) | (Obj::Complex(..), Obj::Complex(..)) => None,
+            (Obj::Method(..), Obj::Method(..)) => None,
+            _ => Some(false),
+        },
+        (Value::Set(_), Value::Set(_)) => None,
+        (Value::Instance(_), _) | (_, Value::Instance(_)) => Some(false),
+        (Value::Str(_), _) | (_, Value::Str(_)) => Some(false),
+        (Value::Tuple(_), _) | (_, Value::Tuple(_)) => Some(false),
+        (Value::Obj(o), Value::Int(_) | Value::Float(_) | Value::Bool(_))
+        | (Value::Int(_) | Value::Float(_) | Value::Bool(_), Value::Obj(o)) => match o.as_ref() {
+            Obj::BigInt(_) | Obj::Complex(..) => None,
+            _ => Some(false),
+        },
+        _ => None,
+    }
+}
+
+impl<'gc> crate::runtime::value::Instance<'gc> {
+    pub fn class_flags(&self) -> u32 {
+        match self.class.as_ref() {
+            Obj::Class(c) => c.flags.get(),
+            _ => 0,
+        }
+    }
+}
+
+impl<'gc> Vm<'gc> {
+    /// Python's hash of a value (as used by dicts and `hash()`).
+    pub fn hash(&mut self, v: Value<'gc>) -> R<'gc, i64> {
+        Ok(match v {
+            Value::Undef | Value::None => 0x3456_789a,
+            Value::Bool(b) => b as i64,
+            Value::Int(i) => hash::hash_i64(i),
+            Value::Float(f) => hash::hash_f64(f),
+            Value::Str(s) => {
+                let cached = s.hash.get();
+                if cached != 0 {
+                    return Ok(cached as i64);
+                }
+                let h = hash::hash_str(&s.s);
+                s.hash.set(h as u64);
+                h
+            }
+            Value::Tuple(t) => {
+                let mut hs = Vec::with_capacity(t.items.len());
+                for it in t.items.iter() {
+                    hs.push(self.hash(*it)?);
+                }
+                hash::hash_tuple(&hs)
+            }
+            Value::List(_) | Value::Dict(_) => {
+                let n = self.type_name(v);
+                return Err(self.type_error(format!("unhashable type: '{n}'")));
+            }
+            Value::Set(s) => {
+                if !s.frozen {
+                    return Err(self.type_error("unhashable type: 'set'"));
+                }
+                let keys = s.table.borrow().keys();
+                let mut acc: u64 = 0;
+                for k in keys {
+                    let h = self.hash(k)? as u64;
+                    acc ^= (h ^ (h << 16) ^ 89869747).wrapping_mul(3644798167);
+                }
+                acc = acc.wrapping_mul(69069).wrapping_add(907133923);
+                acc as i64
+            }
+            Value::Instance(i) => {
+                let fl = i.class_flags();
+                if fl & flags::HASH_NONE != 0 {
+                    let n = self.type_name(v);
+                    return Err(self.type_error(format!("unhashable type: '{n}'")));
+                }
+                if fl & flags::HAS_HASH != 0 {
+                    let r = self.call_method(v, "__hash__", &[])?;
+                    return match r {
+                        Value::Int(h) => Ok(hash::hash_i64(h)),
+                        Value::Bool(b) => Ok(b as i64),
+                        Value::Obj(o) => match o.as_ref() {
+                            Obj::BigInt(b) => Ok(hash::hash_bigint(b)),
+                            _ => Err(self.type_error("__hash__ method should return an integer")),
+                        },
+                        _ => Err(self.type_error("__hash__ method should return an integer")),
+                    };
+                }
+                if let crate::runtime::value::Payload::Value(inner) = i.payload.get() {
+                    if !matches!(inner, Value::List(_) | Value::Dict(_) | Value::Set(_)) {
+                        return self.hash(inner);
+                    }
+                }
+                hash::hash_addr(v.addr().unwrap_or(0))
+            }
+            Value::Cell(_) | Value::Iter(_) => hash::hash_addr(v.addr().unwrap_or(0)),
+            Value::Obj(o) => match o.as_ref() {
+                Obj::BigInt(b) => hash::hash_bigint(b),
+                Obj::Bytes(b) => hash::hash_str(&String::from_utf8_lossy(b)),
+                Obj::Complex(re, im) => {
+                    let h = hash::hash_f64(*re).wrapping_add(1000003i64.wrapping_mul(hash::hash_f64(*im)));
+                    if h == -1 { -2 } else { h }
+                }
+                Obj::Range(a, b, c) => hash::hash_tuple(&[hash::hash_i64(*a), hash::hash_i64(*b), hash::hash_i64(*c)]),
+                Obj::Method(s, f) => {
+                    let (s, f) = (*s, *f);
+                    let a = self.hash(s)?;
+                    let b = self.hash(f)?;
+                    a ^ b
+                }
+                Obj::Slice(..) => return Err(self.type_error("unhashable type: 'slice'")),
+                Obj::DictView(..) => {
+                    let n = self.type_name(v);
+                    return Err(self.type_error(format!("unhashable type: '{n}'")));
+                }
+                _ => hash::hash_addr(v.addr().unwrap_or(0)),
+            },
+        })
+    }
+
+    /// `a == b` as a bool, with containers' identity shortcut.
+    pub fn key_eq(&mut self, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool> {
+        if let Some(r) = fast_eq(a, b) {
+            return Ok(r);
+        }
+        self.eq(a, b)
+    }
+
+    fn find_slot(&mut self, t: Table<'gc>, h: i64, k: Value<'gc>) -> R<'gc, Option<usize>> {
+        let h = h as u64;
+        let mut slow = false;
+        let found = t.borrow().find(h, |stored| match fast_eq(stored, k) {
+            Some(b) => b,
+            None => {
+                slow = true;
+                false
+            }
+        });
+        if found.is_some() || !slow {
+            return Ok(found);
+        }
+        let cands = t.borrow().candidates(h);
+        for (slot, key) in cands {
+            if self.key_eq(key, k)? {
+                return Ok(Some(slot));
+            }
+        }
+        Ok(None)
+    }
+
+    pub fn table_get(&mut self, t: Table<'gc>, k: Value<'gc>) -> R<'gc, Option<(usize, Value<'gc>)>> {
+        let h = self.hash(k)?;
+        Ok(self.find_slot(t, h, k)?.and_then(|slot| t.borrow().entry_at(slot).map(|e| (slot, e.value))))
+    }
+
+    /// Inserts or replaces; returns true when the key was new.
+    pub fn table_set(&mut self, t: Table<'gc>, k: Value<'gc>, v: Value<'gc>) -> R<'gc, bool> {
+        let h = self.hash(k)?;
+        match self.find_slot(t, h, k)? {
+            Some(slot) => {
+                t.borrow_mut(self).set_value_at(slot, v);
+                Ok(false)
+            }
+            None => {
+                t.borrow_mut(self).insert_new(h as u64, k, v);
+                Ok(true)
+            }
+        }
+    }
+
+    pub fn table_remove(&mut self, t: Table<'gc>, k: Value<'gc>) -> R<'gc, Option<(Value<'gc>, Value<'gc>)>> {
+        let h = self.hash(k)?;
+        match self.find_slot(t, h, k)? {
+            Some(slot) => Ok(t.borrow_mut(self).remove_at(slot).map(|e| (e.key, e.value))),
+            None => Ok(None),
+        }
+    }
+
+    pub fn dict_get(&mut self, d: DictRef<'gc>, k: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+        if let Value::Str(_) = k {
+            return Ok(self.dict_get_str(d, k));
+        }
+        Ok(self.table_get(Table::Dict(d), k)?.map(|x| x.1))
+    }
+
+    /// Lookup of a str key: no user code can run, so no errors.
+    pub fn dict_get_str(&self, d: DictRef<'gc>, k: Value<'gc>) -> Option<Value<'gc>> {
+        let Value::Str(s) = k else { return None };
+        let mut h = s.hash.get();
+        if h == 0 {
+            h = hash::hash_str(&s.s) as u64;
+            s.hash.set(h);
+        }
+        let t = d.borrow();
+        let slot = t.find(h, |stored| match stored {
+            Value::Str(o) => Gc::ptr_eq(o, s) || o.s == s.s,
+            _ => false,
+        })?;
+        t.entry_at(slot).map(|e| e.value)
+    }
+
+    pub fn dict_set(&mut self, d: DictRef<'gc>, k: Value<'gc>, v: Value<'gc>) -> R<'gc, ()> {
+        self.table_set(Table::Dict(d), k, v)?;
+        Ok(())
+    }
+
+    /// Removes `k`; returns false when absent.
+    pub fn dict_del(&mut self, d: DictRef<'gc>, k: Value<'gc>) -> R<'gc, bool> {
+        Ok(self.table_remove(Table::Dict(d), k)?.is_some())
+    }
+
+    /// `d.update(other)` (or `{**other}`); `no_dup` rejects repeated keys as `f(**a, **b)` does.
+    pub fn dict_merge(&mut self, d: DictRef<'gc>, other: Value<'gc>, no_dup: bool) -> R<'gc, ()> {
+        let pairs: Vec<(Value<'gc>, Value<'gc>)> = match other {
+            Value::Dict(o) => o.borrow().iter().map(|e| (e.key, e.value)).collect(),
+            _ => {
+                if self.has_attr(other, "keys")? {
+                    let keys = self.call_method(other, "keys", &[])?;
+                    let keys = self.collect_iter(keys)?;
+                    let mut out = vec![];
+                    for k in keys {
+                        let v = self.getitem(other, k)?;
+                        out.push((k, v));
+                    }
+                    out
+                } else {
+                    let n = self.type_name(other);
+                    return Err(self.type_error(format!("'{n}' object is not a mapping")));
+                }
+            }
+        };
+        for (k, v) in pairs {
+            if no_dup && self.dict_get(d, k)?.is_some() {
+                let ks = self.str_of(k)?;
+                return Err(self.type_error(format!("got multiple values for keyword argument '{ks}'")));
+            }
+            self.dict_set(d, k, v)?;
+        }
+        Ok(())
+    }
+
+    pub fn set_add(&mut self, s: Value<'gc>, k: Value<'gc>) -> R<'gc, ()> {
+        if let Value::Set(s) = s {
+            self.table_set(Table::Set(s), k, Value::None)?;
+        }
+        Ok(())
+    }
+
+    pub fn set_contains(&mut self, s: SetRef<'gc>, k: Value<'gc>) -> R<'gc, bool> {
+        // a set used as a key is looked up as its frozen equivalent
+        Ok(self.table_get(Table::Set(s), k)?.is_some())
+    }
+
+    pub fn new_set(&mut self, items: &[Value<'gc>]) -> R<'gc> {
+        let s = self.new_set_empty(false);
+        for it in items {
+            self.set_add(s, *it)?;
+        }
+        Ok(s)
+    }
+
+    pub fn new_frozenset(&mut self, items: &[Value<'gc>]) -> R<'gc> {
+        let s = self.new_set_empty(true);
+        if let Value::Set(sr) = s {
+            for it in items {
+                self.table_set(Table::Set(sr), *it, Value::None)?;
+            }
+        }
+        Ok(s)
+    }
+
+    /// Converts a hashed index into a usize index for sequences.
+    pub fn as_index(&mut self, v: Value<'gc>) -> R<'gc, i64> {
+        match v {
+            Value::Int(i) => Ok(i),
+            Value::Bool(b) => Ok(b as i64),
+            Value::Obj(o) => match o.as_ref() {
+                Obj::BigInt(b) => Ok(b.to_i64().unwrap_or(if b.sign() == num_bigint::Sign::Minus { i64::MIN } else { i64::MAX })),
+                _ => self.index_via_dunder(v),
+            },
+            Value::Instance(_) => self.index_via_dunder(v),
+            _ => {
+                let n = self.type_name(v);
+                Err(self.type_error(format!("'{n}' object cannot be interpreted as an integer")))
+            }
+        }
+    }
+
+    fn index_via_dunder(&mut self, v: Value<'gc>) -> R<'gc, i64> {
+        if let Some(m) = self.lookup_special(v, "__index__") {
+            let r = self.call_bound(m, v, &[])?;
+            if let Value::Int(i) = r {
+                return Ok(i);
+            }
+        }
+        let n = self.type_name(v);
+        Err(self.type_error(format!("'{n}' object cannot be interpreted as an integer")))
+    }
+}

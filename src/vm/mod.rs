@@ -1,0 +1,238 @@
+//! The virtual machine: the `Vm` context passed everywhere, and the pieces of the interpreter.
+//! A `Vm` exists only inside one `Arena::mutate` call; it holds the single mutable borrow of the
+//! interpreter state for that slice.
+
+pub mod attr;
+pub mod call;
+pub mod class;
+pub mod driver;
+pub mod exc;
+pub mod frame;
+pub mod generator;
+pub mod import;
+pub mod interp;
+pub mod iterate;
+pub mod mapping;
+pub mod output;
+pub mod state;
+pub mod types;
+
+use crate::runtime::dict::Dict;
+use crate::runtime::iter::Iter;
+use crate::runtime::value::{DictRef, Obj, ObjRef, SetObj, StrObj, Tuple, Value};
+use gc_arena::lock::{Lock, RefLock};
+use gc_arena::{Gc, Mutation};
+use num_bigint::BigInt;
+use num_traits::ToPrimitive;
+use state::State;
+use std::cell::RefMut;
+
+/// A result whose error is a raised exception object.
+pub type R<'gc, T = Value<'gc>> = Result<T, Value<'gc>>;
+
+pub struct Vm<'gc> {
+    pub mc: &'gc Mutation<'gc>,
+    pub st: RefMut<'gc, State<'gc>>,
+}
+
+impl<'gc> Vm<'gc> {
+    #[inline]
+    pub fn alloc(&self, o: Obj<'gc>) -> ObjRef<'gc> {
+        Gc::new(self.mc, o)
+    }
+
+    #[inline]
+    pub fn obj(&self, o: Obj<'gc>) -> Value<'gc> {
+        Value::Obj(Gc::new(self.mc, o))
+    }
+
+    pub fn new_str(&self, s: &str) -> Value<'gc> {
+        if s.is_empty() {
+            return self.st.empty_str;
+        }
+        Value::Str(Gc::new(self.mc, StrObj::new(Box::from(s))))
+    }
+
+    pub fn new_string(&self, s: String) -> Value<'gc> {
+        if s.is_empty() {
+            return self.st.empty_str;
+        }
+        Value::Str(Gc::new(self.mc, StrObj::new(s.into_boxed_str())))
+    }
+
+    /// The one shared string object for `s` (attribute and global names).
+    pub fn intern(&mut self, s: &str) -> Value<'gc> {
+        if let Some(o) = self.st.interned.get(s) {
+            return Value::Str(*o);
+        }
+        let o = Gc::new(self.mc, StrObj::new(Box::from(s)));
+        self.st.interned.insert(Box::from(s), o);
+        Value::Str(o)
+    }
+
+    pub fn new_list(&self, v: Vec<Value<'gc>>) -> Value<'gc> {
+        Value::List(Gc::new(self.mc, RefLock::new(v)))
+    }
+
+    pub fn new_tuple(&self, v: Vec<Value<'gc>>) -> Value<'gc> {
+        if v.is_empty() {
+            return self.st.empty_tuple;
+        }
+        Value::Tuple(Gc::new(self.mc, Tuple { items: v.into_boxed_slice() }))
+    }
+
+    pub fn new_dict(&self) -> DictRef<'gc> {
+        Gc::new(self.mc, RefLock::new(Dict::new()))
+    }
+
+    pub fn new_set_empty(&self, frozen: bool) -> Value<'gc> {
+        Value::Set(Gc::new(self.mc, SetObj { frozen, table: RefLock::new(Dict::new()) }))
+    }
+
+    pub fn new_cell(&self, v: Value<'gc>) -> Value<'gc> {
+        Value::Cell(Gc::new(self.mc, Lock::new(v)))
+    }
+
+    pub fn new_iter(&self, it: Iter<'gc>) -> Value<'gc> {
+        Value::Iter(Gc::new(self.mc, RefLock::new(it)))
+    }
+
+    pub fn int_from_big(&self, b: BigInt) -> Value<'gc> {
+        match b.to_i64() {
+            Some(i) => Value::Int(i),
+            None => self.obj(Obj::BigInt(b)),
+        }
+    }
+
+    /// The class of any value.
+    pub fn type_of(&self, v: Value<'gc>) -> ObjRef<'gc> {
+        let t = &self.st.types;
+        match v {
+            Value::Undef | Value::None => t.none,
+            Value::Bool(_) => t.bool,
+            Value::Int(_) => t.int,
+            Value::Float(_) => t.float,
+            Value::Str(_) => t.str,
+            Value::Tuple(_) => t.tuple,
+            Value::List(_) => t.list,
+            Value::Dict(_) => t.dict,
+            Value::Set(s) => {
+                if s.frozen {
+                    t.frozenset
+                } else {
+                    t.set
+                }
+            }
+            Value::Instance(i) => i.class,
+            Value::Cell(_) => t.cell,
+            Value::Iter(_) => t.iterator,
+            Value::Obj(o) => match o.as_ref() {
+                Obj::BigInt(_) => t.int,
+                Obj::Complex(..) => t.complex,
+                Obj::Bytes(_) => t.bytes,
+                Obj::Range(..) => t.range,
+                Obj::Slice(..) => t.slice,
+                Obj::Class(_) => t.type_,
+                Obj::Function(_) => t.function,
+                Obj::Method(..) => t.method,
+                Obj::Native(_) => t.builtin_function,
+                Obj::Code(_) => t.code,
+                Obj::Module(_) => t.module,
+                Obj::Property(_) => t.property,
+                Obj::StaticMethod(_) => t.staticmethod,
+                Obj::ClassMethod(_) => t.classmethod,
+                Obj::Super(..) => t.super_,
+                Obj::Generator(_) => t.generator,
+                Obj::DictView(k, _) => match k {
+                    0 => t.dict_keys,
+                    1 => t.dict_values,
+                    _ => t.dict_items,
+                },
+                Obj::NotImplemented => t.not_implemented,
+                Obj::Ellipsis => t.ellipsis,
+            },
+        }
+    }
+
+    pub fn class_name(&self, cls: ObjRef<'gc>) -> String {
+        match cls.as_ref() {
+            Obj::Class(c) => c.name.to_string(),
+            _ => "?".into(),
+        }
+    }
+
+    /// The name of a value's type, as error messages print it.
+    pub fn type_name(&self, v: Value<'gc>) -> String {
+        self.class_name(self.type_of(v))
+    }
+
+    /// Builds an exception instance of `cls` with one string argument.
+    pub fn new_exc(&mut self, cls: ObjRef<'gc>, msg: &str) -> Value<'gc> {
+        let m = self.new_str(msg);
+        let args = self.new_tuple(vec![m]);
+        exc::make_exception(self, cls, args)
+    }
+
+    pub fn err(&mut self, cls: ObjRef<'gc>, msg: impl AsRef<str>) -> Value<'gc> {
+        self.new_exc(cls, msg.as_ref())
+    }
+
+    pub fn type_error(&mut self, msg: impl AsRef<str>) -> Value<'gc> {
+        let c = self.st.types.type_error;
+        self.new_exc(c, msg.as_ref())
+    }
+
+    pub fn value_error(&mut self, msg: impl AsRef<str>) -> Value<'gc> {
+        let c = self.st.types.value_error;
+        self.new_exc(c, msg.as_ref())
+    }
+
+    pub fn index_error(&mut self, msg: impl AsRef<str>) -> Value<'gc> {
+        let c = self.st.types.index_error;
+        self.new_exc(c, msg.as_ref())
+    }
+
+    pub fn attr_error(&mut self, msg: impl AsRef<str>) -> Value<'gc> {
+        let c = self.st.types.attribute_error;
+        self.new_exc(c, msg.as_ref())
+    }
+
+    pub fn runtime_error(&mut self, msg: impl AsRef<str>) -> Value<'gc> {
+        let c = self.st.types.runtime_error;
+        self.new_exc(c, msg.as_ref())
+    }
+
+    pub fn zero_div(&mut self, msg: impl AsRef<str>) -> Value<'gc> {
+        let c = self.st.types.zero_division_error;
+        self.new_exc(c, msg.as_ref())
+    }
+
+    pub fn overflow_error(&mut self, msg: impl AsRef<str>) -> Value<'gc> {
+        let c = self.st.types.overflow_error;
+        self.new_exc(c, msg.as_ref())
+    }
+
+    pub fn key_error(&mut self, key: Value<'gc>) -> Value<'gc> {
+        let c = self.st.types.key_error;
+        let args = self.new_tuple(vec![key]);
+        exc::make_exception(self, c, args)
+    }
+
+    pub fn stop_iteration(&mut self, value: Value<'gc>) -> Value<'gc> {
+        let c = self.st.types.stop_iteration;
+        let args = if value.is_none() { self.st.empty_tuple } else { self.new_tuple(vec![value]) };
+        exc::make_exception(self, c, args)
+    }
+
+    pub fn not_implemented(&self) -> Value<'gc> {
+        self.st.not_implemented
+    }
+
+    pub fn is_not_implemented(&self, v: Value<'gc>) -> bool {
+        v.is(self.st.not_implemented)
+    }
+
+    pub fn out(&mut self, s: &str) {
+        self.st.out.write_out(s);
+    }
+}

@@ -60,20 +60,11 @@ pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, ListRef<'gc>> {
 }
 
 fn list_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let cls = args[0];
-    match cls {
-        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.list) => {
-            let l = vm.new_list(vec![]);
-            Ok(vm.new_instance(c, Payload::Value(l)))
-        }
-        _ => {
-            nargs(vm, "list", &args[1..], 0, 1)?;
-            let items = match args.get(1) {
-                Some(v) => vm.collect_iter(*v)?,
-                None => vec![],
-            };
-            Ok(vm.new_list(items))
-        }
+    nargs(vm, "list", &args[1..], 0, 1)?;
+    let l = vm.new_list(vec![]);
+    match args[0] {
+        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.list) => Ok(vm.new_instance(c, Payload::Value(l))),
+        _ => Ok(l),
     }
 }
 

@@ -65,26 +65,17 @@ fn set_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
     let s = vm.new_set_empty(false);
     match args[0] {
         Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.set) => Ok(vm.new_instance(c, Payload::Value(s))),
-        _ => {
-            if let Some(v) = args.get(1) {
-                let items = vm.collect_iter(*v)?;
-                for it in items {
-                    vm.set_add(s, it)?;
-                }
-            }
-            Ok(s)
-        }
+        _ => Ok(s),
     }
 }
 
 fn set_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
     if let Some(v) = args.get(1) {
-        if !matches!(arg(args, 0), Value::Set(_)) {
-            let items = vm.collect_iter(*v)?;
-            for it in items {
-                vm.set_add(Value::Set(s), it)?;
-            }
+        let items = vm.collect_iter(*v)?;
+        Table::Set(s).borrow_mut(vm).clear();
+        for it in items {
+            vm.set_add(Value::Set(s), it)?;
         }
     }
     Ok(Value::None)

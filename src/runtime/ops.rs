@@ -259,7 +259,7 @@ impl<'gc> Vm<'gc> {
             }
             BinOp::Mod => {
                 if y.is_zero() {
-                    return Err(self.zero_div("integer division or modulo by zero"));
+                    return Err(self.zero_div("integer modulo by zero"));
                 }
                 x.mod_floor(&y)
             }
@@ -348,6 +348,14 @@ impl<'gc> Vm<'gc> {
 
     /// Builtin behaviour of a binary operator; None when the builtin types don't handle it.
     fn builtin_binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+        if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+            match op {
+                BinOp::BitAnd => return Ok(Some(Value::Bool(x & y))),
+                BinOp::BitOr => return Ok(Some(Value::Bool(x | y))),
+                BinOp::BitXor => return Ok(Some(Value::Bool(x ^ y))),
+                _ => {}
+            }
+        }
         if let (Some(x), Some(y)) = (to_num(a), to_num(b)) {
             return self.numeric(op, &x, &y);
         }

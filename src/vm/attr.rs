@@ -41,7 +41,7 @@ impl<'gc> Vm<'gc> {
             Some(f) => Ok(self.bind(f, v, self.type_of(v))),
             None => {
                 let n = self.type_name(v);
-                Err(self.attr_error(format!("'{n}' object does not support the context manager protocol (missed {name} method)")))
+                Err(self.attr_error(format!("'{n}' object does not support the context manager protocol")))
                     .or_else(|e: Value<'gc>| -> R<'gc> {
                         let c = self.st.types.type_error;
                         let msg = super::exc::message(self, e);

@@ -400,6 +400,7 @@ impl<'gc> Vm<'gc> {
         let new = self.class_lookup(cls, "__new__");
         let user_new = matches!(new, Some(Value::Obj(o)) if matches!(o.as_ref(), Obj::Function(_) | Obj::StaticMethod(_)));
         let builtin_layout = !matches!(c.layout, Layout::Object | Layout::Exception);
+        let _ = builtin_layout;
         if !user_new && !builtin_layout {
             let inst = self.create_instance(cls, pos, argc, kwnames);
             let init = self.class_lookup(cls, "__init__");
@@ -448,8 +449,9 @@ impl<'gc> Vm<'gc> {
         let inst = self.call(new_f, &a, &kw)?;
         if crate::vm::exc::is_subclass(self.type_of(inst), cls) {
             if let Some(init) = self.class_lookup(cls, "__init__") {
-                let is_user_init = matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));
-                if is_user_init || builtin_layout && matches!(inst, Value::Instance(_)) {
+                let object_init = self.class_lookup(self.st.types.object, "__init__");
+                if !object_init.map(|o| o.is(init)).unwrap_or(false) {
+                    let is_user_init = matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));
                     let mut a = vec![inst];
                     a.extend(args);
                     let r = self.call(init, &a, &kw)?;

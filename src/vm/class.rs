@@ -35,7 +35,7 @@ pub fn c3<'gc>(bases: &[ObjRef<'gc>]) -> Result<Vec<ObjRef<'gc>>, String> {
         let cand = seqs.iter().map(|s| s[0]).find(|h| !seqs.iter().any(|s| s[1..].iter().any(|x| Gc::ptr_eq(*x, *h))));
         let Some(c) = cand else {
             let names: Vec<String> = bases.iter().map(|b| class_of(*b).name.to_string()).collect();
-            return Err(format!("Cannot create a consistent method resolution order (MRO) for bases {}", names.join(", ")));
+            return Err(format!("Cannot create a consistent method resolution\norder (MRO) for bases {}", names.join(", ")));
         };
         out.push(c);
         for s in seqs.iter_mut() {

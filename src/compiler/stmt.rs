@@ -414,7 +414,7 @@ impl<'a> Compiler<'a> {
             }
             let mut next = None;
             if let Some(k) = &h.kind {
-                self.emit(Op::Dup);
+                // CheckExcMatch peeks at the exception below the class and pushes the verdict
                 self.expr(k)?;
                 self.emit(Op::CheckExcMatch);
                 next = Some(self.emit(Op::PopJumpIfFalse(0)));

@@ -117,15 +117,29 @@ fn print<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
             return Err(vm.type_error(format!("'{k}' is an invalid keyword argument for print()")));
         }
     }
-    let mut s = String::new();
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            s.push_str(&sep);
+    let file = kwarg(kw, "file").unwrap_or(Value::None);
+    let direct = file.is_none() || crate::modules::sys::stream_kind(vm, file).is_some();
+    if direct {
+        let mut s = String::new();
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                s.push_str(&sep);
+            }
+            s.push_str(&vm.str_of(*a)?);
         }
-        s.push_str(&vm.str_of(*a)?);
+        s.push_str(&end);
+        write_to(vm, file, &s)?;
+    } else {
+        // a user file object sees each piece in its own write(), as in CPython
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                write_to(vm, file, &sep)?;
+            }
+            let piece = vm.str_of(*a)?;
+            write_to(vm, file, &piece)?;
+        }
+        write_to(vm, file, &end)?;
     }
-    s.push_str(&end);
-    write_to(vm, kwarg(kw, "file").unwrap_or(Value::None), &s)?;
     Ok(Value::None)
 }
 
@@ -287,7 +301,8 @@ fn attr_name<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>, fname: &str) -> R<'gc, Value<
         }
         _ => {
             let t = vm.type_name(v);
-            Err(vm.type_error(format!("{fname}(): attribute name must be string, not '{t}'")))
+            let _ = fname;
+            Err(vm.type_error(format!("attribute name must be string, not '{t}'")))
         }
     }
 }

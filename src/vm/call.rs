@@ -533,6 +533,34 @@ impl<'gc> Vm<'gc> {
     }
 }
 
+impl<'gc> Vm<'gc> {
+    /// How CPython names a callable in argument errors: `module.qualname()`.
+    pub fn function_str(&mut self, f: Value<'gc>) -> String {
+        match f {
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Function(func) => {
+                    let (m, q) = {
+                        let meta = func.meta.borrow();
+                        (meta.module, meta.qualname)
+                    };
+                    match m.as_str() {
+                        Some(m) if m != "builtins" => format!("{m}.{}()", q.as_str().unwrap_or("?")),
+                        _ => format!("{}()", q.as_str().unwrap_or("?")),
+                    }
+                }
+                Obj::Method(_, func) => {
+                    let func = *func;
+                    self.function_str(func)
+                }
+                Obj::Native(n) => format!("{}()", n.name),
+                Obj::Class(_) => format!("{}()", self.qualified_class_name(o)),
+                _ => format!("{} object", self.type_name(f)),
+            },
+            _ => format!("{} object", self.type_name(f)),
+        }
+    }
+}
+
 impl<'gc> Obj<'gc> {
     pub fn as_class_ref(&self) -> Option<&crate::runtime::value::Class<'gc>> {
         match self {

@@ -605,13 +605,29 @@ impl<'gc> Vm<'gc> {
                             tri!(self.set_add(s, it));
                         }
                     }
-                    Op::DictUpdate(d) | Op::DictMerge(d) => {
+                    Op::DictUpdate(d) => {
                         let v = self.pop();
                         let n = self.st.stack.len();
                         let m = self.st.stack[n - d as usize];
                         save_ip!();
                         if let Value::Dict(m) = m {
-                            tri!(self.dict_merge(m, v, matches!(op, Op::DictMerge(_))));
+                            tri!(self.dict_merge(m, v, false));
+                        }
+                    }
+                    Op::DictMerge(d) => {
+                        let v = self.pop();
+                        let n = self.st.stack.len();
+                        let m = self.st.stack[n - d as usize];
+                        save_ip!();
+                        if let Value::Dict(m) = m {
+                            if let Err(e) = self.dict_merge(m, v, true) {
+                                // name the callee, which sits below the positional tuple
+                                let callee = self.st.stack[n - d as usize - 2];
+                                let fs = self.function_str(callee);
+                                let msg = crate::vm::exc::message(self, e);
+                                let cls = self.type_of(e);
+                                throw!(self.err(cls, format!("{fs} {msg}")));
+                            }
                         }
                     }
                     Op::ListToTuple => {

@@ -292,6 +292,9 @@ impl<'gc> Vm<'gc> {
             }
         };
         for (k, v) in pairs {
+            if no_dup && k.as_str().is_none() {
+                return Err(self.type_error("keywords must be strings"));
+            }
             if no_dup && self.dict_get(d, k)?.is_some() {
                 let ks = self.str_of(k)?;
                 return Err(self.type_error(format!("got multiple values for keyword argument '{ks}'")));

@@ -12,7 +12,7 @@ import sys
 
 here = pathlib.Path(__file__).resolve().parent
 names = sys.argv[1:]
-programs = sorted(here.glob("*.wk")) if not names else [here / (n if n.endswith(".wk") else n + ".wk") for n in names]
+programs = sorted(p for p in here.glob("*.wk") if not p.name.startswith("_")) if not names else [here / (n if n.endswith(".wk") else n + ".wk") for n in names]
 for prog in programs:
     if prog.with_suffix(".handwritten").exists():
         continue

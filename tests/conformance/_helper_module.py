@@ -1,0 +1,1 @@
+_helper_module.wk

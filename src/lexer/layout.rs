@@ -11,6 +11,10 @@ use std::rc::Rc;
 
 pub type Spanned = (usize, Tok, usize);
 
+const MAX_NESTING: usize = 200;
+/// Indentation levels allowed (CPython allows 100).
+const MAX_INDENT: usize = 100;
+
 /// Tokenizes `src` (whose first byte sits at `base` in the whole file) into layout tokens.
 /// `expr_only` is for f-string fields: no NEWLINE/INDENT handling at all.
 pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>, LexError> {
@@ -53,6 +57,9 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
                 if out.is_empty() {
                     return Err(LexError::new("unexpected indent".into(), start, LexErrorKind::Indent));
                 }
+                if indents.len() > MAX_INDENT {
+                    return Err(LexError::new("too many levels of indentation".into(), start, LexErrorKind::Indent));
+                }
                 indents.push(col);
                 out.push((start, Tok::Indent, start));
             } else if col < top {
@@ -80,7 +87,13 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
             Raw::Op => {
                 let o = op(text).ok_or_else(|| LexError::new("invalid syntax".into(), start, LexErrorKind::Syntax))?;
                 match o {
-                    "(" | "[" | "{" => brackets.push((o.chars().next().unwrap(), start)),
+                    "(" | "[" | "{" => {
+                        // CPython's tokenizer limit; it also bounds the parser's recursion
+                        if brackets.len() >= MAX_NESTING {
+                            return Err(LexError::new("too many nested parentheses".into(), start, LexErrorKind::Syntax));
+                        }
+                        brackets.push((o.chars().next().unwrap(), start))
+                    }
                     ")" | "]" | "}" => {
                         let close = o.chars().next().unwrap();
                         match brackets.pop() {

@@ -72,6 +72,15 @@ impl<'gc> Vm<'gc> {
                     }
                 };
             }
+            // a call is a safe point: the new frame is complete, so the slice may end here
+            macro_rules! entered_frame {
+                () => {{
+                    if budget <= 0 && stop == 0 && self.st.nested == 0 {
+                        return Ok(RunResult::Suspended);
+                    }
+                    continue 'frames;
+                }};
+            }
             // gc.collect() asks for a collection: end the slice so the driver can do it now
             macro_rules! after_call {
                 () => {
@@ -264,7 +273,7 @@ impl<'gc> Vm<'gc> {
                             (self_pos - 1, argc + 1)
                         };
                         if tri!(self.call_at(pos, argc as usize, None, FrameKind::Normal)) {
-                            continue 'frames;
+                            entered_frame!();
                         }
                         after_call!();
                     }
@@ -273,7 +282,7 @@ impl<'gc> Vm<'gc> {
                         save_ip!();
                         let pos = self.st.stack.len() - argc as usize - 1;
                         if tri!(self.call_at(pos, argc as usize, None, FrameKind::Normal)) {
-                            continue 'frames;
+                            entered_frame!();
                         }
                         after_call!();
                     }
@@ -283,7 +292,7 @@ impl<'gc> Vm<'gc> {
                         let names = self.pop();
                         let pos = self.st.stack.len() - argc as usize - 1;
                         if tri!(self.call_at(pos, argc as usize, Some(names), FrameKind::Normal)) {
-                            continue 'frames;
+                            entered_frame!();
                         }
                         after_call!();
                     }
@@ -293,7 +302,7 @@ impl<'gc> Vm<'gc> {
                         let kwargs = if has_kw == 1 { Some(self.pop()) } else { None };
                         let args = self.pop();
                         if tri!(self.call_ex(args, kwargs)) {
-                            continue 'frames;
+                            entered_frame!();
                         }
                         after_call!();
                     }

@@ -19,12 +19,18 @@ fn programs() -> Vec<PathBuf> {
 
 fn run_all(stress: bool) {
     let progs = programs();
-    assert!(progs.len() >= 80, "expected at least 80 conformance programs, found {}", progs.len());
+    assert!(
+        progs.len() >= 80,
+        "expected at least 80 conformance programs, found {}",
+        progs.len()
+    );
     let mut failures = Vec::new();
     for p in &progs {
-        let expected = std::fs::read_to_string(p.with_extension("out")).unwrap_or_else(|_| panic!("{} has no .out file", p.display()));
+        let expected = std::fs::read_to_string(p.with_extension("out"))
+            .unwrap_or_else(|_| panic!("{} has no .out file", p.display()));
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_wk"));
-        cmd.arg(p.file_name().unwrap()).current_dir(p.parent().unwrap());
+        cmd.arg(p.file_name().unwrap())
+            .current_dir(p.parent().unwrap());
         if stress {
             cmd.env("WK_GC_STRESS", "1");
         } else {
@@ -42,7 +48,14 @@ fn run_all(stress: bool) {
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} programs failed{}:\n\n{}", failures.len(), progs.len(), if stress { " under WK_GC_STRESS=1" } else { "" }, failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} programs failed{}:\n\n{}",
+        failures.len(),
+        progs.len(),
+        if stress { " under WK_GC_STRESS=1" } else { "" },
+        failures.join("\n\n")
+    );
 }
 
 fn first_difference(expected: &str, got: &str) -> String {

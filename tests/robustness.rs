@@ -5,9 +5,16 @@ use std::path::Path;
 
 fn corpus() -> Vec<String> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance");
-    let mut files: Vec<_> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().map(|x| x == "wk").unwrap_or(false)).collect();
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().map(|x| x == "wk").unwrap_or(false))
+        .collect();
     files.sort();
-    files.iter().map(|p| std::fs::read_to_string(p).unwrap()).collect()
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
 }
 
 /// Compiles `src` and fails the test if that panics.
@@ -24,13 +31,21 @@ fn must_not_panic(src: &str, what: &str) {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
 
 fn run_big_stack(f: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new().stack_size(512 << 20).spawn(f).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]
@@ -56,7 +71,10 @@ fn mutated_programs_never_panic() {
     run_big_stack(|| {
         let progs = corpus();
         let mut rng = Lcg(0x5eed);
-        let noise = ["(", ")", "[", "]", "{", "}", ":", "\n", "    ", "\t", "'", "\"", "\"\"\"", "f\"{", "}", "\\", "lambda", "yield", "*", "**", "=", "@", "#", "0x", "1e", "..."];
+        let noise = [
+            "(", ")", "[", "]", "{", "}", ":", "\n", "    ", "\t", "'", "\"", "\"\"\"", "f\"{",
+            "}", "\\", "lambda", "yield", "*", "**", "=", "@", "#", "0x", "1e", "...",
+        ];
         for src in &progs {
             for _ in 0..30 {
                 let mut s: Vec<char> = src.chars().collect();
@@ -97,7 +115,11 @@ fn random_bytes_never_panic() {
             let bytes: Vec<u8> = (0..len).map(|_| (rng.next() % 256) as u8).collect();
             let s = String::from_utf8_lossy(&bytes).into_owned();
             must_not_panic(&s, "random bytes");
-            let ascii: String = bytes.iter().map(|b| (b % 96 + 32) as char).map(|c| if c == '\x7f' { '\n' } else { c }).collect();
+            let ascii: String = bytes
+                .iter()
+                .map(|b| (b % 96 + 32) as char)
+                .map(|c| if c == '\x7f' { '\n' } else { c })
+                .collect();
             must_not_panic(&ascii, "random ascii");
         }
     });

@@ -8,9 +8,15 @@ fn wk_file(name: &str, src: &str, args: &[&str], env: &[(&str, &str)]) -> Output
     let dir = std::env::temp_dir().join(format!("wk-test-{}-{}", std::process::id(), name));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(format!("{name}.wk"));
-    std::fs::File::create(&path).unwrap().write_all(src.as_bytes()).unwrap();
+    std::fs::File::create(&path)
+        .unwrap()
+        .write_all(src.as_bytes())
+        .unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wk"));
-    cmd.arg(&path).args(args).current_dir(&dir).env_remove("WK_GC_STRESS");
+    cmd.arg(&path)
+        .args(args)
+        .current_dir(&dir)
+        .env_remove("WK_GC_STRESS");
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -51,13 +57,22 @@ print(after["collected"])
 "#;
     let o = wk_file("pacing", src, &[], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let nums: Vec<u64> = stdout(&o).lines().map(|l| l.trim().parse().unwrap()).collect();
+    let nums: Vec<u64> = stdout(&o)
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
     let (first_loop, cycle_loop, peak, collected) = (nums[0], nums[1], nums[2], nums[3]);
-    assert!(first_loop >= 10, "only {first_loop} collections during 10M allocations");
+    assert!(
+        first_loop >= 10,
+        "only {first_loop} collections during 10M allocations"
+    );
     assert!(cycle_loop >= 1, "no collection during the cycle loop");
     // 10.6 million objects were allocated; a bounded heap keeps only a sliver alive at once
     assert!(peak < 200_000, "peak heap of {peak} objects is not bounded");
-    assert!(collected > 10_000_000, "only {collected} objects were freed");
+    assert!(
+        collected > 10_000_000,
+        "only {collected} objects were freed"
+    );
 }
 
 #[test]
@@ -82,7 +97,10 @@ print(sum(1 for _ in gen_depth(300)))
 "#;
     let o = wk_file("recursion", src, &[], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "1000\nRecursionError: maximum recursion depth exceeded\n990\n100000\n301\n");
+    assert_eq!(
+        stdout(&o),
+        "1000\nRecursionError: maximum recursion depth exceeded\n990\n100000\n301\n"
+    );
 }
 
 #[test]
@@ -110,17 +128,34 @@ fn syntax_error_shows_location_and_exits_1() {
     assert!(err.contains("syntax.wk\", line 2"), "{err}");
     assert!(err.contains("    if x\n"), "{err}");
     assert!(err.contains("^"), "{err}");
-    assert!(err.trim_end().ends_with("SyntaxError: invalid syntax") || err.contains("SyntaxError: expected ':'"), "{err}");
+    assert!(
+        err.trim_end().ends_with("SyntaxError: invalid syntax")
+            || err.contains("SyntaxError: expected ':'"),
+        "{err}"
+    );
     let o = wk_file("indent", "def f():\nreturn 1\n", &[], &[]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("IndentationError: expected an indented block"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("IndentationError: expected an indented block"),
+        "{}",
+        stderr(&o)
+    );
     let o = wk_file("unclosed", "print((1, 2)\n", &[], &[]);
-    assert!(stderr(&o).contains("SyntaxError: '(' was never closed"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("SyntaxError: '(' was never closed"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
 fn exit_statuses_and_argv() {
-    let o = wk_file("argv", "import sys\nprint(sys.argv[1:])\nsys.exit(3)\n", &["a", "b c"], &[]);
+    let o = wk_file(
+        "argv",
+        "import sys\nprint(sys.argv[1:])\nsys.exit(3)\n",
+        &["a", "b c"],
+        &[],
+    );
     assert_eq!(o.status.code(), Some(3));
     assert_eq!(stdout(&o), "['a', 'b c']\n");
     let o = wk_file("exit0", "raise SystemExit\n", &[], &[]);
@@ -128,10 +163,16 @@ fn exit_statuses_and_argv() {
     let o = wk_file("exitmsg", "import sys\nsys.exit('bye')\n", &[], &[]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stderr(&o), "bye\n");
-    let o = Command::new(env!("CARGO_BIN_EXE_wk")).arg("/nonexistent/file.wk").output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_wk"))
+        .arg("/nonexistent/file.wk")
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("can't open file"), "{}", stderr(&o));
-    let o = Command::new(env!("CARGO_BIN_EXE_wk")).args(["-c", "print(6 * 7)"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_wk"))
+        .args(["-c", "print(6 * 7)"])
+        .output()
+        .unwrap();
     assert_eq!(stdout(&o), "42\n");
 }
 
@@ -142,7 +183,12 @@ fn piped_stdin_echoes_expression_values() {
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"x = 2\nx * 21\ndef f():\n    return 'hi'\n\nf()\nNone\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"x = 2\nx * 21\ndef f():\n    return 'hi'\n\nf()\nNone\n")
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&o.stdout), "42\n'hi'\n");
 }

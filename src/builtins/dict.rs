@@ -5,7 +5,7 @@ use crate::runtime::function::Kw;
 use crate::runtime::ops::unwrap_payload;
 use crate::runtime::value::{DictRef, Obj, Payload, Value};
 use crate::vm::mapping::Table;
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
     let d = vm.st.types.dict;
@@ -41,18 +41,34 @@ pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, DictRef<'gc>> {
         Value::Dict(d) => Ok(d),
         other => {
             let t = vm.type_name(other);
-            Err(vm.type_error(format!("descriptor requires a 'dict' object but received a '{t}'")))
+            Err(vm.type_error(format!(
+                "descriptor requires a 'dict' object but received a '{t}'"
+            )))
         }
     }
 }
 
 /// Fills `d` from a mapping or an iterable of pairs, then keyword arguments.
-pub fn update_from<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>, src: Option<Value<'gc>>, kw: &Kw<'gc>) -> R<'gc, ()> {
+pub fn update_from<'gc>(
+    vm: &mut Vm<'gc>,
+    d: DictRef<'gc>,
+    src: Option<Value<'gc>>,
+    kw: &Kw<'gc>,
+) -> R<'gc, ()> {
     if let Some(src) = src {
-        let is_mapping = matches!(unwrap_payload(src), Value::Dict(_)) || vm.lookup_special(src, "keys").is_some();
+        let is_mapping = matches!(unwrap_payload(src), Value::Dict(_))
+            || vm.lookup_special(src, "keys").is_some();
         if is_mapping {
             let s = if let Value::Dict(_) = unwrap_payload(src) {
-                if vm.lookup_special(src, "keys").map(|f| vm.is_builtin_fn(f)).unwrap_or(true) { unwrap_payload(src) } else { src }
+                if vm
+                    .lookup_special(src, "keys")
+                    .map(|f| vm.is_builtin_fn(f))
+                    .unwrap_or(true)
+                {
+                    unwrap_payload(src)
+                } else {
+                    src
+                }
             } else {
                 src
             };
@@ -64,7 +80,9 @@ pub fn update_from<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>, src: Option<Value<'gc
                 let kv = match vm.collect_iter(pair) {
                     Ok(kv) => kv,
                     Err(_) => {
-                        return Err(vm.type_error(format!("cannot convert dictionary update sequence element #{i} to a sequence")));
+                        return Err(vm.type_error(format!(
+                            "cannot convert dictionary update sequence element #{i} to a sequence"
+                        )));
                     }
                 };
                 if kv.len() != 2 {
@@ -87,7 +105,9 @@ pub fn update_from<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>, src: Option<Value<'gc
 fn dict_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let d = vm.new_dict();
     match args[0] {
-        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.dict) => Ok(vm.new_instance(c, Payload::Value(Value::Dict(d)))),
+        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.dict) => {
+            Ok(vm.new_instance(c, Payload::Value(Value::Dict(d))))
+        }
         _ => Ok(Value::Dict(d)),
     }
 }
@@ -102,7 +122,9 @@ fn dict_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc>
 fn get<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "get", &args[1.min(args.len())..], 1, 2)?;
     let d = this(vm, args[0])?;
-    Ok(vm.dict_get(d, args[1])?.unwrap_or(args.get(2).copied().unwrap_or(Value::None)))
+    Ok(vm
+        .dict_get(d, args[1])?
+        .unwrap_or(args.get(2).copied().unwrap_or(Value::None)))
 }
 
 fn view<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kind: u8) -> R<'gc> {

@@ -4,7 +4,7 @@ use super::{arg, method};
 use crate::runtime::function::Kw;
 use crate::runtime::value::Value;
 use crate::vm::exc::exc_data;
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
     let b = vm.st.types.base_exception;
@@ -24,7 +24,9 @@ fn init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 }
 
 fn str_<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let Some(d) = exc_data(arg(args, 0)) else { return Ok(vm.new_str("")) };
+    let Some(d) = exc_data(arg(args, 0)) else {
+        return Ok(vm.new_str(""));
+    };
     let a = d.borrow().args;
     let s = match a {
         Value::Tuple(t) if t.items.is_empty() => String::new(),
@@ -37,7 +39,9 @@ fn str_<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn repr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let v = arg(args, 0);
     let name = vm.type_name(v);
-    let Some(d) = exc_data(v) else { return Ok(vm.new_string(format!("{name}()"))) };
+    let Some(d) = exc_data(v) else {
+        return Ok(vm.new_string(format!("{name}()")));
+    };
     let a = d.borrow().args;
     let inner = match a {
         Value::Tuple(t) if t.items.len() == 1 => vm.repr_of(t.items[0])?,

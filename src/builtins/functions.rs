@@ -4,10 +4,10 @@ use super::{arg, def, def_value, kwarg, nargs, no_kw};
 use crate::parser::ast::CmpOp;
 use crate::runtime::function::Kw;
 use crate::runtime::iter::Iter;
-use crate::runtime::ops::{to_num, Num};
+use crate::runtime::ops::{Num, to_num};
 use crate::runtime::value::{Obj, ObjRef, Value};
 use crate::vm::exc::is_subclass;
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 use num_bigint::BigInt;
 use num_traits::{Signed, ToPrimitive, Zero};
 use std::cmp::Ordering;
@@ -196,7 +196,9 @@ fn isinstance<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
 
 fn issubclass<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "issubclass", args, 2, 2)?;
-    let Value::Obj(c) = args[0] else { return Err(vm.type_error("issubclass() arg 1 must be a class")) };
+    let Value::Obj(c) = args[0] else {
+        return Err(vm.type_error("issubclass() arg 1 must be a class"));
+    };
     if !matches!(c.as_ref(), Obj::Class(_)) {
         return Err(vm.type_error("issubclass() arg 1 must be a class"));
     }
@@ -211,7 +213,9 @@ fn issubclass<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
                 }
                 Ok(false)
             }
-            _ => Err(vm.type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")),
+            _ => Err(
+                vm.type_error("issubclass() arg 2 must be a class, a tuple of classes, or a union")
+            ),
         }
     }
     Ok(Value::Bool(check(vm, c, args[1])?))
@@ -263,7 +267,9 @@ fn iter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn next<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "next", args, 1, 2)?;
     let it = args[0];
-    let is_iter = matches!(it, Value::Iter(_)) || vm.is_generator(it) || vm.lookup_special(it, "__next__").is_some();
+    let is_iter = matches!(it, Value::Iter(_))
+        || vm.is_generator(it)
+        || vm.lookup_special(it, "__next__").is_some();
     if !is_iter {
         let t = vm.type_name(it);
         return Err(vm.type_error(format!("'{t}' object is not an iterator")));
@@ -312,7 +318,9 @@ fn getattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
     let n = attr_name(vm, args[1], "getattr")?;
     match vm.getattr(args[0], n) {
         Ok(v) => Ok(v),
-        Err(e) if args.len() == 3 && is_subclass(vm.type_of(e), vm.st.types.attribute_error) => Ok(args[2]),
+        Err(e) if args.len() == 3 && is_subclass(vm.type_of(e), vm.st.types.attribute_error) => {
+            Ok(args[2])
+        }
         Err(e) => Err(e),
     }
 }
@@ -344,7 +352,11 @@ fn delattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
 pub fn is_callable<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> bool {
     match v {
         Value::Obj(o) => match o.as_ref() {
-            Obj::Function(_) | Obj::Method(..) | Obj::Native(_) | Obj::Class(_) | Obj::StaticMethod(_) => true,
+            Obj::Function(_)
+            | Obj::Method(..)
+            | Obj::Native(_)
+            | Obj::Class(_)
+            | Obj::StaticMethod(_) => true,
             _ => vm.lookup_special(v, "__call__").is_some(),
         },
         Value::Instance(_) => vm.lookup_special(v, "__call__").is_some(),
@@ -371,7 +383,12 @@ pub fn less<'gc>(vm: &mut Vm<'gc>, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool>
 }
 
 /// Sorts in place with a fallible `<` (stable, like Python's sort).
-pub fn sort_values<'gc>(vm: &mut Vm<'gc>, items: &mut Vec<Value<'gc>>, key: Value<'gc>, reverse: bool) -> R<'gc, ()> {
+pub fn sort_values<'gc>(
+    vm: &mut Vm<'gc>,
+    items: &mut Vec<Value<'gc>>,
+    key: Value<'gc>,
+    reverse: bool,
+) -> R<'gc, ()> {
     let keys: Vec<Value<'gc>> = if key.is_none() || key.is_undef() {
         items.clone()
     } else {
@@ -387,7 +404,11 @@ pub fn sort_values<'gc>(vm: &mut Vm<'gc>, items: &mut Vec<Value<'gc>>, key: Valu
         if err.is_some() {
             return Ordering::Equal;
         }
-        let (a, b) = if reverse { (keys[j], keys[i]) } else { (keys[i], keys[j]) };
+        let (a, b) = if reverse {
+            (keys[j], keys[i])
+        } else {
+            (keys[i], keys[j])
+        };
         match less(vm, a, b) {
             Ok(true) => Ordering::Less,
             Ok(false) => match less(vm, b, a) {
@@ -429,7 +450,10 @@ fn sorted<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
 fn reversed<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "reversed", args, 1, 1)?;
     let v = args[0];
-    if let Some(f) = vm.lookup_special(v, "__reversed__").filter(|f| !vm.is_builtin_fn(*f)) {
+    if let Some(f) = vm
+        .lookup_special(v, "__reversed__")
+        .filter(|f| !vm.is_builtin_fn(*f))
+    {
         return vm.call_bound(f, v, &[]);
     }
     match v {
@@ -450,7 +474,9 @@ fn reversed<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
             vm.get_iter(l)
         }
         _ => {
-            if vm.lookup_special(v, "__len__").is_some() && vm.lookup_special(v, "__getitem__").is_some() {
+            if vm.lookup_special(v, "__len__").is_some()
+                && vm.lookup_special(v, "__getitem__").is_some()
+            {
                 let n = vm.len(v)? as i64;
                 return Ok(vm.new_iter(Iter::Reversed(v, n)));
             }
@@ -511,7 +537,9 @@ fn min_max<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>, want_max: b
         return Err(vm.type_error(format!("{name} expected at least 1 argument, got 0")));
     } else {
         if default.is_some() {
-            return Err(vm.type_error(format!("Cannot specify a default for {name}() with multiple positional arguments")));
+            return Err(vm.type_error(format!(
+                "Cannot specify a default for {name}() with multiple positional arguments"
+            )));
         }
         args.to_vec()
     };
@@ -522,10 +550,22 @@ fn min_max<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>, want_max: b
         };
     }
     let mut best = items[0];
-    let mut best_key = if key.is_none() { best } else { vm.call(key, &[best], &[])? };
+    let mut best_key = if key.is_none() {
+        best
+    } else {
+        vm.call(key, &[best], &[])?
+    };
     for it in &items[1..] {
-        let k = if key.is_none() { *it } else { vm.call(key, &[*it], &[])? };
-        let better = if want_max { less(vm, best_key, k)? } else { less(vm, k, best_key)? };
+        let k = if key.is_none() {
+            *it
+        } else {
+            vm.call(key, &[*it], &[])?
+        };
+        let better = if want_max {
+            less(vm, best_key, k)?
+        } else {
+            less(vm, k, best_key)?
+        };
         if better {
             best = *it;
             best_key = k;
@@ -544,7 +584,9 @@ fn max<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
 
 fn sum<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "sum", args, 1, 2)?;
-    let mut acc = kwarg(kw, "start").or_else(|| args.get(1).copied()).unwrap_or(Value::Int(0));
+    let mut acc = kwarg(kw, "start")
+        .or_else(|| args.get(1).copied())
+        .unwrap_or(Value::Int(0));
     if let Value::Str(_) = acc {
         return Err(vm.type_error("sum() can't sum strings [use ''.join(seq) instead]"));
     }
@@ -626,7 +668,9 @@ pub fn round_float(x: f64, nd: i64) -> f64 {
 fn round<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "round", args, 1, 2)?;
     let v = args[0];
-    let nd = kwarg(kw, "ndigits").or_else(|| args.get(1).copied()).filter(|v| !v.is_none());
+    let nd = kwarg(kw, "ndigits")
+        .or_else(|| args.get(1).copied())
+        .filter(|v| !v.is_none());
     match to_num(v) {
         Some(Num::F(f)) => match nd {
             None => {
@@ -645,7 +689,11 @@ fn round<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
             }
         },
         Some(Num::I(_)) | Some(Num::B(_)) => match nd {
-            None => Ok(if let Value::Bool(b) = v { Value::Int(b as i64) } else { v }),
+            None => Ok(if let Value::Bool(b) = v {
+                Value::Int(b as i64)
+            } else {
+                v
+            }),
             Some(n) => {
                 let n = vm.as_index(n)?;
                 if n >= 0 {
@@ -693,7 +741,9 @@ fn divmod<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn pow<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "pow", args, 2, 3)?;
-    let m = kwarg(kw, "mod").or_else(|| args.get(2).copied()).filter(|v| !v.is_none());
+    let m = kwarg(kw, "mod")
+        .or_else(|| args.get(2).copied())
+        .filter(|v| !v.is_none());
     match m {
         None => vm.binary(crate::parser::ast::BinOp::Pow, args[0], args[1]),
         Some(m) => {
@@ -703,7 +753,9 @@ fn pow<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
                 _ => None,
             };
             let (Some(b), Some(e), Some(md)) = (to_big(args[0]), to_big(args[1]), to_big(m)) else {
-                return Err(vm.type_error("pow() 3rd argument not allowed unless all arguments are integers"));
+                return Err(vm.type_error(
+                    "pow() 3rd argument not allowed unless all arguments are integers",
+                ));
             };
             if md.is_zero() {
                 return Err(vm.value_error("pow() 3rd argument cannot be 0"));
@@ -712,7 +764,11 @@ fn pow<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
                 return Err(vm.value_error("base is not invertible for the given modulus"));
             }
             let r = b.modpow(&e, &md);
-            let r = if r.is_negative() != md.is_negative() && !r.is_zero() { r + &md } else { r };
+            let r = if r.is_negative() != md.is_negative() && !r.is_zero() {
+                r + &md
+            } else {
+                r
+            };
             Ok(vm.int_from_big(r))
         }
     }
@@ -732,12 +788,17 @@ fn ord<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     match args[0] {
         Value::Str(s) => {
             if s.chars != 1 {
-                return Err(vm.type_error(format!("ord() expected a character, but string of length {} found", s.chars)));
+                return Err(vm.type_error(format!(
+                    "ord() expected a character, but string of length {} found",
+                    s.chars
+                )));
             }
             Ok(Value::Int(s.s.chars().next().unwrap() as i64))
         }
         Value::Obj(o) if matches!(o.as_ref(), Obj::Bytes(b) if b.len() == 1) => {
-            let Obj::Bytes(b) = o.as_ref() else { unreachable!() };
+            let Obj::Bytes(b) = o.as_ref() else {
+                unreachable!()
+            };
             Ok(Value::Int(b[0] as i64))
         }
         v => {
@@ -796,14 +857,15 @@ fn vars<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn dir<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "dir", args, 0, 1)?;
     let mut names: Vec<String> = Vec::new();
-    let mut add_dict = |vm: &mut Vm<'gc>, d: crate::runtime::value::DictRef<'gc>, names: &mut Vec<String>| {
-        let _ = vm;
-        for e in d.borrow().iter() {
-            if let Some(s) = e.key.as_str() {
-                names.push(s.to_string());
+    let add_dict =
+        |vm: &mut Vm<'gc>, d: crate::runtime::value::DictRef<'gc>, names: &mut Vec<String>| {
+            let _ = vm;
+            for e in d.borrow().iter() {
+                if let Some(s) = e.key.as_str() {
+                    names.push(s.to_string());
+                }
             }
-        }
-    };
+        };
     if args.is_empty() {
         let l = locals(vm, args, &[])?;
         if let Value::Dict(d) = l {
@@ -811,7 +873,10 @@ fn dir<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
         }
     } else {
         let v = args[0];
-        if let Some(f) = vm.lookup_special(v, "__dir__").filter(|f| !vm.is_builtin_fn(*f)) {
+        if let Some(f) = vm
+            .lookup_special(v, "__dir__")
+            .filter(|f| !vm.is_builtin_fn(*f))
+        {
             let r = vm.call_bound(f, v, &[])?;
             let mut items = vm.collect_iter(r)?;
             sort_values(vm, &mut items, Value::None, false)?;
@@ -858,7 +923,9 @@ fn globals<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
 }
 
 fn locals<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let Some(f) = vm.st.frames.last().copied() else { return Ok(Value::Dict(vm.new_dict())) };
+    let Some(f) = vm.st.frames.last().copied() else {
+        return Ok(Value::Dict(vm.new_dict()));
+    };
     if let Some(ns) = f.ns {
         return Ok(Value::Dict(ns));
     }
@@ -881,7 +948,11 @@ fn exit<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let code = arg(args, 0);
     let code = if code.is_undef() { Value::None } else { code };
     let c = vm.st.types.system_exit;
-    let a = if code.is_none() { vm.st.empty_tuple } else { vm.new_tuple(vec![code]) };
+    let a = if code.is_none() {
+        vm.st.empty_tuple
+    } else {
+        vm.new_tuple(vec![code])
+    };
     Err(crate::vm::exc::make_exception(vm, c, a))
 }
 
@@ -895,7 +966,14 @@ fn input<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let mut line = String::new();
     match std::io::stdin().read_line(&mut line) {
         Ok(0) => {
-            let c = vm.st.types.exceptions.iter().find(|(n, _)| *n == "EOFError").unwrap().1;
+            let c = vm
+                .st
+                .types
+                .exceptions
+                .iter()
+                .find(|(n, _)| *n == "EOFError")
+                .unwrap()
+                .1;
             Err(vm.err(c, "EOF when reading a line"))
         }
         Ok(_) => {
@@ -915,7 +993,11 @@ fn import<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
         None => vm.new_dict(),
     };
     let fromlist = arg(args, 3);
-    let fromlist = if fromlist.is_undef() { Value::None } else { fromlist };
+    let fromlist = if fromlist.is_undef() {
+        Value::None
+    } else {
+        fromlist
+    };
     vm.import(args[0], fromlist, Value::Int(0), g)
 }
 

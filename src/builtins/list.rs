@@ -4,7 +4,7 @@ use super::{arg, kwarg, method, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::ops::unwrap_payload;
 use crate::runtime::value::{ListRef, Payload, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
     let l = vm.st.types.list;
@@ -54,7 +54,9 @@ pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, ListRef<'gc>> {
         Value::List(l) => Ok(l),
         other => {
             let t = vm.type_name(other);
-            Err(vm.type_error(format!("descriptor requires a 'list' object but received a '{t}'")))
+            Err(vm.type_error(format!(
+                "descriptor requires a 'list' object but received a '{t}'"
+            )))
         }
     }
 }
@@ -63,7 +65,9 @@ fn list_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
     nargs(vm, "list", &args[1..], 0, 1)?;
     let l = vm.new_list(vec![]);
     match args[0] {
-        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.list) => Ok(vm.new_instance(c, Payload::Value(l))),
+        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.list) => {
+            Ok(vm.new_instance(c, Payload::Value(l)))
+        }
         _ => Ok(l),
     }
 }
@@ -88,7 +92,9 @@ fn tuple_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
         None => vm.st.empty_tuple,
     };
     match args[0] {
-        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.tuple) => Ok(vm.new_instance(c, Payload::Value(t))),
+        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.tuple) => {
+            Ok(vm.new_instance(c, Payload::Value(t)))
+        }
         _ => Ok(t),
     }
 }
@@ -152,7 +158,9 @@ fn items_of<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, Vec<Value<'gc>>> {
         Value::Tuple(t) => Ok(t.items.to_vec()),
         other => {
             let t = vm.type_name(other);
-            Err(vm.type_error(format!("descriptor requires a sequence but received a '{t}'")))
+            Err(vm.type_error(format!(
+                "descriptor requires a sequence but received a '{t}'"
+            )))
         }
     }
 }
@@ -174,7 +182,11 @@ fn index<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
             return Ok(Value::Int(i));
         }
     }
-    let what = if matches!(unwrap_payload(arg(args, 0)), Value::Tuple(_)) { "tuple.index(x): x not in tuple" } else { "" };
+    let what = if matches!(unwrap_payload(arg(args, 0)), Value::Tuple(_)) {
+        "tuple.index(x): x not in tuple"
+    } else {
+        ""
+    };
     if !what.is_empty() {
         return Err(vm.value_error(what));
     }
@@ -247,7 +259,9 @@ fn seq_delitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'
     Ok(Value::None)
 }
 fn seq_contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(vm.contains(unwrap_payload(arg(args, 0)), arg(args, 1))?))
+    Ok(Value::Bool(
+        vm.contains(unwrap_payload(arg(args, 0)), arg(args, 1))?,
+    ))
 }
 fn seq_iter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     vm.get_iter(unwrap_payload(arg(args, 0)))

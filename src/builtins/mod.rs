@@ -14,10 +14,15 @@ pub mod strfmt;
 
 use crate::runtime::function::{Kw, Native, NativeFn};
 use crate::runtime::value::{Obj, ObjRef, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn native<'gc>(vm: &Vm<'gc>, name: &'static str, f: NativeFn) -> Value<'gc> {
-    vm.obj(Obj::Native(Native { name, f, bound: Value::Undef, data: Value::None }))
+    vm.obj(Obj::Native(Native {
+        name,
+        f,
+        bound: Value::Undef,
+        data: Value::None,
+    }))
 }
 
 /// Adds a method to a builtin class.
@@ -31,7 +36,12 @@ pub fn method<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, name: &'static str, f: Na
 
 /// Adds a method bound to the class itself when looked up (a classmethod).
 pub fn class_method<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, name: &'static str, f: NativeFn) {
-    let v = vm.obj(Obj::Native(Native { name, f, bound: Value::Undef, data: Value::Bool(true) }));
+    let v = vm.obj(Obj::Native(Native {
+        name,
+        f,
+        bound: Value::Undef,
+        data: Value::Bool(true),
+    }));
     let k = vm.intern(name);
     if let Obj::Class(c) = cls.as_ref() {
         let _ = vm.dict_set(c.dict, k, v);
@@ -65,11 +75,19 @@ pub fn arg<'gc>(args: &[Value<'gc>], i: usize) -> Value<'gc> {
 }
 
 pub fn kwarg<'gc>(kw: &Kw<'gc>, name: &str) -> Option<Value<'gc>> {
-    kw.iter().find(|(k, _)| k.as_str() == Some(name)).map(|(_, v)| *v)
+    kw.iter()
+        .find(|(k, _)| k.as_str() == Some(name))
+        .map(|(_, v)| *v)
 }
 
 /// Checks the positional argument count, with CPython's messages.
-pub fn nargs<'gc>(vm: &mut Vm<'gc>, name: &str, args: &[Value<'gc>], min: usize, max: usize) -> R<'gc, ()> {
+pub fn nargs<'gc>(
+    vm: &mut Vm<'gc>,
+    name: &str,
+    args: &[Value<'gc>],
+    min: usize,
+    max: usize,
+) -> R<'gc, ()> {
     let n = args.len();
     if n >= min && n <= max {
         return Ok(());
@@ -81,9 +99,15 @@ pub fn nargs<'gc>(vm: &mut Vm<'gc>, name: &str, args: &[Value<'gc>], min: usize,
             _ => format!("{name}() takes exactly {min} arguments ({n} given)"),
         }
     } else if n < min {
-        format!("{name} expected at least {min} argument{}, got {n}", if min == 1 { "" } else { "s" })
+        format!(
+            "{name} expected at least {min} argument{}, got {n}",
+            if min == 1 { "" } else { "s" }
+        )
     } else {
-        format!("{name} expected at most {max} argument{}, got {n}", if max == 1 { "" } else { "s" })
+        format!(
+            "{name} expected at most {max} argument{}, got {n}",
+            if max == 1 { "" } else { "s" }
+        )
     };
     Err(vm.type_error(msg))
 }

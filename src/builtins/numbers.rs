@@ -3,9 +3,9 @@
 use super::{arg, class_method, kwarg, method, nargs};
 use crate::parser::ast::BinOp;
 use crate::runtime::function::Kw;
-use crate::runtime::ops::{to_num, Num};
+use crate::runtime::ops::{Num, to_num};
 use crate::runtime::value::{Obj, ObjRef, Payload, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 use num_bigint::BigInt;
 use num_traits::{Num as _, Signed, ToPrimitive, Zero};
 
@@ -59,7 +59,9 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
 
 fn wrap<'gc>(vm: &mut Vm<'gc>, cls: Value<'gc>, v: Value<'gc>, base: ObjRef<'gc>) -> Value<'gc> {
     match cls {
-        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, base) && matches!(c.as_ref(), Obj::Class(_)) => vm.new_instance(c, Payload::Value(v)),
+        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, base) && matches!(c.as_ref(), Obj::Class(_)) => {
+            vm.new_instance(c, Payload::Value(v))
+        }
         _ => v,
     }
 }
@@ -80,7 +82,11 @@ pub fn parse_int(s: &str, base: u32) -> Option<BigInt> {
         } else if let Some(r) = lower.strip_prefix("0b").filter(|_| base == 0 || base == 2) {
             (r.to_string(), 2)
         } else {
-            if base == 0 && lower.len() > 1 && lower.starts_with('0') && lower.chars().any(|c| c != '0' && c != '_') {
+            if base == 0
+                && lower.len() > 1
+                && lower.starts_with('0')
+                && lower.chars().any(|c| c != '0' && c != '_')
+            {
                 return None;
             }
             (lower.clone(), if base == 0 { 10 } else { base })
@@ -89,7 +95,11 @@ pub fn parse_int(s: &str, base: u32) -> Option<BigInt> {
         (lower.clone(), base)
     };
     let digits = digits.strip_prefix('_').unwrap_or(&digits);
-    if digits.is_empty() || digits.starts_with('_') || digits.ends_with('_') || digits.contains("__") {
+    if digits.is_empty()
+        || digits.starts_with('_')
+        || digits.ends_with('_')
+        || digits.contains("__")
+    {
         return None;
     }
     let clean: String = digits.chars().filter(|c| *c != '_').collect();
@@ -109,7 +119,11 @@ pub fn to_int<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc> {
                 return Err(vm.overflow_error("cannot convert float infinity to integer"));
             }
             let t = f.trunc();
-            if t.abs() < 9.2e18 { Value::Int(t as i64) } else { vm.int_from_big(BigInt::from(t as i128)) }
+            if t.abs() < 9.2e18 {
+                Value::Int(t as i64)
+            } else {
+                vm.int_from_big(BigInt::from(t as i128))
+            }
         }
         Value::Str(s) => match parse_int(&s.s, 10) {
             Some(b) => vm.int_from_big(b),
@@ -130,7 +144,9 @@ pub fn to_int<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc> {
                 return to_int(vm, inner);
             }
             let t = vm.type_name(x);
-            return Err(vm.type_error(format!("int() argument must be a string, a bytes-like object or a real number, not '{t}'")));
+            return Err(vm.type_error(format!(
+                "int() argument must be a string, a bytes-like object or a real number, not '{t}'"
+            )));
         }
     })
 }
@@ -152,11 +168,15 @@ fn int_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
                 Some(n) => vm.int_from_big(n),
                 None => {
                     let r = crate::runtime::repr::str_repr(&s.s);
-                    return Err(vm.value_error(format!("invalid literal for int() with base {b}: {r}")));
+                    return Err(
+                        vm.value_error(format!("invalid literal for int() with base {b}: {r}"))
+                    );
                 }
             }
         }
-        (Some(_), Some(_)) => return Err(vm.type_error("int() can't convert non-string with explicit base")),
+        (Some(_), Some(_)) => {
+            return Err(vm.type_error("int() can't convert non-string with explicit base"));
+        }
         (None, Some(_)) => return Err(vm.type_error("int() missing string argument")),
     };
     Ok(wrap(vm, cls, v, base_ty))
@@ -179,7 +199,9 @@ pub fn parse_float(s: &str) -> Option<f64> {
 
 pub fn to_float<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc, f64> {
     match to_num(x) {
-        Some(Num::C(..)) => Err(vm.type_error("float() argument must be a string or a real number, not 'complex'")),
+        Some(Num::C(..)) => {
+            Err(vm.type_error("float() argument must be a string or a real number, not 'complex'"))
+        }
         Some(n) => {
             if let Num::B(b) = &n {
                 if b.to_f64().map(|f| f.is_infinite()).unwrap_or(true) {
@@ -197,14 +219,20 @@ pub fn to_float<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc, f64> {
                 }
             },
             _ => {
-                if let Some(f) = vm.lookup_special(x, "__float__").filter(|f| !vm.is_builtin_fn(*f)) {
+                if let Some(f) = vm
+                    .lookup_special(x, "__float__")
+                    .filter(|f| !vm.is_builtin_fn(*f))
+                {
                     let r = vm.call_bound(f, x, &[])?;
                     if let Value::Float(f) = r {
                         return Ok(f);
                     }
                     return Err(vm.type_error("__float__ returned non-float"));
                 }
-                if let Some(f) = vm.lookup_special(x, "__index__").filter(|f| !vm.is_builtin_fn(*f)) {
+                if let Some(f) = vm
+                    .lookup_special(x, "__index__")
+                    .filter(|f| !vm.is_builtin_fn(*f))
+                {
                     let r = vm.call_bound(f, x, &[])?;
                     return to_float(vm, r);
                 }
@@ -213,7 +241,9 @@ pub fn to_float<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc, f64> {
                     return to_float(vm, inner);
                 }
                 let t = vm.type_name(x);
-                Err(vm.type_error(format!("float() argument must be a string or a real number, not '{t}'")))
+                Err(vm.type_error(format!(
+                    "float() argument must be a string or a real number, not '{t}'"
+                )))
             }
         },
     }
@@ -238,8 +268,16 @@ fn bool_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
 }
 
 fn complex_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    let re = args.get(1).copied().or_else(|| kwarg(kw, "real")).unwrap_or(Value::Int(0));
-    let im = args.get(2).copied().or_else(|| kwarg(kw, "imag")).unwrap_or(Value::Int(0));
+    let re = args
+        .get(1)
+        .copied()
+        .or_else(|| kwarg(kw, "real"))
+        .unwrap_or(Value::Int(0));
+    let im = args
+        .get(2)
+        .copied()
+        .or_else(|| kwarg(kw, "imag"))
+        .unwrap_or(Value::Int(0));
     let (rr, ri) = match to_num(re) {
         Some(Num::C(r, i)) => (r, i),
         _ => (to_float(vm, re)?, 0.0),
@@ -273,7 +311,14 @@ fn int_bit_length<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> 
 
 fn int_bit_count<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let b = self_int(vm, arg(args, 0))?;
-    Ok(Value::Int(b.abs().to_u64_digits().1.iter().map(|d| d.count_ones() as i64).sum()))
+    Ok(Value::Int(
+        b.abs()
+            .to_u64_digits()
+            .1
+            .iter()
+            .map(|d| d.count_ones() as i64)
+            .sum(),
+    ))
 }
 
 fn num_self<'gc>(_vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -286,7 +331,10 @@ fn int_index<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
 }
 
 fn num_float<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Float(to_float(vm, crate::runtime::ops::unwrap_payload(arg(args, 0)))?))
+    Ok(Value::Float(to_float(
+        vm,
+        crate::runtime::ops::unwrap_payload(arg(args, 0)),
+    )?))
 }
 
 fn float_int<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -301,9 +349,18 @@ fn int_ratio<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
 
 fn int_to_bytes<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let b = self_int(vm, arg(args, 0))?;
-    let length = args.get(1).copied().or_else(|| kwarg(kw, "length")).unwrap_or(Value::Int(1));
+    let length = args
+        .get(1)
+        .copied()
+        .or_else(|| kwarg(kw, "length"))
+        .unwrap_or(Value::Int(1));
     let length = vm.as_index(length)? as usize;
-    let order = args.get(2).copied().or_else(|| kwarg(kw, "byteorder")).and_then(|v| v.as_str().map(|s| s.to_string())).unwrap_or_else(|| "big".into());
+    let order = args
+        .get(2)
+        .copied()
+        .or_else(|| kwarg(kw, "byteorder"))
+        .and_then(|v| v.as_str().map(|s| s.to_string()))
+        .unwrap_or_else(|| "big".into());
     let signed = match kwarg(kw, "signed") {
         Some(v) => vm.truthy(v)?,
         None => false,
@@ -311,7 +368,11 @@ fn int_to_bytes<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'
     if b.is_negative() && !signed {
         return Err(vm.overflow_error("can't convert negative int to unsigned"));
     }
-    let mut bytes = if signed { b.to_signed_bytes_le() } else { b.to_bytes_le().1 };
+    let mut bytes = if signed {
+        b.to_signed_bytes_le()
+    } else {
+        b.to_bytes_le().1
+    };
     if bytes.len() > length && !(b.is_zero() && length == 0) {
         return Err(vm.overflow_error("int too big to convert"));
     }
@@ -339,7 +400,12 @@ fn int_from_bytes<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R
             out
         }
     };
-    let order = args.get(2).copied().or_else(|| kwarg(kw, "byteorder")).and_then(|v| v.as_str().map(|s| s.to_string())).unwrap_or_else(|| "big".into());
+    let order = args
+        .get(2)
+        .copied()
+        .or_else(|| kwarg(kw, "byteorder"))
+        .and_then(|v| v.as_str().map(|s| s.to_string()))
+        .unwrap_or_else(|| "big".into());
     let signed = match kwarg(kw, "signed") {
         Some(v) => vm.truthy(v)?,
         None => false,
@@ -348,7 +414,11 @@ fn int_from_bytes<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R
     if order == "big" {
         le.reverse();
     }
-    let v = if signed { BigInt::from_signed_bytes_le(&le) } else { BigInt::from_bytes_le(num_bigint::Sign::Plus, &le) };
+    let v = if signed {
+        BigInt::from_signed_bytes_le(&le)
+    } else {
+        BigInt::from_bytes_le(num_bigint::Sign::Plus, &le)
+    };
     Ok(vm.int_from_big(v))
 }
 
@@ -396,22 +466,38 @@ fn float_ratio<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'
 fn float_hex<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let f = self_float(vm, arg(args, 0))?;
     if f == 0.0 {
-        return Ok(vm.new_str(if f.is_sign_negative() { "-0x0.0p+0" } else { "0x0.0p+0" }));
+        return Ok(vm.new_str(if f.is_sign_negative() {
+            "-0x0.0p+0"
+        } else {
+            "0x0.0p+0"
+        }));
     }
     let bits = f.to_bits();
     let sign = if f < 0.0 { "-" } else { "" };
     let exp = ((bits >> 52) & 0x7ff) as i64 - 1023;
     let mant = bits & ((1 << 52) - 1);
-    let s = format!("{sign}0x1.{:013x}p{}{}", mant, if exp >= 0 { "+" } else { "" }, exp);
+    let s = format!(
+        "{sign}0x1.{:013x}p{}{}",
+        mant,
+        if exp >= 0 { "+" } else { "" },
+        exp
+    );
     Ok(vm.new_string(s))
 }
 
 fn arith<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], op: BinOp, reflected: bool) -> R<'gc> {
-    let (a, b) = (crate::runtime::ops::unwrap_payload(arg(args, 0)), crate::runtime::ops::unwrap_payload(arg(args, 1)));
+    let (a, b) = (
+        crate::runtime::ops::unwrap_payload(arg(args, 0)),
+        crate::runtime::ops::unwrap_payload(arg(args, 1)),
+    );
     if to_num(b).is_none() {
         return Ok(vm.not_implemented());
     }
-    if reflected { vm.binary(op, b, a) } else { vm.binary(op, a, b) }
+    if reflected {
+        vm.binary(op, b, a)
+    } else {
+        vm.binary(op, a, b)
+    }
 }
 
 fn dunder_add<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -445,14 +531,20 @@ fn dunder_rmul<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
     arith(vm, a, BinOp::Mul, true)
 }
 fn dunder_lt<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let (x, y) = (crate::runtime::ops::unwrap_payload(arg(a, 0)), crate::runtime::ops::unwrap_payload(arg(a, 1)));
+    let (x, y) = (
+        crate::runtime::ops::unwrap_payload(arg(a, 0)),
+        crate::runtime::ops::unwrap_payload(arg(a, 1)),
+    );
     if to_num(y).is_none() {
         return Ok(vm.not_implemented());
     }
     vm.compare(crate::parser::ast::CmpOp::Lt, x, y)
 }
 fn dunder_eq<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let (x, y) = (crate::runtime::ops::unwrap_payload(arg(a, 0)), crate::runtime::ops::unwrap_payload(arg(a, 1)));
+    let (x, y) = (
+        crate::runtime::ops::unwrap_payload(arg(a, 0)),
+        crate::runtime::ops::unwrap_payload(arg(a, 1)),
+    );
     if to_num(y).is_none() {
         return Ok(vm.not_implemented());
     }

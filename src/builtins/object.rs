@@ -5,7 +5,7 @@ use super::{arg, class_method, method, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::value::{Layout, Obj, Payload, Property, Value};
 use crate::vm::generator::GenStep;
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
     let t = vm.st.types.object;
@@ -56,8 +56,12 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
 
 fn object_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let cls = arg(args, 0);
-    let Value::Obj(c) = cls else { return Err(vm.type_error("object.__new__(X): X is not a type object")) };
-    let Obj::Class(cc) = c.as_ref() else { return Err(vm.type_error("object.__new__(X): X is not a type object")) };
+    let Value::Obj(c) = cls else {
+        return Err(vm.type_error("object.__new__(X): X is not a type object"));
+    };
+    let Obj::Class(cc) = c.as_ref() else {
+        return Err(vm.type_error("object.__new__(X): X is not a type object"));
+    };
     match cc.layout {
         Layout::Exception => {
             let t = vm.new_tuple(args[1..].to_vec());
@@ -66,7 +70,9 @@ fn object_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
         Layout::Object => Ok(vm.new_instance(c, Payload::None)),
         _ => {
             let n = cc.name.clone();
-            Err(vm.type_error(format!("object.__new__({n}) is not safe, use {n}.__new__()")))
+            Err(vm.type_error(format!(
+                "object.__new__({n}) is not safe, use {n}.__new__()"
+            )))
         }
     }
 }
@@ -82,7 +88,9 @@ fn object_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'g
         if !new_overridden || init_overridden {
             let t = vm.type_name(this);
             if init_overridden {
-                return Err(vm.type_error("object.__init__() takes exactly one argument (the instance to initialize)"));
+                return Err(vm.type_error(
+                    "object.__init__() takes exactly one argument (the instance to initialize)",
+                ));
             }
             return Err(vm.type_error(format!("{t}() takes no arguments")));
         }
@@ -120,8 +128,16 @@ fn object_ne<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
 
 fn object_hash<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let v = arg(args, 0);
-    Ok(Value::Int(crate::runtime::hash::hash_addr(v.addr().unwrap_or(0))))
-        .and_then(|h| if matches!(v, Value::Instance(_)) { Ok(h) } else { Ok(Value::Int(vm.hash(v)?)) })
+    Ok(Value::Int(crate::runtime::hash::hash_addr(
+        v.addr().unwrap_or(0),
+    )))
+    .and_then(|h| {
+        if matches!(v, Value::Instance(_)) {
+            Ok(h)
+        } else {
+            Ok(Value::Int(vm.hash(v)?))
+        }
+    })
 }
 
 fn object_format<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -129,7 +145,9 @@ fn object_format<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
     let spec = arg(args, 1);
     if spec.as_str().map(|s| !s.is_empty()).unwrap_or(false) {
         let t = vm.type_name(v);
-        return Err(vm.type_error(format!("unsupported format string passed to {t}.__format__")));
+        return Err(vm.type_error(format!(
+            "unsupported format string passed to {t}.__format__"
+        )));
     }
     let s = vm.str_of(v)?;
     Ok(vm.new_string(s))
@@ -198,7 +216,9 @@ fn type_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
                 Value::Tuple(t) => t.items.iter().filter_map(|b| b.obj()).collect(),
                 _ => return Err(vm.type_error("type.__new__() argument 2 must be tuple")),
             };
-            let Value::Dict(d) = args[3] else { return Err(vm.type_error("type.__new__() argument 3 must be dict")) };
+            let Value::Dict(d) = args[3] else {
+                return Err(vm.type_error("type.__new__() argument 3 must be dict"));
+            };
             let ns = vm.new_dict();
             vm.dict_merge(ns, Value::Dict(d), false)?;
             let mk = vm.intern("__module__");
@@ -225,16 +245,28 @@ fn type_subclasses<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -
 }
 
 fn property_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    let get = |i: usize, name: &str| super::kwarg(kw, name).or_else(|| args.get(i).copied()).unwrap_or(Value::None);
+    let get = |i: usize, name: &str| {
+        super::kwarg(kw, name)
+            .or_else(|| args.get(i).copied())
+            .unwrap_or(Value::None)
+    };
     let fget = get(1, "fget");
     let mut doc = get(4, "doc");
     if doc.is_none() && !fget.is_none() {
         doc = vm.getattr_str(fget, "__doc__").unwrap_or(Value::None);
     }
-    Ok(vm.obj(Obj::Property(Property { fget, fset: get(2, "fset"), fdel: get(3, "fdel"), doc })))
+    Ok(vm.obj(Obj::Property(Property {
+        fget,
+        fset: get(2, "fset"),
+        fdel: get(3, "fdel"),
+        doc,
+    })))
 }
 
-fn prop_parts<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, (Value<'gc>, Value<'gc>, Value<'gc>, Value<'gc>)> {
+fn prop_parts<'gc>(
+    vm: &mut Vm<'gc>,
+    v: Value<'gc>,
+) -> R<'gc, (Value<'gc>, Value<'gc>, Value<'gc>, Value<'gc>)> {
     match v {
         Value::Obj(o) => match o.as_ref() {
             Obj::Property(p) => Ok((p.fget, p.fset, p.fdel, p.doc)),
@@ -246,17 +278,32 @@ fn prop_parts<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, (Value<'gc>, Value
 
 fn property_getter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (_, s, d, doc) = prop_parts(vm, arg(args, 0))?;
-    Ok(vm.obj(Obj::Property(Property { fget: arg(args, 1), fset: s, fdel: d, doc })))
+    Ok(vm.obj(Obj::Property(Property {
+        fget: arg(args, 1),
+        fset: s,
+        fdel: d,
+        doc,
+    })))
 }
 
 fn property_setter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (g, _, d, doc) = prop_parts(vm, arg(args, 0))?;
-    Ok(vm.obj(Obj::Property(Property { fget: g, fset: arg(args, 1), fdel: d, doc })))
+    Ok(vm.obj(Obj::Property(Property {
+        fget: g,
+        fset: arg(args, 1),
+        fdel: d,
+        doc,
+    })))
 }
 
 fn property_deleter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (g, s, _, doc) = prop_parts(vm, arg(args, 0))?;
-    Ok(vm.obj(Obj::Property(Property { fget: g, fset: s, fdel: arg(args, 1), doc })))
+    Ok(vm.obj(Obj::Property(Property {
+        fget: g,
+        fset: s,
+        fdel: arg(args, 1),
+        doc,
+    })))
 }
 
 fn property_get<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -307,10 +354,17 @@ fn gen_throw<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
     let g = gen_of(vm, args[0])?;
     let mut exc = args[1];
     if crate::vm::exc::is_exception_class(vm, exc) {
-        let a: Vec<Value<'gc>> = args.get(2).copied().filter(|v| !v.is_none()).into_iter().collect();
+        let a: Vec<Value<'gc>> = args
+            .get(2)
+            .copied()
+            .filter(|v| !v.is_none())
+            .into_iter()
+            .collect();
         exc = vm.call(exc, &a, &[])?;
     } else if !crate::vm::exc::is_exception(vm, exc) {
-        return Err(vm.type_error("exceptions must be classes or instances deriving from BaseException, not str"));
+        return Err(vm.type_error(
+            "exceptions must be classes or instances deriving from BaseException, not str",
+        ));
     }
     match vm.gen_throw(g, exc)? {
         GenStep::Yielded(v) => Ok(v),

@@ -3,7 +3,7 @@
 use super::{arg, method, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::value::{Obj, ObjRef, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
     let r = vm.st.types.range;
@@ -16,9 +16,15 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
 }
 
 pub fn range_len(o: ObjRef<'_>) -> i64 {
-    let Obj::Range(a, b, c) = o.as_ref() else { return 0 };
+    let Obj::Range(a, b, c) = o.as_ref() else {
+        return 0;
+    };
     let (a, b, c) = (*a as i128, *b as i128, *c as i128);
-    let n = if c > 0 { (b - a + c - 1) / c } else { (a - b - c - 1) / (-c) };
+    let n = if c > 0 {
+        (b - a + c - 1) / c
+    } else {
+        (a - b - c - 1) / (-c)
+    };
     n.max(0) as i64
 }
 
@@ -30,7 +36,9 @@ fn range_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
         match v {
             Value::Float(_) | Value::Str(_) | Value::None => {
                 let t = vm.type_name(*v);
-                return Err(vm.type_error(format!("'{t}' object cannot be interpreted as an integer")));
+                return Err(
+                    vm.type_error(format!("'{t}' object cannot be interpreted as an integer"))
+                );
             }
             _ => ints.push(vm.as_index(*v)?),
         }
@@ -47,7 +55,9 @@ fn range_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
 }
 
 pub fn range_getitem<'gc>(vm: &mut Vm<'gc>, o: ObjRef<'gc>, idx: Value<'gc>) -> R<'gc> {
-    let Obj::Range(a, _, c) = o.as_ref() else { unreachable!() };
+    let Obj::Range(a, _, c) = o.as_ref() else {
+        unreachable!()
+    };
     let n = range_len(o);
     if crate::runtime::seq::is_slice(idx) {
         let (s, st, cnt) = vm.slice_positions(idx, n as usize)?;
@@ -64,8 +74,12 @@ pub fn range_getitem<'gc>(vm: &mut Vm<'gc>, o: ObjRef<'gc>, idx: Value<'gc>) -> 
 }
 
 fn range_index<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let Value::Obj(o) = arg(args, 0) else { unreachable!() };
-    let Obj::Range(a, _, c) = o.as_ref() else { unreachable!() };
+    let Value::Obj(o) = arg(args, 0) else {
+        unreachable!()
+    };
+    let Obj::Range(a, _, c) = o.as_ref() else {
+        unreachable!()
+    };
     let v = arg(args, 1);
     if vm.contains(arg(args, 0), v)? {
         if let Value::Int(i) = v {
@@ -95,10 +109,18 @@ fn slice_indices<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
     let (s, st, cnt) = vm.slice_positions(arg(args, 0), n as usize)?;
     let stop = s + st * cnt as i64;
     let stop = if cnt == 0 {
-        let Value::Obj(o) = arg(args, 0) else { unreachable!() };
-        let Obj::Slice(_, b, _) = o.as_ref() else { unreachable!() };
+        let Value::Obj(o) = arg(args, 0) else {
+            unreachable!()
+        };
+        let Obj::Slice(_, b, _) = o.as_ref() else {
+            unreachable!()
+        };
         let b = *b;
-        if b.is_none() { if st > 0 { n } else { -1 } } else { s }
+        if b.is_none() {
+            if st > 0 { n } else { -1 }
+        } else {
+            s
+        }
     } else {
         stop
     };

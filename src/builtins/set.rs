@@ -6,7 +6,7 @@ use crate::runtime::function::Kw;
 use crate::runtime::ops::unwrap_payload;
 use crate::runtime::value::{Payload, SetRef, Value};
 use crate::vm::mapping::Table;
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
     let s = vm.st.types.set;
@@ -52,7 +52,9 @@ pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, SetRef<'gc>> {
         Value::Set(s) => Ok(s),
         other => {
             let t = vm.type_name(other);
-            Err(vm.type_error(format!("descriptor requires a 'set' object but received a '{t}'")))
+            Err(vm.type_error(format!(
+                "descriptor requires a 'set' object but received a '{t}'"
+            )))
         }
     }
 }
@@ -64,7 +66,9 @@ fn keys<'gc>(s: SetRef<'gc>) -> Vec<Value<'gc>> {
 fn set_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = vm.new_set_empty(false);
     match args[0] {
-        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.set) => Ok(vm.new_instance(c, Payload::Value(s))),
+        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.set) => {
+            Ok(vm.new_instance(c, Payload::Value(s)))
+        }
         _ => Ok(s),
     }
 }
@@ -88,14 +92,20 @@ fn frozenset_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
     };
     let s = vm.new_frozenset(&items)?;
     match args[0] {
-        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.frozenset) => Ok(vm.new_instance(c, Payload::Value(s))),
+        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.frozenset) => {
+            Ok(vm.new_instance(c, Payload::Value(s)))
+        }
         _ => Ok(s),
     }
 }
 
 /// Builds a set (or frozenset, like `like`) from keys.
 fn make<'gc>(vm: &mut Vm<'gc>, frozen: bool, items: &[Value<'gc>]) -> R<'gc> {
-    if frozen { vm.new_frozenset(items) } else { vm.new_set(items) }
+    if frozen {
+        vm.new_frozenset(items)
+    } else {
+        vm.new_set(items)
+    }
 }
 
 /// `a op b` for two sets: `|`, `&`, `-`, `^`.

@@ -3,7 +3,7 @@
 use super::{arg, kwarg, method, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::value::{Obj, Payload, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
     let s = vm.st.types.str;
@@ -83,7 +83,9 @@ pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, &'gc str> {
         Value::Str(s) => Ok(&s.as_ref().s),
         other => {
             let t = vm.type_name(other);
-            Err(vm.type_error(format!("descriptor requires a 'str' object but received a '{t}'")))
+            Err(vm.type_error(format!(
+                "descriptor requires a 'str' object but received a '{t}'"
+            )))
         }
     }
 }
@@ -121,7 +123,9 @@ fn str_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         }
     };
     match cls {
-        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.str) => Ok(vm.new_instance(c, Payload::Value(s))),
+        Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.str) => {
+            Ok(vm.new_instance(c, Payload::Value(s)))
+        }
         _ => Ok(s),
     }
 }
@@ -139,15 +143,25 @@ fn join<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
             Value::Str(s) => out.push_str(&s.s),
             other => {
                 let t = vm.type_name(other);
-                return Err(vm.type_error(format!("sequence item {i}: expected str instance, {t} found")));
+                return Err(vm.type_error(format!(
+                    "sequence item {i}: expected str instance, {t} found"
+                )));
             }
         }
     }
     Ok(vm.new_string(out))
 }
 
-fn split_args<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc, (Option<&'gc str>, i64)> {
-    let sep = args.get(1).copied().or_else(|| kwarg(kw, "sep")).filter(|v| !v.is_none());
+fn split_args<'gc>(
+    vm: &mut Vm<'gc>,
+    args: &[Value<'gc>],
+    kw: &Kw<'gc>,
+) -> R<'gc, (Option<&'gc str>, i64)> {
+    let sep = args
+        .get(1)
+        .copied()
+        .or_else(|| kwarg(kw, "sep"))
+        .filter(|v| !v.is_none());
     let sep = match sep {
         Some(v) => {
             let s = str_arg(vm, v, "sep")?;
@@ -260,7 +274,18 @@ fn splitlines<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc
     let mut i = 0;
     while i < b.len() {
         let (pos, c) = b[i];
-        if matches!(c, '\n' | '\r' | '\x0b' | '\x0c' | '\x1c' | '\x1d' | '\x1e' | '\u{85}' | '\u{2028}' | '\u{2029}') {
+        if matches!(
+            c,
+            '\n' | '\r'
+                | '\x0b'
+                | '\x0c'
+                | '\x1c'
+                | '\x1d'
+                | '\x1e'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
+        ) {
             let mut end = pos + c.len_utf8();
             if c == '\r' && i + 1 < b.len() && b[i + 1].1 == '\n' {
                 end += 1;
@@ -287,8 +312,16 @@ fn strip_chars<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], left: bool, right: bo
         }
         Some(c) => {
             let set: Vec<char> = str_arg(vm, c, "strip arg")?.chars().collect();
-            let t = if left { s.trim_start_matches(|c| set.contains(&c)) } else { s };
-            if right { t.trim_end_matches(|c| set.contains(&c)) } else { t }
+            let t = if left {
+                s.trim_start_matches(|c| set.contains(&c))
+            } else {
+                s
+            };
+            if right {
+                t.trim_end_matches(|c| set.contains(&c))
+            } else {
+                t
+            }
         }
     };
     if r.len() == s.len() {
@@ -319,7 +352,17 @@ fn lower<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     map_str(vm, a, |s| s.to_lowercase())
 }
 fn swapcase<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    map_str(vm, a, |s| s.chars().map(|c| if c.is_uppercase() { c.to_lowercase().to_string() } else { c.to_uppercase().to_string() }).collect())
+    map_str(vm, a, |s| {
+        s.chars()
+            .map(|c| {
+                if c.is_uppercase() {
+                    c.to_lowercase().to_string()
+                } else {
+                    c.to_uppercase().to_string()
+                }
+            })
+            .collect()
+    })
 }
 fn title<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     map_str(vm, a, |s| {
@@ -355,7 +398,11 @@ fn replace<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
         Some(v) => vm.as_index(*v)?,
         None => -1,
     };
-    let r = if count < 0 { s.replace(old, new) } else { s.replacen(old, new, count as usize) };
+    let r = if count < 0 {
+        s.replace(old, new)
+    } else {
+        s.replacen(old, new, count as usize)
+    };
     Ok(vm.new_string(r))
 }
 
@@ -372,8 +419,18 @@ fn affix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], start: bool) -> R<'gc> {
         None => n,
     };
     let (lo, hi, _, _) = crate::runtime::seq::slice_indices(n, Some(lo), Some(hi), None);
-    let sub: String = if lo < hi { chars[lo as usize..hi as usize].iter().collect() } else { String::new() };
-    let test = |p: &str| if start { sub.starts_with(p) } else { sub.ends_with(p) };
+    let sub: String = if lo < hi {
+        chars[lo as usize..hi as usize].iter().collect()
+    } else {
+        String::new()
+    };
+    let test = |p: &str| {
+        if start {
+            sub.starts_with(p)
+        } else {
+            sub.ends_with(p)
+        }
+    };
     let pat = arg(args, 1);
     match pat {
         Value::Tuple(t) => {
@@ -391,7 +448,9 @@ fn affix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], start: bool) -> R<'gc> {
                 Value::Str(s) => &s.as_ref().s,
                 other => {
                     let t = vm.type_name(other);
-                    return Err(vm.type_error(format!("{what} first arg must be str or a tuple of str, not {t}")));
+                    return Err(vm.type_error(format!(
+                        "{what} first arg must be str or a tuple of str, not {t}"
+                    )));
                 }
             };
             Ok(Value::Bool(test(p)))
@@ -423,7 +482,12 @@ fn find_impl<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], rev: bool) -> R<'gc, i6
     if lo > hi {
         return Ok(-1);
     }
-    let byte_of = |ci: i64| -> usize { s.char_indices().nth(ci as usize).map(|(b, _)| b).unwrap_or(s.len()) };
+    let byte_of = |ci: i64| -> usize {
+        s.char_indices()
+            .nth(ci as usize)
+            .map(|(b, _)| b)
+            .unwrap_or(s.len())
+    };
     let (bl, bh) = (byte_of(lo), byte_of(hi));
     let hay = &s[bl..bh];
     let found = if rev { hay.rfind(sub) } else { hay.find(sub) };
@@ -469,25 +533,39 @@ fn pred<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], f: impl Fn(&str) -> bool) ->
 }
 
 fn isdigit<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    pred(vm, a, |s| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c.is_numeric() && c.to_digit(10).is_some()))
+    pred(vm, a, |s| {
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
+    })
 }
 fn isnumeric<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    pred(vm, a, |s| !s.is_empty() && s.chars().all(|c| c.is_numeric()))
+    pred(vm, a, |s| {
+        !s.is_empty() && s.chars().all(|c| c.is_numeric())
+    })
 }
 fn isalpha<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    pred(vm, a, |s| !s.is_empty() && s.chars().all(|c| c.is_alphabetic()))
+    pred(vm, a, |s| {
+        !s.is_empty() && s.chars().all(|c| c.is_alphabetic())
+    })
 }
 fn isalnum<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    pred(vm, a, |s| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric()))
+    pred(vm, a, |s| {
+        !s.is_empty() && s.chars().all(|c| c.is_alphanumeric())
+    })
 }
 fn isspace<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    pred(vm, a, |s| !s.is_empty() && s.chars().all(|c| c.is_whitespace()))
+    pred(vm, a, |s| {
+        !s.is_empty() && s.chars().all(|c| c.is_whitespace())
+    })
 }
 fn isupper<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    pred(vm, a, |s| s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase()))
+    pred(vm, a, |s| {
+        s.chars().any(|c| c.is_uppercase()) && !s.chars().any(|c| c.is_lowercase())
+    })
 }
 fn islower<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    pred(vm, a, |s| s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase()))
+    pred(vm, a, |s| {
+        s.chars().any(|c| c.is_lowercase()) && !s.chars().any(|c| c.is_uppercase())
+    })
 }
 fn istitle<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     pred(vm, a, |s| {
@@ -620,7 +698,11 @@ fn removeprefix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<
 fn removesuffix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
     let p = str_arg(vm, arg(args, 1), "removesuffix() argument")?;
-    Ok(vm.new_str(if p.is_empty() { s } else { s.strip_suffix(p).unwrap_or(s) }))
+    Ok(vm.new_str(if p.is_empty() {
+        s
+    } else {
+        s.strip_suffix(p).unwrap_or(s)
+    }))
 }
 
 fn expandtabs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
@@ -682,13 +764,25 @@ fn str_getitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'
     vm.getitem(inner(arg(args, 0)), arg(args, 1))
 }
 fn str_add<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    vm.binary(crate::parser::ast::BinOp::Add, inner(arg(args, 0)), inner(arg(args, 1)))
+    vm.binary(
+        crate::parser::ast::BinOp::Add,
+        inner(arg(args, 0)),
+        inner(arg(args, 1)),
+    )
 }
 fn str_mul<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    vm.binary(crate::parser::ast::BinOp::Mul, inner(arg(args, 0)), arg(args, 1))
+    vm.binary(
+        crate::parser::ast::BinOp::Mul,
+        inner(arg(args, 0)),
+        arg(args, 1),
+    )
 }
 fn str_mod<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    vm.binary(crate::parser::ast::BinOp::Mod, inner(arg(args, 0)), arg(args, 1))
+    vm.binary(
+        crate::parser::ast::BinOp::Mod,
+        inner(arg(args, 0)),
+        arg(args, 1),
+    )
 }
 fn str_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (inner(arg(args, 0)), inner(arg(args, 1)));

@@ -4,29 +4,49 @@
 use super::arg;
 use crate::runtime::function::Kw;
 use crate::runtime::value::Value;
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
-fn lookup<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>, mapping: Option<Value<'gc>>, field: &str, auto: &mut usize, manual: &mut bool) -> R<'gc> {
+fn lookup<'gc>(
+    vm: &mut Vm<'gc>,
+    args: &[Value<'gc>],
+    kw: &Kw<'gc>,
+    mapping: Option<Value<'gc>>,
+    field: &str,
+    auto: &mut usize,
+    manual: &mut bool,
+) -> R<'gc> {
     let end = field.find(['.', '[']).unwrap_or(field.len());
     let (head, mut rest) = field.split_at(end);
     let mut v = if head.is_empty() {
         if *manual {
-            return Err(vm.value_error("cannot switch from manual field specification to automatic field numbering"));
+            return Err(vm.value_error(
+                "cannot switch from manual field specification to automatic field numbering",
+            ));
         }
         let i = *auto;
         *auto += 1;
         match args.get(i) {
             Some(v) => *v,
-            None => return Err(vm.index_error(format!("Replacement index {i} out of range for positional args tuple"))),
+            None => {
+                return Err(vm.index_error(format!(
+                    "Replacement index {i} out of range for positional args tuple"
+                )));
+            }
         }
     } else if let Ok(i) = head.parse::<usize>() {
         if *auto > 0 {
-            return Err(vm.value_error("cannot switch from automatic field numbering to manual field specification"));
+            return Err(vm.value_error(
+                "cannot switch from automatic field numbering to manual field specification",
+            ));
         }
         *manual = true;
         match args.get(i) {
             Some(v) => *v,
-            None => return Err(vm.index_error(format!("Replacement index {i} out of range for positional args tuple"))),
+            None => {
+                return Err(vm.index_error(format!(
+                    "Replacement index {i} out of range for positional args tuple"
+                )));
+            }
         }
     } else {
         match mapping {
@@ -50,7 +70,9 @@ fn lookup<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>, mapping: Opt
             v = vm.getattr_str(v, name)?;
             rest = &r[end..];
         } else if let Some(r) = rest.strip_prefix('[') {
-            let Some(close) = r.find(']') else { return Err(vm.value_error("Missing ']' in format string")) };
+            let Some(close) = r.find(']') else {
+                return Err(vm.value_error("Missing ']' in format string"));
+            };
             let key = &r[..close];
             let k = match key.parse::<i64>() {
                 Ok(i) => Value::Int(i),
@@ -65,7 +87,13 @@ fn lookup<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>, mapping: Opt
     Ok(v)
 }
 
-pub fn render<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: &[Value<'gc>], kw: &Kw<'gc>, mapping: Option<Value<'gc>>) -> R<'gc, String> {
+pub fn render<'gc>(
+    vm: &mut Vm<'gc>,
+    fmt: &str,
+    args: &[Value<'gc>],
+    kw: &Kw<'gc>,
+    mapping: Option<Value<'gc>>,
+) -> R<'gc, String> {
     let mut auto = 0usize;
     let mut manual = false;
     render_inner(vm, fmt, args, kw, mapping, &mut auto, &mut manual, 0)
@@ -120,7 +148,10 @@ fn render_inner<'gc>(
                 None => (field.clone(), String::new()),
             };
             let (name, conv) = match name_conv.find('!') {
-                Some(p) => (name_conv[..p].to_string(), Some(name_conv[p + 1..].to_string())),
+                Some(p) => (
+                    name_conv[..p].to_string(),
+                    Some(name_conv[p + 1..].to_string()),
+                ),
                 None => (name_conv, None),
             };
             let v = lookup(vm, args, kw, mapping, &name, auto, manual)?;
@@ -140,7 +171,11 @@ fn render_inner<'gc>(
                 }
                 Some(_) => return Err(vm.value_error("Unknown conversion specifier")),
             };
-            let spec = if spec.contains('{') { render_inner(vm, &spec, args, kw, mapping, auto, manual, depth + 1)? } else { spec };
+            let spec = if spec.contains('{') {
+                render_inner(vm, &spec, args, kw, mapping, auto, manual, depth + 1)?
+            } else {
+                spec
+            };
             out.push_str(&vm.format_value(v, &spec)?);
             i = j + 1;
         } else if c == '}' {

@@ -8,7 +8,11 @@ use clap::Parser;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "wk", version, about = "wk: a Python-syntax language on a tracing, incremental, cycle-collecting heap")]
+#[command(
+    name = "wk",
+    version,
+    about = "wk: a Python-syntax language on a tracing, incremental, cycle-collecting heap"
+)]
 #[command(disable_help_subcommand = true, trailing_var_arg = true)]
 struct Args {
     /// Program passed in as a string (sys.argv[0] is '-c')
@@ -29,7 +33,9 @@ struct Args {
 }
 
 fn env_flag(name: &str) -> bool {
-    std::env::var(name).map(|v| !v.is_empty() && v != "0").unwrap_or(false)
+    std::env::var(name)
+        .map(|v| !v.is_empty() && v != "0")
+        .unwrap_or(false)
 }
 
 pub fn main() -> i32 {
@@ -65,12 +71,23 @@ pub fn main() -> i32 {
         Ok(s) => s,
         Err(e) => {
             let abs = std::path::absolute(&file).unwrap_or_else(|_| PathBuf::from(&file));
-            eprintln!("wk: can't open file '{}': [Errno {}] {}", abs.display(), e.raw_os_error().unwrap_or(2), describe_io(&e));
+            eprintln!(
+                "wk: can't open file '{}': [Errno {}] {}",
+                abs.display(),
+                e.raw_os_error().unwrap_or(2),
+                describe_io(&e)
+            );
             return 2;
         }
     };
     config.argv = args.rest.clone();
-    config.script_dir = std::path::Path::new(&file).parent().map(|p| if p.as_os_str().is_empty() { PathBuf::from(".") } else { p.to_path_buf() });
+    config.script_dir = std::path::Path::new(&file).parent().map(|p| {
+        if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p.to_path_buf()
+        }
+    });
     let mut interp = Interpreter::new(config);
     let outcome = interp.run_main(&file, &src, false);
     if args.interactive && !matches!(outcome, Outcome::Exit(_)) {

@@ -10,11 +10,16 @@ pub fn is_complete(src: &str) -> bool {
         Ok(_) => {
             let last = src.trim_end_matches('\n').lines().last().unwrap_or("");
             // a compound statement header or an indented line asks for more until a blank line
-            !(src.lines().count() > 1 && !src.ends_with("\n\n") && (last.starts_with(' ') || last.starts_with('\t')))
+            !(src.lines().count() > 1
+                && !src.ends_with("\n\n")
+                && (last.starts_with(' ') || last.starts_with('\t')))
         }
         Err(e) => {
             let at_end = e.pos >= src.trim_end().len();
-            !(at_end || e.msg.contains("was never closed") || e.msg.contains("expected an indented block") || e.msg.contains("unterminated triple-quoted"))
+            !(at_end
+                || e.msg.contains("was never closed")
+                || e.msg.contains("expected an indented block")
+                || e.msg.contains("unterminated triple-quoted"))
         }
     }
 }
@@ -47,7 +52,10 @@ pub fn run(interp: &mut Interpreter) -> i32 {
         if header || (!is_complete(&buf) && !line.trim().is_empty()) {
             continue;
         }
-        if buf.lines().count() > 1 && !line.trim().is_empty() && (line.starts_with(' ') || line.starts_with('\t')) {
+        if buf.lines().count() > 1
+            && !line.trim().is_empty()
+            && (line.starts_with(' ') || line.starts_with('\t'))
+        {
             continue;
         }
         let src = std::mem::take(&mut buf);

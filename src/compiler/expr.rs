@@ -1,7 +1,7 @@
 //! Expression compilation: operators, calls, displays, comprehensions, lambdas, f-strings, yield.
 
 use super::code::*;
-use super::{err, key_of, CResult, Compiler};
+use super::{CResult, Compiler, err, key_of};
 use crate::parser::ast::*;
 use std::rc::Rc;
 
@@ -308,7 +308,9 @@ impl<'a> Compiler<'a> {
 
     /// Emits the arguments and the call instruction; `extra` positional args are already pushed.
     pub(super) fn call_args(&mut self, args: &[Arg], extra: u32) -> CResult<()> {
-        let has_star = args.iter().any(|a| matches!(a, Arg::Star(_) | Arg::DoubleStar(_)));
+        let has_star = args
+            .iter()
+            .any(|a| matches!(a, Arg::Star(_) | Arg::DoubleStar(_)));
         if !has_star {
             let mut n = extra;
             let mut kwnames: Vec<Const> = vec![];
@@ -316,13 +318,19 @@ impl<'a> Compiler<'a> {
                 match a {
                     Arg::Pos(x) => {
                         if !kwnames.is_empty() {
-                            return err("positional argument follows keyword argument", x.span.start);
+                            return err(
+                                "positional argument follows keyword argument",
+                                x.span.start,
+                            );
                         }
                         self.expr(x)?;
                         n += 1;
                     }
                     Arg::Kw(name, x) => {
-                        if kwnames.iter().any(|k| matches!(k, Const::Str(s) if s == name)) {
+                        if kwnames
+                            .iter()
+                            .any(|k| matches!(k, Const::Str(s) if s == name))
+                        {
                             return err(format!("keyword argument repeated: {name}"), x.span.start);
                         }
                         self.expr(x)?;
@@ -364,7 +372,10 @@ impl<'a> Compiler<'a> {
             }
         }
         self.emit(Op::ListToTuple);
-        let kws: Vec<&Arg> = args.iter().filter(|a| matches!(a, Arg::Kw(..) | Arg::DoubleStar(_))).collect();
+        let kws: Vec<&Arg> = args
+            .iter()
+            .filter(|a| matches!(a, Arg::Kw(..) | Arg::DoubleStar(_)))
+            .collect();
         if kws.is_empty() {
             self.emit(Op::CallEx(0));
             return Ok(());
@@ -398,7 +409,12 @@ impl<'a> Compiler<'a> {
                     let k = self.add_const(Const::Str(Rc::from(s.as_str())));
                     self.emit(Op::LoadConst(k));
                 }
-                FPart::Field { expr, debug_text, conversion, spec } => {
+                FPart::Field {
+                    expr,
+                    debug_text,
+                    conversion,
+                    spec,
+                } => {
                     if let Some(t) = debug_text {
                         let k = self.add_const(Const::Str(Rc::from(t.as_str())));
                         self.emit(Op::LoadConst(k));
@@ -562,7 +578,9 @@ fn const_tuple(items: &[Expr]) -> Option<Const> {
 
 /// Folds arithmetic on small integer and float literals (`2**10`, `-1 * 3`, `1.5 * 2`).
 fn fold_binop(a: &Expr, op: BinOp, b: &Expr) -> Option<Constant> {
-    let (ExprKind::Const(x), ExprKind::Const(y)) = (&a.kind, &b.kind) else { return None };
+    let (ExprKind::Const(x), ExprKind::Const(y)) = (&a.kind, &b.kind) else {
+        return None;
+    };
     match (x, y) {
         (Constant::Int(x), Constant::Int(y)) => {
             let (x, y) = (*x, *y);

@@ -8,7 +8,7 @@ mod stmt;
 
 use crate::parser::ast::*;
 use code::*;
-use scope::{node_key, Kind, Resolved, ScopeTable};
+use scope::{Kind, Resolved, ScopeTable, node_key};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -21,7 +21,11 @@ pub struct CompileError {
 /// What `break`, `continue` and `return` must undo on their way out.
 #[derive(Clone)]
 enum FBlock<'a> {
-    Loop { is_for: bool, continue_target: usize, breaks: Vec<usize> },
+    Loop {
+        is_for: bool,
+        continue_target: usize,
+        breaks: Vec<usize>,
+    },
     /// Body of a `try` with handlers: a runtime block is active.
     Try,
     /// Body of a `try` with a `finally`: a runtime block is active and the body must run.
@@ -53,19 +57,36 @@ pub struct Compiler<'a> {
 pub type CResult<T> = Result<T, CompileError>;
 
 fn err<T>(msg: impl Into<String>, pos: u32) -> CResult<T> {
-    Err(CompileError { msg: msg.into(), pos: pos as usize })
+    Err(CompileError {
+        msg: msg.into(),
+        pos: pos as usize,
+    })
 }
 
 /// Compiles a module body. `interactive` makes expression statements print their value.
-pub fn compile_module(body: &[Stmt], src: &str, filename: &str, interactive: bool) -> CResult<Rc<Code>> {
-    let table = scope::analyze(body, Kind::Module).map_err(|e| CompileError { msg: e.msg, pos: e.pos })?;
+pub fn compile_module(
+    body: &[Stmt],
+    src: &str,
+    filename: &str,
+    interactive: bool,
+) -> CResult<Rc<Code>> {
+    let table = scope::analyze(body, Kind::Module).map_err(|e| CompileError {
+        msg: e.msg,
+        pos: e.pos,
+    })?;
     let mut line_starts = vec![0];
     for (i, b) in src.bytes().enumerate() {
         if b == b'\n' {
             line_starts.push(i + 1);
         }
     }
-    let mut c = Compiler { table, filename: Rc::from(filename), line_starts, units: vec![], interactive };
+    let mut c = Compiler {
+        table,
+        filename: Rc::from(filename),
+        line_starts,
+        units: vec![],
+        interactive,
+    };
     c.push_unit(0, Rc::from("<module>"), Rc::from("<module>"), 1);
     c.unit().code.flags |= CO_NAMESPACE;
     if has_annotations(body) {
@@ -85,7 +106,10 @@ pub fn compile_module(body: &[Stmt], src: &str, filename: &str, interactive: boo
 
 fn docstring(body: &[Stmt]) -> Option<Rc<str>> {
     match body.first().map(|s| &s.kind) {
-        Some(StmtKind::Expr(Expr { kind: ExprKind::Const(Constant::Str(s)), .. })) => Some(s.clone()),
+        Some(StmtKind::Expr(Expr {
+            kind: ExprKind::Const(Constant::Str(s)),
+            ..
+        })) => Some(s.clone()),
         _ => None,
     }
 }
@@ -93,10 +117,15 @@ fn docstring(body: &[Stmt]) -> Option<Rc<str>> {
 fn has_annotations(body: &[Stmt]) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::AnnAssign { .. } => true,
-        StmtKind::If { body, orelse, .. } | StmtKind::While { body, orelse, .. } | StmtKind::For { body, orelse, .. } => {
-            has_annotations(body) || has_annotations(orelse)
-        }
-        StmtKind::Try { body, handlers, orelse, finalbody } => {
+        StmtKind::If { body, orelse, .. }
+        | StmtKind::While { body, orelse, .. }
+        | StmtKind::For { body, orelse, .. } => has_annotations(body) || has_annotations(orelse),
+        StmtKind::Try {
+            body,
+            handlers,
+            orelse,
+            finalbody,
+        } => {
             has_annotations(body)
                 || has_annotations(orelse)
                 || has_annotations(finalbody)
@@ -127,7 +156,15 @@ impl<'a> Compiler<'a> {
             freevars: s.freevars.clone(),
             ..Default::default()
         };
-        self.units.push(Unit { scope, code, names: HashMap::new(), varnames: HashMap::new(), fblocks: vec![], line, qualname });
+        self.units.push(Unit {
+            scope,
+            code,
+            names: HashMap::new(),
+            varnames: HashMap::new(),
+            fblocks: vec![],
+            line,
+            qualname,
+        });
     }
 
     fn pop_unit(&mut self) -> Code {
@@ -137,7 +174,10 @@ impl<'a> Compiler<'a> {
         let mut cell_args = Vec::new();
         for (ci, name) in u.code.cellvars.iter().enumerate() {
             if let Some(&slot) = u.varnames.get(name) {
-                if (slot as usize) < (u.code.argcount + u.code.kwonly) as usize + (u.code.flags & (CO_VARARGS | CO_VARKEYWORDS)).count_ones() as usize {
+                if (slot as usize)
+                    < (u.code.argcount + u.code.kwonly) as usize
+                        + (u.code.flags & (CO_VARARGS | CO_VARKEYWORDS)).count_ones() as usize
+                {
                     cell_args.push((ci as u32, slot));
                 }
             }
@@ -235,7 +275,11 @@ impl<'a> Compiler<'a> {
         if let Some(i) = code.cellvars.iter().position(|c| &**c == n) {
             return i as u32;
         }
-        let i = code.freevars.iter().position(|c| &**c == n).expect("free variable not recorded");
+        let i = code
+            .freevars
+            .iter()
+            .position(|c| &**c == n)
+            .expect("free variable not recorded");
         (code.cellvars.len() + i) as u32
     }
 
@@ -405,7 +449,14 @@ impl<'a> Compiler<'a> {
     }
 
     /// Compiles a function body into a code object (not yet emitted into the parent).
-    fn function_code(&mut self, key: usize, name: &Rc<str>, p: &Params, body: &'a [Stmt], line: u32) -> CResult<Code> {
+    fn function_code(
+        &mut self,
+        key: usize,
+        name: &Rc<str>,
+        p: &Params,
+        body: &'a [Stmt],
+        line: u32,
+    ) -> CResult<Code> {
         let scope = *self.table.by_node.get(&key).expect("scope of function");
         let qual = self.qualname_for(name);
         self.push_unit(scope, name.clone(), qual, line);

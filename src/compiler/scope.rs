@@ -103,7 +103,12 @@ struct Builder {
 }
 
 pub fn analyze(module: &[Stmt], kind: Kind) -> Result<ScopeTable, ScopeError> {
-    let mut b = Builder { scopes: vec![Scope::new(kind, None)], by_node: HashMap::new(), cur: 0, error: None };
+    let mut b = Builder {
+        scopes: vec![Scope::new(kind, None)],
+        by_node: HashMap::new(),
+        cur: 0,
+        error: None,
+    };
     for s in module {
         b.stmt(s);
     }
@@ -111,7 +116,10 @@ pub fn analyze(module: &[Stmt], kind: Kind) -> Result<ScopeTable, ScopeError> {
         return Err(e);
     }
     b.resolve(0, &[])?;
-    Ok(ScopeTable { scopes: b.scopes, by_node: b.by_node })
+    Ok(ScopeTable {
+        scopes: b.scopes,
+        by_node: b.by_node,
+    })
 }
 
 impl Builder {
@@ -121,7 +129,10 @@ impl Builder {
 
     fn fail(&mut self, msg: String, pos: u32) {
         if self.error.is_none() {
-            self.error = Some(ScopeError { msg, pos: pos as usize });
+            self.error = Some(ScopeError {
+                msg,
+                pos: pos as usize,
+            });
         }
     }
 
@@ -166,7 +177,13 @@ impl Builder {
     }
 
     fn bind_params(&mut self, p: &Params) {
-        for a in p.args.iter().chain(p.vararg.iter()).chain(p.kwonly.iter()).chain(p.kwarg.iter()) {
+        for a in p
+            .args
+            .iter()
+            .chain(p.vararg.iter())
+            .chain(p.kwonly.iter())
+            .chain(p.kwarg.iter())
+        {
             self.bind(&a.name);
             add(&mut self.scope().params, &a.name);
         }
@@ -188,7 +205,11 @@ impl Builder {
                 }
                 self.expr(value);
             }
-            StmtKind::AnnAssign { target, annotation, value } => {
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => {
                 if let Some(v) = value {
                     self.expr(v);
                     self.target(target);
@@ -220,22 +241,42 @@ impl Builder {
                     if self.scope().params.contains(n) {
                         self.fail(format!("name '{n}' is parameter and global"), s.span.start);
                     } else if self.scope().used.contains(n) || self.scope().bound.contains(n) {
-                        let what = if self.scope().bound.contains(n) { "assigned to" } else { "used" };
-                        self.fail(format!("name '{n}' is {what} before global declaration"), s.span.start);
+                        let what = if self.scope().bound.contains(n) {
+                            "assigned to"
+                        } else {
+                            "used"
+                        };
+                        self.fail(
+                            format!("name '{n}' is {what} before global declaration"),
+                            s.span.start,
+                        );
                     }
                     add(&mut self.scope().globals, n);
                 }
             }
             StmtKind::Nonlocal(names) => {
                 if self.scope().kind == Kind::Module {
-                    self.fail("nonlocal declaration not allowed at module level".into(), s.span.start);
+                    self.fail(
+                        "nonlocal declaration not allowed at module level".into(),
+                        s.span.start,
+                    );
                 }
                 for n in names {
                     if self.scope().params.contains(n) {
-                        self.fail(format!("name '{n}' is parameter and nonlocal"), s.span.start);
+                        self.fail(
+                            format!("name '{n}' is parameter and nonlocal"),
+                            s.span.start,
+                        );
                     } else if self.scope().used.contains(n) || self.scope().bound.contains(n) {
-                        let what = if self.scope().bound.contains(n) { "assigned to" } else { "used" };
-                        self.fail(format!("name '{n}' is {what} before nonlocal declaration"), s.span.start);
+                        let what = if self.scope().bound.contains(n) {
+                            "assigned to"
+                        } else {
+                            "used"
+                        };
+                        self.fail(
+                            format!("name '{n}' is {what} before nonlocal declaration"),
+                            s.span.start,
+                        );
                     }
                     add(&mut self.scope().nonlocals, n);
                 }
@@ -276,13 +317,23 @@ impl Builder {
                 self.stmts(body);
                 self.stmts(orelse);
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 self.expr(iter);
                 self.target(target);
                 self.stmts(body);
                 self.stmts(orelse);
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 self.stmts(body);
                 for h in handlers {
                     if let Some(k) = &h.kind {
@@ -325,7 +376,9 @@ impl Builder {
                 }
                 for a in &c.bases {
                     match a {
-                        Arg::Pos(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Kw(_, e) => self.expr(e),
+                        Arg::Pos(e) | Arg::Star(e) | Arg::DoubleStar(e) | Arg::Kw(_, e) => {
+                            self.expr(e)
+                        }
                     }
                 }
                 self.bind(&c.name);
@@ -429,7 +482,9 @@ impl Builder {
                 self.expr(func);
                 for a in args {
                     match a {
-                        Arg::Pos(x) | Arg::Star(x) | Arg::DoubleStar(x) | Arg::Kw(_, x) => self.expr(x),
+                        Arg::Pos(x) | Arg::Star(x) | Arg::DoubleStar(x) | Arg::Kw(_, x) => {
+                            self.expr(x)
+                        }
                     }
                 }
             }
@@ -443,7 +498,9 @@ impl Builder {
                     self.expr(x);
                 }
             }
-            ExprKind::ListComp(elt, gens) | ExprKind::SetComp(elt, gens) | ExprKind::GenExp(elt, gens) => {
+            ExprKind::ListComp(elt, gens)
+            | ExprKind::SetComp(elt, gens)
+            | ExprKind::GenExp(elt, gens) => {
                 self.comprehension(node_key(e), gens, &[elt]);
             }
             ExprKind::DictComp(k, v, gens) => self.comprehension(node_key(e), gens, &[k, v]),
@@ -520,7 +577,10 @@ impl Builder {
             }
             for n in &s.nonlocals {
                 if !enclosing.contains(n) {
-                    return Err(ScopeError { msg: format!("no binding for nonlocal '{n}' found"), pos: 0 });
+                    return Err(ScopeError {
+                        msg: format!("no binding for nonlocal '{n}' found"),
+                        pos: 0,
+                    });
                 }
                 resolved.insert(n.clone(), Resolved::Free);
             }
@@ -528,7 +588,14 @@ impl Builder {
                 if resolved.contains_key(n) {
                     continue;
                 }
-                resolved.insert(n.clone(), if kind == Kind::Module { Resolved::GlobalImplicit } else { Resolved::Local });
+                resolved.insert(
+                    n.clone(),
+                    if kind == Kind::Module {
+                        Resolved::GlobalImplicit
+                    } else {
+                        Resolved::Local
+                    },
+                );
             }
             for n in &s.used {
                 if resolved.contains_key(n) {

@@ -2,7 +2,7 @@
 
 use super::code::*;
 use super::scope::Kind;
-use super::{err, key_of, CResult, Compiler, FBlock};
+use super::{CResult, Compiler, FBlock, err, key_of};
 use crate::parser::ast::*;
 use std::rc::Rc;
 
@@ -38,7 +38,11 @@ impl<'a> Compiler<'a> {
                 }
             }
             StmtKind::AugAssign { target, op, value } => self.aug_assign(target, *op, value)?,
-            StmtKind::AnnAssign { target, annotation, value } => {
+            StmtKind::AnnAssign {
+                target,
+                annotation,
+                value,
+            } => {
                 if let Some(v) = value {
                     self.expr(v)?;
                     self.store(target)?;
@@ -126,10 +130,15 @@ impl<'a> Compiler<'a> {
                     }
                 }
             }
-            StmtKind::ImportFrom { module, level, names } => {
+            StmtKind::ImportFrom {
+                module,
+                level,
+                names,
+            } => {
                 let n = self.name_index(module);
                 self.emit(Op::LoadSmallInt(*level as i32));
-                let fromlist: Vec<Const> = names.iter().map(|a| Const::Str(a.name.clone())).collect();
+                let fromlist: Vec<Const> =
+                    names.iter().map(|a| Const::Str(a.name.clone())).collect();
                 let k = self.add_const(Const::Tuple(Rc::from(fromlist)));
                 self.emit(Op::LoadConst(k));
                 self.emit(Op::ImportName(n));
@@ -161,34 +170,56 @@ impl<'a> Compiler<'a> {
                 let top = self.here();
                 self.expr(test)?;
                 let exit = self.emit(Op::PopJumpIfFalse(0));
-                self.unit().fblocks.push(FBlock::Loop { is_for: false, continue_target: top, breaks: vec![] });
+                self.unit().fblocks.push(FBlock::Loop {
+                    is_for: false,
+                    continue_target: top,
+                    breaks: vec![],
+                });
                 self.stmts(body)?;
                 self.emit(Op::Jump(top as u32));
-                let Some(FBlock::Loop { breaks, .. }) = self.unit().fblocks.pop() else { unreachable!() };
+                let Some(FBlock::Loop { breaks, .. }) = self.unit().fblocks.pop() else {
+                    unreachable!()
+                };
                 self.patch_here(exit);
                 self.stmts(orelse)?;
                 for b in breaks {
                     self.patch_here(b);
                 }
             }
-            StmtKind::For { target, iter, body, orelse } => {
+            StmtKind::For {
+                target,
+                iter,
+                body,
+                orelse,
+            } => {
                 self.expr(iter)?;
                 self.emit(Op::GetIter);
                 let top = self.here();
                 let fi = self.emit(Op::ForIter(0));
                 self.store(target)?;
-                self.unit().fblocks.push(FBlock::Loop { is_for: true, continue_target: top, breaks: vec![] });
+                self.unit().fblocks.push(FBlock::Loop {
+                    is_for: true,
+                    continue_target: top,
+                    breaks: vec![],
+                });
                 self.stmts(body)?;
                 self.set_line(s.span.start);
                 self.emit(Op::Jump(top as u32));
-                let Some(FBlock::Loop { breaks, .. }) = self.unit().fblocks.pop() else { unreachable!() };
+                let Some(FBlock::Loop { breaks, .. }) = self.unit().fblocks.pop() else {
+                    unreachable!()
+                };
                 self.patch_here(fi);
                 self.stmts(orelse)?;
                 for b in breaks {
                     self.patch_here(b);
                 }
             }
-            StmtKind::Try { body, handlers, orelse, finalbody } => {
+            StmtKind::Try {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+            } => {
                 if finalbody.is_empty() {
                     self.try_except(body, handlers, orelse)?;
                 } else {
@@ -256,7 +287,12 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::Rot3);
                 self.emit(Op::StoreSubscr);
             }
-            _ => return err("illegal expression for augmented assignment", target.span.start),
+            _ => {
+                return err(
+                    "illegal expression for augmented assignment",
+                    target.span.start,
+                );
+            }
         }
         Ok(())
     }
@@ -276,7 +312,10 @@ impl<'a> Compiler<'a> {
                 self.emit(Op::StoreSubscr);
             }
             ExprKind::Tuple(items) | ExprKind::List(items) => {
-                match items.iter().position(|e| matches!(e.kind, ExprKind::Starred(_))) {
+                match items
+                    .iter()
+                    .position(|e| matches!(e.kind, ExprKind::Starred(_)))
+                {
                     Some(star) => {
                         let after = items.len() - star - 1;
                         self.emit(Op::UnpackEx(star as u32, after as u32));
@@ -293,7 +332,12 @@ impl<'a> Compiler<'a> {
                     self.store(it)?;
                 }
             }
-            ExprKind::Starred(_) => return err("starred assignment target must be in a list or tuple", t.span.start),
+            ExprKind::Starred(_) => {
+                return err(
+                    "starred assignment target must be in a list or tuple",
+                    t.span.start,
+                );
+            }
             _ => return err("cannot assign to expression", t.span.start),
         }
         Ok(())
@@ -372,8 +416,15 @@ impl<'a> Compiler<'a> {
 
     fn break_continue(&mut self, is_break: bool, pos: u32) -> CResult<()> {
         let blocks = self.unit().fblocks.clone();
-        let Some(loop_idx) = blocks.iter().rposition(|b| matches!(b, FBlock::Loop { .. })) else {
-            let what = if is_break { "'break' outside loop" } else { "'continue' not properly in loop" };
+        let Some(loop_idx) = blocks
+            .iter()
+            .rposition(|b| matches!(b, FBlock::Loop { .. }))
+        else {
+            let what = if is_break {
+                "'break' outside loop"
+            } else {
+                "'continue' not properly in loop"
+            };
             return err(what, pos);
         };
         for i in (loop_idx + 1..blocks.len()).rev() {
@@ -390,13 +441,23 @@ impl<'a> Compiler<'a> {
                 breaks.push(j);
             }
         } else {
-            let FBlock::Loop { continue_target, .. } = self.unit().fblocks[loop_idx] else { unreachable!() };
+            let FBlock::Loop {
+                continue_target, ..
+            } = self.unit().fblocks[loop_idx]
+            else {
+                unreachable!()
+            };
             self.emit(Op::Jump(continue_target as u32));
         }
         Ok(())
     }
 
-    fn try_except(&mut self, body: &'a [Stmt], handlers: &'a [ExceptHandler], orelse: &'a [Stmt]) -> CResult<()> {
+    fn try_except(
+        &mut self,
+        body: &'a [Stmt],
+        handlers: &'a [ExceptHandler],
+        orelse: &'a [Stmt],
+    ) -> CResult<()> {
         let setup = self.emit(Op::SetupExcept(0));
         self.unit().fblocks.push(FBlock::Try);
         self.stmts(body)?;
@@ -487,7 +548,9 @@ impl<'a> Compiler<'a> {
     }
 
     fn with(&mut self, items: &'a [WithItem], body: &'a [Stmt]) -> CResult<()> {
-        let Some((first, rest)) = items.split_first() else { return Ok(()) };
+        let Some((first, rest)) = items.split_first() else {
+            return Ok(());
+        };
         self.expr(&first.context)?;
         self.emit(Op::BeforeWith);
         let setup = self.emit(Op::SetupExcept(0));

@@ -2,7 +2,7 @@
 //! and converts literals into their values.
 
 use super::strings::{decode_bytes, decode_str};
-use super::token::{keyword, op, Raw, StrLit, Tok};
+use super::token::{Raw, StrLit, Tok, keyword, op};
 use super::{LexError, LexErrorKind};
 use logos::Logos;
 use num_bigint::BigInt;
@@ -31,12 +31,10 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
             Err(()) => {
                 let text = lex.slice();
                 let c = text.chars().next().unwrap_or(' ');
-                let msg = if c == '$' || c == '?' || c == '`' {
-                    format!("invalid syntax")
-                } else if !c.is_ascii() {
+                let msg = if !c.is_ascii() {
                     format!("invalid character '{c}' (U+{:04X})", c as u32)
                 } else {
-                    format!("invalid syntax")
+                    "invalid syntax".to_string()
                 };
                 return Err(LexError::new(msg, start, LexErrorKind::Syntax));
             }
@@ -55,10 +53,18 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
             let top = *indents.last().unwrap();
             if col > top {
                 if out.is_empty() {
-                    return Err(LexError::new("unexpected indent".into(), start, LexErrorKind::Indent));
+                    return Err(LexError::new(
+                        "unexpected indent".into(),
+                        start,
+                        LexErrorKind::Indent,
+                    ));
                 }
                 if indents.len() > MAX_INDENT {
-                    return Err(LexError::new("too many levels of indentation".into(), start, LexErrorKind::Indent));
+                    return Err(LexError::new(
+                        "too many levels of indentation".into(),
+                        start,
+                        LexErrorKind::Indent,
+                    ));
                 }
                 indents.push(col);
                 out.push((start, Tok::Indent, start));
@@ -85,12 +91,18 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
             Raw::Imag => Tok::Imag(parse_float(&text[..text.len() - 1], start)?),
             Raw::Str(lit) => string_token(lit, base, start)?,
             Raw::Op => {
-                let o = op(text).ok_or_else(|| LexError::new("invalid syntax".into(), start, LexErrorKind::Syntax))?;
+                let o = op(text).ok_or_else(|| {
+                    LexError::new("invalid syntax".into(), start, LexErrorKind::Syntax)
+                })?;
                 match o {
                     "(" | "[" | "{" => {
                         // CPython's tokenizer limit; it also bounds the parser's recursion
                         if brackets.len() >= MAX_NESTING {
-                            return Err(LexError::new("too many nested parentheses".into(), start, LexErrorKind::Syntax));
+                            return Err(LexError::new(
+                                "too many nested parentheses".into(),
+                                start,
+                                LexErrorKind::Syntax,
+                            ));
                         }
                         brackets.push((o.chars().next().unwrap(), start))
                     }
@@ -98,7 +110,11 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
                         let close = o.chars().next().unwrap();
                         match brackets.pop() {
                             None => {
-                                return Err(LexError::new(format!("unmatched '{close}'"), start, LexErrorKind::Syntax));
+                                return Err(LexError::new(
+                                    format!("unmatched '{close}'"),
+                                    start,
+                                    LexErrorKind::Syntax,
+                                ));
                             }
                             Some((open, _)) => {
                                 let want = match open {
@@ -108,7 +124,9 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
                                 };
                                 if want != close {
                                     return Err(LexError::new(
-                                        format!("closing parenthesis '{close}' does not match opening parenthesis '{open}'"),
+                                        format!(
+                                            "closing parenthesis '{close}' does not match opening parenthesis '{open}'"
+                                        ),
                                         start,
                                         LexErrorKind::Syntax,
                                     ));
@@ -117,7 +135,11 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
                         }
                     }
                     "!" if !expr_only => {
-                        return Err(LexError::new("invalid syntax".into(), start, LexErrorKind::Syntax));
+                        return Err(LexError::new(
+                            "invalid syntax".into(),
+                            start,
+                            LexErrorKind::Syntax,
+                        ));
                     }
                     _ => {}
                 }
@@ -127,7 +149,11 @@ pub fn tokenize(src: &str, base: usize, expr_only: bool) -> Result<Vec<Spanned>,
         out.push((start, tok, end));
     }
     if let Some((open, pos)) = brackets.last() {
-        return Err(LexError::new(format!("'{open}' was never closed"), *pos, LexErrorKind::Syntax));
+        return Err(LexError::new(
+            format!("'{open}' was never closed"),
+            *pos,
+            LexErrorKind::Syntax,
+        ));
     }
     let eof = base + src.len();
     if !expr_only {
@@ -159,7 +185,11 @@ fn indent_of(src: &str, pos: usize) -> usize {
 fn int_token(text: &str, start: usize) -> Result<Tok, LexError> {
     let clean: String = text.chars().filter(|c| *c != '_').collect();
     if text.ends_with('_') || text.contains("__") {
-        return Err(LexError::new("invalid decimal literal".into(), start, LexErrorKind::Syntax));
+        return Err(LexError::new(
+            "invalid decimal literal".into(),
+            start,
+            LexErrorKind::Syntax,
+        ));
     }
     let (digits, radix) = match clean.get(..2) {
         Some("0x") | Some("0X") => (&clean[2..], 16),
@@ -177,22 +207,34 @@ fn int_token(text: &str, start: usize) -> Result<Tok, LexError> {
         }
     };
     if digits.is_empty() {
-        return Err(LexError::new("invalid syntax".into(), start, LexErrorKind::Syntax));
+        return Err(LexError::new(
+            "invalid syntax".into(),
+            start,
+            LexErrorKind::Syntax,
+        ));
     }
     match i64::from_str_radix(digits, radix) {
         Ok(v) => Ok(Tok::Int(v)),
         Err(_) => match BigInt::from_str_radix(digits, radix) {
             Ok(b) => Ok(Tok::BigInt(Rc::new(b))),
-            Err(_) => Err(LexError::new("invalid syntax".into(), start, LexErrorKind::Syntax)),
+            Err(_) => Err(LexError::new(
+                "invalid syntax".into(),
+                start,
+                LexErrorKind::Syntax,
+            )),
         },
     }
 }
 
 fn parse_float(text: &str, start: usize) -> Result<f64, LexError> {
     let clean: String = text.chars().filter(|c| *c != '_').collect();
-    clean
-        .parse::<f64>()
-        .map_err(|_| LexError::new("invalid decimal literal".into(), start, LexErrorKind::Syntax))
+    clean.parse::<f64>().map_err(|_| {
+        LexError::new(
+            "invalid decimal literal".into(),
+            start,
+            LexErrorKind::Syntax,
+        )
+    })
 }
 
 fn string_token(lit: StrLit, base: usize, start: usize) -> Result<Tok, LexError> {
@@ -200,12 +242,18 @@ fn string_token(lit: StrLit, base: usize, start: usize) -> Result<Tok, LexError>
         return Err(LexError::new(msg.into(), start, LexErrorKind::Syntax));
     }
     if lit.fstring {
-        return Ok(Tok::FStr(Rc::from(lit.body.as_str()), lit.raw, lit.body_start + base));
+        return Ok(Tok::FStr(
+            Rc::from(lit.body.as_str()),
+            lit.raw,
+            lit.body_start + base,
+        ));
     }
     if lit.bytes {
-        let b = decode_bytes(&lit.body, lit.raw).map_err(|m| LexError::new(m, start, LexErrorKind::Syntax))?;
+        let b = decode_bytes(&lit.body, lit.raw)
+            .map_err(|m| LexError::new(m, start, LexErrorKind::Syntax))?;
         return Ok(Tok::Bytes(Rc::from(b)));
     }
-    let s = decode_str(&lit.body, lit.raw).map_err(|m| LexError::new(m, start, LexErrorKind::Syntax))?;
+    let s = decode_str(&lit.body, lit.raw)
+        .map_err(|m| LexError::new(m, start, LexErrorKind::Syntax))?;
     Ok(Tok::Str(Rc::from(s.as_str())))
 }

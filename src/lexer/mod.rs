@@ -4,7 +4,7 @@ mod layout;
 mod strings;
 pub mod token;
 
-pub use layout::{tokenize, Spanned};
+pub use layout::{Spanned, tokenize};
 pub use strings::decode_str;
 pub use token::Tok;
 

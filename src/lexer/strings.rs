@@ -102,7 +102,9 @@ pub fn decode_bytes(body: &str, raw: bool) -> Result<Vec<u8>, String> {
             b't' => out.push(b'\t'),
             b'0' => out.push(0),
             b'x' if i + 2 <= b.len() => {
-                let h = std::str::from_utf8(&b[i..i + 2]).ok().and_then(|s| u8::from_str_radix(s, 16).ok());
+                let h = std::str::from_utf8(&b[i..i + 2])
+                    .ok()
+                    .and_then(|s| u8::from_str_radix(s, 16).ok());
                 match h {
                     Some(v) => out.push(v),
                     None => return Err("invalid \\x escape".into()),

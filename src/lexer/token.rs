@@ -77,7 +77,10 @@ fn scan_string(lex: &mut Lexer<Raw>) -> StrLit {
                 end = Some((pos, pos + 1));
                 break;
             }
-            if i + 2 < chars.len() + 0 && chars.get(i + 1).map(|x| x.1) == Some(quote) && chars.get(i + 2).map(|x| x.1) == Some(quote) {
+            if i + 2 < chars.len()
+                && chars.get(i + 1).map(|x| x.1) == Some(quote)
+                && chars.get(i + 2).map(|x| x.1) == Some(quote)
+            {
                 end = Some((pos, pos + 3));
                 break;
             }
@@ -88,17 +91,35 @@ fn scan_string(lex: &mut Lexer<Raw>) -> StrLit {
         Some((body_end, consumed)) => {
             let body = rest[skip..skip + body_end].to_string();
             lex.bump(skip + consumed);
-            StrLit { raw, bytes, fstring, body_start, body, error }
+            StrLit {
+                raw,
+                bytes,
+                fstring,
+                body_start,
+                body,
+                error,
+            }
         }
         None => {
-            let len = if triple { rest.len() } else { rest.find('\n').unwrap_or(rest.len()) };
+            let len = if triple {
+                rest.len()
+            } else {
+                rest.find('\n').unwrap_or(rest.len())
+            };
             lex.bump(len);
             let msg = if triple {
                 "unterminated triple-quoted string literal"
             } else {
                 "unterminated string literal"
             };
-            StrLit { raw, bytes, fstring, body_start, body: String::new(), error: Some(msg) }
+            StrLit {
+                raw,
+                bytes,
+                fstring,
+                body_start,
+                body: String::new(),
+                error: Some(msg),
+            }
         }
     }
 }
@@ -200,9 +221,9 @@ pub fn keyword(s: &str) -> Option<Tok> {
 }
 
 const OPS: &[&str] = &[
-    "-", "+", "*", "/", "%", "@", "&", "|", "^", "<", ">", "=", "!", "~", ".", ":", ",", ";", "(", ")",
-    "[", "]", "{", "}", "**", "//", "<<", ">>", "<=", ">=", "==", "!=", "->", ":=", "...", "+=", "-=",
-    "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**=",
+    "-", "+", "*", "/", "%", "@", "&", "|", "^", "<", ">", "=", "!", "~", ".", ":", ",", ";", "(",
+    ")", "[", "]", "{", "}", "**", "//", "<<", ">>", "<=", ">=", "==", "!=", "->", ":=", "...",
+    "+=", "-=", "*=", "/=", "//=", "%=", "@=", "&=", "|=", "^=", ">>=", "<<=", "**=",
 ];
 
 /// Interns an operator's text as a `&'static str` so tokens stay cheap to clone.

@@ -6,7 +6,7 @@ use super::{add_fn, add_value};
 use crate::builtins::{arg, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::value::{DictRef, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
     add_fn(vm, d, "collect", collect);
@@ -46,7 +46,11 @@ fn isenabled<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
 
 fn get_count<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let g = &vm.st.gc;
-    let items = vec![Value::Int(g.allocated_since as i64), Value::Int(g.collections as i64), Value::Int(g.full_collections as i64)];
+    let items = vec![
+        Value::Int(g.allocated_since as i64),
+        Value::Int(g.collections as i64),
+        Value::Int(g.full_collections as i64),
+    ];
     Ok(vm.new_tuple(items))
 }
 
@@ -77,8 +81,16 @@ fn get_threshold<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> 
 fn set_threshold<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "set_threshold", args, 1, 3)?;
     let a = vm.as_index(arg(args, 0))?;
-    let b = if args.len() > 1 { vm.as_index(args[1])? } else { vm.st.gc.threshold.1 };
-    let c = if args.len() > 2 { vm.as_index(args[2])? } else { vm.st.gc.threshold.2 };
+    let b = if args.len() > 1 {
+        vm.as_index(args[1])?
+    } else {
+        vm.st.gc.threshold.1
+    };
+    let c = if args.len() > 2 {
+        vm.as_index(args[2])?
+    } else {
+        vm.st.gc.threshold.2
+    };
     vm.st.gc.threshold = (a, b, c);
     Ok(Value::None)
 }

@@ -3,9 +3,9 @@
 use super::{add_fn, add_value};
 use crate::builtins::{arg, nargs};
 use crate::runtime::function::Kw;
-use crate::runtime::ops::{to_num, Num};
+use crate::runtime::ops::{Num, to_num};
 use crate::runtime::value::{DictRef, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
@@ -87,8 +87,10 @@ unary!(exp, |x| x.exp(), |_| true);
 unary!(sin, |x| x.sin(), |x| x.is_finite() || x.is_nan());
 unary!(cos, |x| x.cos(), |x| x.is_finite() || x.is_nan());
 unary!(tan, |x| x.tan(), |x| x.is_finite() || x.is_nan());
-unary!(asin, |x| x.asin(), |x| (-1.0..=1.0).contains(&x) || x.is_nan());
-unary!(acos, |x| x.acos(), |x| (-1.0..=1.0).contains(&x) || x.is_nan());
+unary!(asin, |x| x.asin(), |x| (-1.0..=1.0).contains(&x)
+    || x.is_nan());
+unary!(acos, |x| x.acos(), |x| (-1.0..=1.0).contains(&x)
+    || x.is_nan());
 unary!(atan, |x| x.atan(), |_| true);
 unary!(sinh, |x| x.sinh(), |_| true);
 unary!(cosh, |x| x.cosh(), |_| true);
@@ -230,7 +232,13 @@ fn to_int_result<'gc>(vm: &mut Vm<'gc>, x: f64) -> R<'gc> {
     Ok(vm.int_from_big(BigInt::from(x as i128)))
 }
 
-fn rounding<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], name: &str, dunder: &str, op: fn(f64) -> f64) -> R<'gc> {
+fn rounding<'gc>(
+    vm: &mut Vm<'gc>,
+    args: &[Value<'gc>],
+    name: &str,
+    dunder: &str,
+    op: fn(f64) -> f64,
+) -> R<'gc> {
     nargs(vm, name, args, 1, 1)?;
     let v = args[0];
     match to_num(v) {
@@ -285,7 +293,9 @@ fn isclose<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         return Ok(Value::Bool(false));
     }
     let d = (a - b).abs();
-    Ok(Value::Bool(d <= (rel * b.abs()).max(rel * a.abs()) || d <= abs))
+    Ok(Value::Bool(
+        d <= (rel * b.abs()).max(rel * a.abs()) || d <= abs,
+    ))
 }
 
 fn int_arg<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, BigInt> {

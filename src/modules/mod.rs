@@ -23,7 +23,10 @@ pub fn new_module<'gc>(vm: &mut Vm<'gc>, name: &str) -> (Value<'gc>, DictRef<'gc
     let k = vm.intern("__name__");
     let n = vm.new_str(name);
     let _ = vm.dict_set(d, k, n);
-    let m = vm.obj(Obj::Module(Module { name: Rc::from(name), dict: d }));
+    let m = vm.obj(Obj::Module(Module {
+        name: Rc::from(name),
+        dict: d,
+    }));
     (m, d)
 }
 

@@ -4,7 +4,7 @@ use super::{add_fn, add_value};
 use crate::builtins::{arg, method, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::value::{DictRef, Layout, Obj, Payload, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
     let argv: Vec<String> = vm.st.config.argv.clone();
@@ -15,13 +15,23 @@ pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
     let v = vm.new_str(concat!("3.11.0 (wk ", env!("CARGO_PKG_VERSION"), ")"));
     add_value(vm, d, "version", v);
     let fin = vm.new_str("final");
-    let vi = vm.new_tuple(vec![Value::Int(3), Value::Int(11), Value::Int(0), fin, Value::Int(0)]);
+    let vi = vm.new_tuple(vec![
+        Value::Int(3),
+        Value::Int(11),
+        Value::Int(0),
+        fin,
+        Value::Int(0),
+    ]);
     add_value(vm, d, "version_info", vi);
     let p = vm.new_str("linux");
     add_value(vm, d, "platform", p);
     let bo = vm.new_str("little");
     add_value(vm, d, "byteorder", bo);
-    let e = vm.new_str(&std::env::current_exe().map(|p| p.display().to_string()).unwrap_or_default());
+    let e = vm.new_str(
+        &std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+    );
     add_value(vm, d, "executable", e);
     let modules = vm.st.modules;
     add_value(vm, d, "modules", Value::Dict(modules));
@@ -57,7 +67,9 @@ pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
 /// 1 for sys.stdout, 2 for sys.stderr, None for anything else.
 pub fn stream_kind<'gc>(_vm: &Vm<'gc>, v: Value<'gc>) -> Option<i64> {
     let Value::Instance(i) = v else { return None };
-    let Obj::Class(c) = i.class.as_ref() else { return None };
+    let Obj::Class(c) = i.class.as_ref() else {
+        return None;
+    };
     if &*c.name != "TextIOWrapper" {
         return None;
     }
@@ -110,7 +122,11 @@ fn setrecursionlimit<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) 
 fn exit<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let code = arg(args, 0);
     let c = vm.st.types.system_exit;
-    let a = if code.is_undef() || code.is_none() { vm.st.empty_tuple } else { vm.new_tuple(vec![code]) };
+    let a = if code.is_undef() || code.is_none() {
+        vm.st.empty_tuple
+    } else {
+        vm.new_tuple(vec![code])
+    };
     Err(crate::vm::exc::make_exception(vm, c, a))
 }
 
@@ -125,7 +141,7 @@ fn intern<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 }
 
 /// An estimate of an object's own size in bytes in wk's layout.
-fn getsizeof<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+fn getsizeof<'gc>(_vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let v = arg(args, 0);
     let header = 16;
     let n = match v {

@@ -4,7 +4,7 @@ use super::add_fn;
 use crate::builtins::nargs;
 use crate::runtime::function::Kw;
 use crate::runtime::value::{DictRef, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
@@ -20,7 +20,9 @@ pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
 }
 
 fn since_epoch() -> std::time::Duration {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
 }
 
 fn start<'gc>(vm: &mut Vm<'gc>) -> Instant {

@@ -11,7 +11,10 @@ pub struct Span {
 
 impl Span {
     pub fn new(start: usize, end: usize) -> Span {
-        Span { start: start as u32, end: end as u32 }
+        Span {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 }
 
@@ -123,12 +126,26 @@ pub enum ExprKind {
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Compare(Box<Expr>, Vec<(CmpOp, Expr)>),
-    IfExp { test: Box<Expr>, body: Box<Expr>, orelse: Box<Expr> },
-    Lambda { params: Rc<Params>, body: Rc<Expr> },
-    Call { func: Box<Expr>, args: Vec<Arg> },
+    IfExp {
+        test: Box<Expr>,
+        body: Box<Expr>,
+        orelse: Box<Expr>,
+    },
+    Lambda {
+        params: Rc<Params>,
+        body: Rc<Expr>,
+    },
+    Call {
+        func: Box<Expr>,
+        args: Vec<Arg>,
+    },
     Attribute(Box<Expr>, Rc<str>),
     Subscript(Box<Expr>, Box<Expr>),
-    Slice { lower: Option<Box<Expr>>, upper: Option<Box<Expr>>, step: Option<Box<Expr>> },
+    Slice {
+        lower: Option<Box<Expr>>,
+        upper: Option<Box<Expr>>,
+        step: Option<Box<Expr>>,
+    },
     ListComp(Box<Expr>, Vec<Comprehension>),
     SetComp(Box<Expr>, Vec<Comprehension>),
     DictComp(Box<Expr>, Box<Expr>, Vec<Comprehension>),
@@ -202,25 +219,67 @@ pub struct ClassDef {
 #[derive(Clone, Debug)]
 pub enum StmtKind {
     Expr(Expr),
-    Assign { targets: Vec<Expr>, value: Expr },
-    AugAssign { target: Expr, op: BinOp, value: Expr },
-    AnnAssign { target: Expr, annotation: Expr, value: Option<Expr> },
+    Assign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
+    AugAssign {
+        target: Expr,
+        op: BinOp,
+        value: Expr,
+    },
+    AnnAssign {
+        target: Expr,
+        annotation: Expr,
+        value: Option<Expr>,
+    },
     Pass,
     Break,
     Continue,
     Return(Option<Expr>),
-    Raise { exc: Option<Expr>, cause: Option<Expr> },
+    Raise {
+        exc: Option<Expr>,
+        cause: Option<Expr>,
+    },
     Global(Vec<Rc<str>>),
     Nonlocal(Vec<Rc<str>>),
     Del(Vec<Expr>),
-    Assert { test: Expr, msg: Option<Expr> },
+    Assert {
+        test: Expr,
+        msg: Option<Expr>,
+    },
     Import(Vec<Alias>),
-    ImportFrom { module: Rc<str>, level: usize, names: Vec<Alias> },
-    If { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    While { test: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    For { target: Expr, iter: Expr, body: Vec<Stmt>, orelse: Vec<Stmt> },
-    Try { body: Vec<Stmt>, handlers: Vec<ExceptHandler>, orelse: Vec<Stmt>, finalbody: Vec<Stmt> },
-    With { items: Vec<WithItem>, body: Vec<Stmt> },
+    ImportFrom {
+        module: Rc<str>,
+        level: usize,
+        names: Vec<Alias>,
+    },
+    If {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    While {
+        test: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    For {
+        target: Expr,
+        iter: Expr,
+        body: Vec<Stmt>,
+        orelse: Vec<Stmt>,
+    },
+    Try {
+        body: Vec<Stmt>,
+        handlers: Vec<ExceptHandler>,
+        orelse: Vec<Stmt>,
+        finalbody: Vec<Stmt>,
+    },
+    With {
+        items: Vec<WithItem>,
+        body: Vec<Stmt>,
+    },
     FunctionDef(FunctionDef),
     ClassDef(ClassDef),
 }

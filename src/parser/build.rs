@@ -16,17 +16,27 @@ pub struct UserError {
 pub type PResult<T> = Result<T, ParseError<usize, Tok, UserError>>;
 
 pub fn user_err<T>(msg: impl Into<String>, pos: usize) -> PResult<T> {
-    Err(ParseError::User { error: UserError { msg: msg.into(), pos } })
+    Err(ParseError::User {
+        error: UserError {
+            msg: msg.into(),
+            pos,
+        },
+    })
 }
 
 pub fn mk(l: usize, r: usize, kind: ExprKind) -> Expr {
-    Expr { span: Span::new(l, r), kind }
+    Expr {
+        span: Span::new(l, r),
+        kind,
+    }
 }
 
 /// `-5` folds to a constant so that `-9223372036854775808` stays an int literal.
 pub fn negate(l: usize, r: usize, e: Expr) -> Expr {
     match &e.kind {
-        ExprKind::Const(Constant::Int(v)) if *v != i64::MIN => mk(l, r, ExprKind::Const(Constant::Int(-v))),
+        ExprKind::Const(Constant::Int(v)) if *v != i64::MIN => {
+            mk(l, r, ExprKind::Const(Constant::Int(-v)))
+        }
         ExprKind::Const(Constant::BigInt(b)) => {
             let n = -(**b).clone();
             match i64::try_from(&n) {
@@ -41,12 +51,18 @@ pub fn negate(l: usize, r: usize, e: Expr) -> Expr {
 
 pub fn tuple_or_single(t: (Vec<Expr>, bool, usize, usize)) -> Expr {
     let (mut v, is_tuple, l, r) = t;
-    if is_tuple { mk(l, r, ExprKind::Tuple(v)) } else { v.pop().unwrap() }
+    if is_tuple {
+        mk(l, r, ExprKind::Tuple(v))
+    } else {
+        v.pop().unwrap()
+    }
 }
 
 fn describe(e: &Expr) -> &'static str {
     match &e.kind {
-        ExprKind::Const(Constant::None) | ExprKind::Const(Constant::True) | ExprKind::Const(Constant::False) => "literal",
+        ExprKind::Const(Constant::None)
+        | ExprKind::Const(Constant::True)
+        | ExprKind::Const(Constant::False) => "literal",
         ExprKind::Const(Constant::Ellipsis) => "ellipsis",
         ExprKind::Const(_) | ExprKind::FString(_) => "literal",
         ExprKind::Call { .. } => "function call",
@@ -71,27 +87,55 @@ fn describe(e: &Expr) -> &'static str {
 /// Checks that `e` can be assigned to.
 pub fn store_target(e: Expr) -> PResult<Expr> {
     match &e.kind {
-        ExprKind::Name(n) if &**n == "__debug__" => user_err("cannot assign to __debug__", e.span.start as usize),
+        ExprKind::Name(n) if &**n == "__debug__" => {
+            user_err("cannot assign to __debug__", e.span.start as usize)
+        }
         ExprKind::Name(_) | ExprKind::Attribute(..) | ExprKind::Subscript(..) => Ok(e),
         ExprKind::Tuple(items) | ExprKind::List(items) => {
-            let stars = items.iter().filter(|i| matches!(i.kind, ExprKind::Starred(_))).count();
+            let stars = items
+                .iter()
+                .filter(|i| matches!(i.kind, ExprKind::Starred(_)))
+                .count();
             if stars > 1 {
-                return user_err("multiple starred expressions in assignment", e.span.start as usize);
+                return user_err(
+                    "multiple starred expressions in assignment",
+                    e.span.start as usize,
+                );
             }
             let is_list = matches!(e.kind, ExprKind::List(_));
             let span = e.span;
-            let (ExprKind::Tuple(items) | ExprKind::List(items)) = e.kind else { unreachable!() };
-            let items = items.into_iter().map(store_target).collect::<PResult<Vec<_>>>()?;
-            Ok(Expr { span, kind: if is_list { ExprKind::List(items) } else { ExprKind::Tuple(items) } })
+            let (ExprKind::Tuple(items) | ExprKind::List(items)) = e.kind else {
+                unreachable!()
+            };
+            let items = items
+                .into_iter()
+                .map(store_target)
+                .collect::<PResult<Vec<_>>>()?;
+            Ok(Expr {
+                span,
+                kind: if is_list {
+                    ExprKind::List(items)
+                } else {
+                    ExprKind::Tuple(items)
+                },
+            })
         }
         ExprKind::Starred(_) => {
             let span = e.span;
-            let ExprKind::Starred(inner) = e.kind else { unreachable!() };
-            Ok(Expr { span, kind: ExprKind::Starred(Box::new(store_target(*inner)?)) })
+            let ExprKind::Starred(inner) = e.kind else {
+                unreachable!()
+            };
+            Ok(Expr {
+                span,
+                kind: ExprKind::Starred(Box::new(store_target(*inner)?)),
+            })
         }
         _ => {
             let what = describe(&e);
-            let hint = if matches!(e.kind, ExprKind::Compare(..)) || what == "literal" || what == "expression" {
+            let hint = if matches!(e.kind, ExprKind::Compare(..))
+                || what == "literal"
+                || what == "expression"
+            {
                 "; maybe you meant '==' instead of '='?"
             } else {
                 ""
@@ -110,11 +154,23 @@ pub fn del_targets(t: (Vec<Expr>, bool, usize, usize)) -> PResult<Vec<Expr>> {
             ExprKind::Tuple(_) | ExprKind::List(_) => {
                 let span = e.span;
                 let is_list = matches!(e.kind, ExprKind::List(_));
-                let (ExprKind::Tuple(items) | ExprKind::List(items)) = e.kind else { unreachable!() };
+                let (ExprKind::Tuple(items) | ExprKind::List(items)) = e.kind else {
+                    unreachable!()
+                };
                 let items = del_targets((items, true, 0, 0))?;
-                Ok(Expr { span, kind: if is_list { ExprKind::List(items) } else { ExprKind::Tuple(items) } })
+                Ok(Expr {
+                    span,
+                    kind: if is_list {
+                        ExprKind::List(items)
+                    } else {
+                        ExprKind::Tuple(items)
+                    },
+                })
             }
-            _ => user_err(format!("cannot delete {}", describe(&e)), e.span.start as usize),
+            _ => user_err(
+                format!("cannot delete {}", describe(&e)),
+                e.span.start as usize,
+            ),
         })
         .collect()
 }
@@ -122,32 +178,65 @@ pub fn del_targets(t: (Vec<Expr>, bool, usize, usize)) -> PResult<Vec<Expr>> {
 pub fn aug_target(e: Expr) -> PResult<Expr> {
     match &e.kind {
         ExprKind::Name(_) | ExprKind::Attribute(..) | ExprKind::Subscript(..) => Ok(e),
-        ExprKind::Tuple(_) => user_err("'tuple' is an illegal expression for augmented assignment", e.span.start as usize),
-        ExprKind::List(_) => user_err("'list' is an illegal expression for augmented assignment", e.span.start as usize),
-        _ => user_err(format!("'{}' is an illegal expression for augmented assignment", describe(&e)), e.span.start as usize),
+        ExprKind::Tuple(_) => user_err(
+            "'tuple' is an illegal expression for augmented assignment",
+            e.span.start as usize,
+        ),
+        ExprKind::List(_) => user_err(
+            "'list' is an illegal expression for augmented assignment",
+            e.span.start as usize,
+        ),
+        _ => user_err(
+            format!(
+                "'{}' is an illegal expression for augmented assignment",
+                describe(&e)
+            ),
+            e.span.start as usize,
+        ),
     }
 }
 
 pub fn ann_assign(t: Expr, a: Expr, v: Option<Expr>) -> PResult<StmtKind> {
     match &t.kind {
         ExprKind::Name(_) | ExprKind::Attribute(..) | ExprKind::Subscript(..) => {}
-        ExprKind::Tuple(_) => return user_err("only single target (not tuple) can be annotated", t.span.start as usize),
-        ExprKind::List(_) => return user_err("only single target (not list) can be annotated", t.span.start as usize),
+        ExprKind::Tuple(_) => {
+            return user_err(
+                "only single target (not tuple) can be annotated",
+                t.span.start as usize,
+            );
+        }
+        ExprKind::List(_) => {
+            return user_err(
+                "only single target (not list) can be annotated",
+                t.span.start as usize,
+            );
+        }
         _ => return user_err("illegal target for annotation", t.span.start as usize),
     }
-    Ok(StmtKind::AnnAssign { target: t, annotation: a, value: v })
+    Ok(StmtKind::AnnAssign {
+        target: t,
+        annotation: a,
+        value: v,
+    })
 }
 
 pub fn assign(first: Expr, rest: Vec<Expr>) -> PResult<StmtKind> {
     let mut all = vec![first];
     all.extend(rest);
     let value = all.pop().unwrap();
-    let targets = all.into_iter().map(store_target).collect::<PResult<Vec<_>>>()?;
+    let targets = all
+        .into_iter()
+        .map(store_target)
+        .collect::<PResult<Vec<_>>>()?;
     Ok(StmtKind::Assign { targets, value })
 }
 
 pub fn import_from(level: usize, module: Option<Rc<str>>, names: Vec<Alias>) -> PResult<StmtKind> {
-    Ok(StmtKind::ImportFrom { module: module.unwrap_or_else(|| Rc::from("")), level, names })
+    Ok(StmtKind::ImportFrom {
+        module: module.unwrap_or_else(|| Rc::from("")),
+        level,
+        names,
+    })
 }
 
 pub enum ParamItem {
@@ -185,7 +274,10 @@ pub fn build_params(items: Vec<ParamItem>) -> PResult<Params> {
                     if param.default.is_some() {
                         seen_default = true;
                     } else if seen_default {
-                        return user_err("non-default argument follows default argument", param.span.start as usize);
+                        return user_err(
+                            "non-default argument follows default argument",
+                            param.span.start as usize,
+                        );
                     }
                     p.args.push(param);
                 }
@@ -242,7 +334,9 @@ pub fn strings(l: usize, r: usize, parts: Vec<StrPart>) -> PResult<Expr> {
     }
     if parts.iter().all(|p| matches!(p, StrPart::Str(..))) {
         if parts.len() == 1 {
-            let StrPart::Str(s, _) = &parts[0] else { unreachable!() };
+            let StrPart::Str(s, _) = &parts[0] else {
+                unreachable!()
+            };
             return Ok(mk(l, r, ExprKind::Const(Constant::Str(s.clone()))));
         }
         let mut out = String::new();
@@ -251,14 +345,20 @@ pub fn strings(l: usize, r: usize, parts: Vec<StrPart>) -> PResult<Expr> {
                 out.push_str(s);
             }
         }
-        return Ok(mk(l, r, ExprKind::Const(Constant::Str(Rc::from(out.as_str())))));
+        return Ok(mk(
+            l,
+            r,
+            ExprKind::Const(Constant::Str(Rc::from(out.as_str()))),
+        ));
     }
     let mut fparts: Vec<FPart> = Vec::new();
     for p in parts {
         match p {
             StrPart::Str(s, _) => push_lit(&mut fparts, &s),
             StrPart::F(body, raw, offset, _) => {
-                for part in fstring::parse(&body, raw, offset).map_err(|e| ParseError::User { error: e })? {
+                for part in
+                    fstring::parse(&body, raw, offset).map_err(|e| ParseError::User { error: e })?
+                {
                     match part {
                         FPart::Lit(s) => push_lit(&mut fparts, &s),
                         f => fparts.push(f),

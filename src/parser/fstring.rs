@@ -13,10 +13,18 @@ pub fn parse(body: &str, raw: bool, offset: usize) -> Result<Vec<FPart>, UserErr
 }
 
 fn err(msg: &str, pos: usize) -> UserError {
-    UserError { msg: format!("f-string: {msg}"), pos }
+    UserError {
+        msg: format!("f-string: {msg}"),
+        pos,
+    }
 }
 
-fn flush_lit(parts: &mut Vec<FPart>, lit: &mut String, raw: bool, pos: usize) -> Result<(), UserError> {
+fn flush_lit(
+    parts: &mut Vec<FPart>,
+    lit: &mut String,
+    raw: bool,
+    pos: usize,
+) -> Result<(), UserError> {
     if lit.is_empty() {
         return Ok(());
     }
@@ -26,7 +34,13 @@ fn flush_lit(parts: &mut Vec<FPart>, lit: &mut String, raw: bool, pos: usize) ->
     Ok(())
 }
 
-fn parse_into(body: &str, raw: bool, offset: usize, parts: &mut Vec<FPart>, depth: usize) -> Result<(), UserError> {
+fn parse_into(
+    body: &str,
+    raw: bool,
+    offset: usize,
+    parts: &mut Vec<FPart>,
+    depth: usize,
+) -> Result<(), UserError> {
     if depth > 2 {
         return Err(err("expressions nested too deeply", offset));
     }
@@ -55,7 +69,11 @@ fn parse_into(body: &str, raw: bool, offset: usize, parts: &mut Vec<FPart>, dept
         }
         if c == b'\\' && !raw && i + 1 < bytes.len() {
             // keep escapes together so that `\{` stays literal text for decode_str
-            let ch_len = body[i + 1..].chars().next().map(|c| c.len_utf8()).unwrap_or(1);
+            let ch_len = body[i + 1..]
+                .chars()
+                .next()
+                .map(|c| c.len_utf8())
+                .unwrap_or(1);
             lit.push_str(&body[i..i + 1 + ch_len]);
             i += 1 + ch_len;
             continue;
@@ -68,7 +86,14 @@ fn parse_into(body: &str, raw: bool, offset: usize, parts: &mut Vec<FPart>, dept
 }
 
 /// Parses one `{...}` field starting after the `{`; returns the index after its `}`.
-fn parse_field(body: &str, raw: bool, offset: usize, start: usize, parts: &mut Vec<FPart>, depth: usize) -> Result<usize, UserError> {
+fn parse_field(
+    body: &str,
+    raw: bool,
+    offset: usize,
+    start: usize,
+    parts: &mut Vec<FPart>,
+    depth: usize,
+) -> Result<usize, UserError> {
     let bytes = body.as_bytes();
     let mut i = start;
     let mut nest = 0i32;
@@ -100,7 +125,12 @@ fn parse_field(body: &str, raw: bool, offset: usize, start: usize, parts: &mut V
                     i += 1;
                 }
             }
-            b'\\' => return Err(err("expression part cannot include a backslash", offset + i)),
+            b'\\' => {
+                return Err(err(
+                    "expression part cannot include a backslash",
+                    offset + i,
+                ));
+            }
             b'#' => return Err(err("expression part cannot include '#'", offset + i)),
             _ => {}
         }
@@ -129,7 +159,12 @@ fn parse_field(body: &str, raw: bool, offset: usize, start: usize, parts: &mut V
         let conv = bytes.get(i + 1).copied();
         match conv {
             Some(b'r') | Some(b's') | Some(b'a') => conversion = Some(conv.unwrap() as char),
-            _ => return Err(err("invalid conversion character: expected 's', 'r', or 'a'", offset + i)),
+            _ => {
+                return Err(err(
+                    "invalid conversion character: expected 's', 'r', or 'a'",
+                    offset + i,
+                ));
+            }
         }
         i += 2;
     }
@@ -151,7 +186,13 @@ fn parse_field(body: &str, raw: bool, offset: usize, start: usize, parts: &mut V
         if j >= bytes.len() {
             return Err(err("expecting '}'", offset + start));
         }
-        parse_into(&body[spec_start..j], raw, offset + spec_start, &mut spec, depth + 1)?;
+        parse_into(
+            &body[spec_start..j],
+            raw,
+            offset + spec_start,
+            &mut spec,
+            depth + 1,
+        )?;
         i = j;
     }
     if i >= bytes.len() || bytes[i] != b'}' {
@@ -160,6 +201,11 @@ fn parse_field(body: &str, raw: bool, offset: usize, start: usize, parts: &mut V
     if debug_text.is_some() && conversion.is_none() && spec.is_empty() {
         conversion = Some('r');
     }
-    parts.push(FPart::Field { expr: Box::new(expr), debug_text, conversion, spec });
+    parts.push(FPart::Field {
+        expr: Box::new(expr),
+        debug_text,
+        conversion,
+        spec,
+    });
     Ok(i + 1)
 }

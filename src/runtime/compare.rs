@@ -1,10 +1,10 @@
 //! Comparisons between builtin values: numbers across int/float/bool/bigint, strings, bytes,
 //! and lexicographic comparison of sequences (which may call user `__eq__` on items).
 
-use super::ops::{to_num, Num};
+use super::ops::{Num, to_num};
 use crate::parser::ast::CmpOp;
 use crate::runtime::value::{Obj, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 use std::cmp::Ordering;
@@ -44,7 +44,11 @@ fn int_float_cmp(i: &BigInt, f: f64) -> Option<Ordering> {
         return None;
     }
     if f.is_infinite() {
-        return Some(if f > 0.0 { Ordering::Less } else { Ordering::Greater });
+        return Some(if f > 0.0 {
+            Ordering::Less
+        } else {
+            Ordering::Greater
+        });
     }
     let fl = f.floor();
     let fb = BigInt::from(fl as i128);
@@ -60,7 +64,12 @@ fn int_float_cmp(i: &BigInt, f: f64) -> Option<Ordering> {
     }
 }
 
-pub fn builtin_compare<'gc>(vm: &mut Vm<'gc>, op: CmpOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc, Option<bool>> {
+pub fn builtin_compare<'gc>(
+    vm: &mut Vm<'gc>,
+    op: CmpOp,
+    a: Value<'gc>,
+    b: Value<'gc>,
+) -> R<'gc, Option<bool>> {
     if let (Some(x), Some(y)) = (to_num(a), to_num(b)) {
         if let (Num::C(..), _) | (_, Num::C(..)) = (&x, &y) {
             if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
@@ -144,13 +153,17 @@ pub fn builtin_compare<'gc>(vm: &mut Vm<'gc>, op: CmpOp, a: Value<'gc>, b: Value
                 let qs = vm.new_set(&q)?;
                 builtin_compare(vm, op, ps, qs)
             }
-            (Obj::Method(s1, f1), Obj::Method(s2, f2)) if matches!(op, CmpOp::Eq | CmpOp::NotEq) => {
+            (Obj::Method(s1, f1), Obj::Method(s2, f2))
+                if matches!(op, CmpOp::Eq | CmpOp::NotEq) =>
+            {
                 let eq = s1.is(*s2) && f1.is(*f2);
                 Ok(Some(if op == CmpOp::Eq { eq } else { !eq }))
             }
             _ => Ok(None),
         },
-        (Value::Obj(x), Value::Set(_)) | (Value::Set(_), Value::Obj(x)) if matches!(x.as_ref(), Obj::DictView(0, _)) => {
+        (Value::Obj(x), Value::Set(_)) | (Value::Set(_), Value::Obj(x))
+            if matches!(x.as_ref(), Obj::DictView(0, _)) =>
+        {
             let (p, q) = (vm.collect_iter(a)?, vm.collect_iter(b)?);
             let (ps, qs) = (vm.new_set(&p)?, vm.new_set(&q)?);
             builtin_compare(vm, op, ps, qs)
@@ -159,11 +172,16 @@ pub fn builtin_compare<'gc>(vm: &mut Vm<'gc>, op: CmpOp, a: Value<'gc>, b: Value
     }
 }
 
-fn dict_eq<'gc>(vm: &mut Vm<'gc>, x: crate::runtime::value::DictRef<'gc>, y: crate::runtime::value::DictRef<'gc>) -> R<'gc, bool> {
+fn dict_eq<'gc>(
+    vm: &mut Vm<'gc>,
+    x: crate::runtime::value::DictRef<'gc>,
+    y: crate::runtime::value::DictRef<'gc>,
+) -> R<'gc, bool> {
     if x.borrow().len() != y.borrow().len() {
         return Ok(false);
     }
-    let items: Vec<(Value<'gc>, Value<'gc>)> = x.borrow().iter().map(|e| (e.key, e.value)).collect();
+    let items: Vec<(Value<'gc>, Value<'gc>)> =
+        x.borrow().iter().map(|e| (e.key, e.value)).collect();
     for (k, v) in items {
         match vm.dict_get(y, k)? {
             Some(w) => {
@@ -178,7 +196,12 @@ fn dict_eq<'gc>(vm: &mut Vm<'gc>, x: crate::runtime::value::DictRef<'gc>, y: cra
 }
 
 /// Lexicographic comparison: the first unequal pair decides.
-pub fn seq_compare<'gc>(vm: &mut Vm<'gc>, op: CmpOp, a: &[Value<'gc>], b: &[Value<'gc>]) -> R<'gc, bool> {
+pub fn seq_compare<'gc>(
+    vm: &mut Vm<'gc>,
+    op: CmpOp,
+    a: &[Value<'gc>],
+    b: &[Value<'gc>],
+) -> R<'gc, bool> {
     if matches!(op, CmpOp::Eq | CmpOp::NotEq) && a.len() != b.len() {
         return Ok(op == CmpOp::NotEq);
     }

@@ -28,11 +28,21 @@ pub struct Dict<'gc> {
 
 impl<'gc> Dict<'gc> {
     pub fn new() -> Dict<'gc> {
-        Dict { entries: Vec::new(), index: HashTable::new(), len: 0, version: 0 }
+        Dict {
+            entries: Vec::new(),
+            index: HashTable::new(),
+            len: 0,
+            version: 0,
+        }
     }
 
     pub fn with_capacity(n: usize) -> Dict<'gc> {
-        Dict { entries: Vec::with_capacity(n), index: HashTable::with_capacity(n), len: 0, version: 0 }
+        Dict {
+            entries: Vec::with_capacity(n),
+            index: HashTable::with_capacity(n),
+            len: 0,
+            version: 0,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -58,7 +68,12 @@ impl<'gc> Dict<'gc> {
     pub fn candidates(&self, hash: u64) -> Vec<(usize, Value<'gc>)> {
         self.index
             .iter_hash(hash)
-            .filter_map(|&i| self.entries[i as usize].as_ref().filter(|e| e.hash == hash).map(|e| (i as usize, e.key)))
+            .filter_map(|&i| {
+                self.entries[i as usize]
+                    .as_ref()
+                    .filter(|e| e.hash == hash)
+                    .map(|e| (i as usize, e.key))
+            })
             .collect()
     }
 
@@ -77,7 +92,9 @@ impl<'gc> Dict<'gc> {
         let slot = self.entries.len() as u32;
         self.entries.push(Some(Entry { hash, key, value }));
         let entries = &self.entries;
-        self.index.insert_unique(hash, slot, |&i| entries[i as usize].map(|e| e.hash).unwrap_or(0));
+        self.index.insert_unique(hash, slot, |&i| {
+            entries[i as usize].map(|e| e.hash).unwrap_or(0)
+        });
         self.len += 1;
         self.version += 1;
     }
@@ -102,7 +119,9 @@ impl<'gc> Dict<'gc> {
             let slot = self.entries.len() as u32;
             self.entries.push(Some(e));
             let entries = &self.entries;
-            self.index.insert_unique(e.hash, slot, |&i| entries[i as usize].map(|e| e.hash).unwrap_or(0));
+            self.index.insert_unique(e.hash, slot, |&i| {
+                entries[i as usize].map(|e| e.hash).unwrap_or(0)
+            });
         }
     }
 

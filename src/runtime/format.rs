@@ -1,9 +1,9 @@
 //! The format-spec mini-language (`format()`, f-strings, `str.format`) and `%` formatting.
 
-use super::ops::{to_num, Num};
+use super::ops::{Num, to_num};
 use super::repr::float_repr;
 use crate::runtime::value::{Obj, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 use num_bigint::BigInt;
 
 #[derive(Default, Debug)]
@@ -22,7 +22,11 @@ pub struct Spec {
 pub fn parse_spec(s: &str) -> Result<Spec, String> {
     let chars: Vec<char> = s.chars().collect();
     let mut i = 0;
-    let mut sp = Spec { fill: ' ', sign: '-', ..Default::default() };
+    let mut sp = Spec {
+        fill: ' ',
+        sign: '-',
+        ..Default::default()
+    };
     let is_align = |c: char| matches!(c, '<' | '>' | '^' | '=');
     if chars.len() >= 2 && is_align(chars[1]) {
         sp.fill = chars[0];
@@ -52,7 +56,11 @@ pub fn parse_spec(s: &str) -> Result<Spec, String> {
         i += 1;
     }
     if i > start {
-        sp.width = chars[start..i].iter().collect::<String>().parse().map_err(|_| "Too many decimal digits in format string".to_string())?;
+        sp.width = chars[start..i]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .map_err(|_| "Too many decimal digits in format string".to_string())?;
     }
     if i < chars.len() && matches!(chars[i], ',' | '_') {
         sp.grouping = Some(chars[i]);
@@ -83,7 +91,7 @@ fn group_digits(digits: &str, sep: char, every: usize) -> String {
     let bytes: Vec<char> = digits.chars().collect();
     let mut out = String::new();
     for (i, c) in bytes.iter().enumerate() {
-        if i > 0 && (bytes.len() - i) % every == 0 {
+        if i > 0 && (bytes.len() - i).is_multiple_of(every) {
             out.push(sep);
         }
         out.push(*c);
@@ -107,7 +115,11 @@ fn pad(sp: &Spec, sign_prefix: &str, body: &str, numeric: bool) -> String {
     match align {
         '<' => format!("{sign_prefix}{body}{}", f(fill_n)),
         '>' => format!("{}{sign_prefix}{body}", f(fill_n)),
-        '^' => format!("{}{sign_prefix}{body}{}", f(fill_n / 2), f(fill_n - fill_n / 2)),
+        '^' => format!(
+            "{}{sign_prefix}{body}{}",
+            f(fill_n / 2),
+            f(fill_n - fill_n / 2)
+        ),
         _ => format!("{sign_prefix}{}{body}", f(fill_n)),
     }
 }
@@ -135,10 +147,16 @@ pub fn format_int(b: &BigInt, sp: &Spec) -> Result<String, String> {
         'x' => ("0x", mag.to_str_radix(16)),
         'X' => ("0X", mag.to_str_radix(16).to_uppercase()),
         'c' => {
-            let c = num_traits::ToPrimitive::to_u32(b).and_then(char::from_u32).ok_or("%c arg not in range(0x110000)")?;
+            let c = num_traits::ToPrimitive::to_u32(b)
+                .and_then(char::from_u32)
+                .ok_or("%c arg not in range(0x110000)")?;
             return Ok(pad(sp, "", &c.to_string(), false));
         }
-        _ => return Err(format!("Unknown format code '{ty}' for object of type 'int'")),
+        _ => {
+            return Err(format!(
+                "Unknown format code '{ty}' for object of type 'int'"
+            ));
+        }
     };
     let digits = match sp.grouping {
         Some(g) => {
@@ -150,7 +168,11 @@ pub fn format_int(b: &BigInt, sp: &Spec) -> Result<String, String> {
         }
         None => digits,
     };
-    let pre = format!("{}{}", sign_str(neg, sp.sign), if sp.alt { prefix } else { "" });
+    let pre = format!(
+        "{}{}",
+        sign_str(neg, sp.sign),
+        if sp.alt { prefix } else { "" }
+    );
     Ok(pad(sp, &pre, &digits, true))
 }
 
@@ -166,9 +188,21 @@ fn sci(v: f64, prec: usize, upper: bool) -> String {
 fn general(v: f64, prec: usize, alt: bool, upper: bool, repr_style: bool) -> String {
     let p = if prec == 0 { 1 } else { prec };
     if v == 0.0 {
-        let z = if alt { format!("{:.*}", p - 1, 0.0) } else { "0".into() };
-        let z = if repr_style && !z.contains('.') { format!("{z}.0") } else { z };
-        return if v.is_sign_negative() { format!("-{z}") } else { z };
+        let z = if alt {
+            format!("{:.*}", p - 1, 0.0)
+        } else {
+            "0".into()
+        };
+        let z = if repr_style && !z.contains('.') {
+            format!("{z}.0")
+        } else {
+            z
+        };
+        return if v.is_sign_negative() {
+            format!("-{z}")
+        } else {
+            z
+        };
     }
     let s = format!("{:.*e}", p - 1, v);
     let exp: i32 = s.split_once('e').unwrap().1.parse().unwrap();
@@ -181,7 +215,11 @@ fn general(v: f64, prec: usize, alt: bool, upper: bool, repr_style: bool) -> Str
     };
     if exp >= -4 && exp < p as i32 {
         let out = strip(format!("{:.*}", (p as i32 - 1 - exp).max(0) as usize, v));
-        if repr_style && !out.contains('.') && !out.contains('e') { format!("{out}.0") } else { out }
+        if repr_style && !out.contains('.') && !out.contains('e') {
+            format!("{out}.0")
+        } else {
+            out
+        }
     } else {
         let m = sci(v, p - 1, upper);
         let (mant, e) = m.split_once(if upper { 'E' } else { 'e' }).unwrap();
@@ -191,7 +229,7 @@ fn general(v: f64, prec: usize, alt: bool, upper: bool, repr_style: bool) -> Str
 }
 
 pub fn format_float(v: f64, sp: &Spec) -> Result<String, String> {
-    let neg = v.is_sign_negative() && !(v == 0.0 && sp.ty.is_none() && false);
+    let neg = v.is_sign_negative();
     let a = v.abs();
     let upper = matches!(sp.ty, Some('E' | 'F' | 'G'));
     let body = if a.is_nan() {
@@ -209,7 +247,11 @@ pub fn format_float(v: f64, sp: &Spec) -> Result<String, String> {
                 Some(p) => general(a, p, sp.alt, false, true),
                 None => float_repr(a),
             },
-            Some(t) => return Err(format!("Unknown format code '{t}' for object of type 'float'")),
+            Some(t) => {
+                return Err(format!(
+                    "Unknown format code '{t}' for object of type 'float'"
+                ));
+            }
         }
     };
     let body = match sp.grouping {
@@ -229,7 +271,9 @@ pub fn format_float(v: f64, sp: &Spec) -> Result<String, String> {
 pub fn format_str(s: &str, sp: &Spec) -> Result<String, String> {
     if let Some(t) = sp.ty {
         if t != 's' {
-            return Err(format!("Unknown format code '{t}' for object of type 'str'"));
+            return Err(format!(
+                "Unknown format code '{t}' for object of type 'str'"
+            ));
         }
     }
     if sp.sign != '-' {
@@ -239,7 +283,17 @@ pub fn format_str(s: &str, sp: &Spec) -> Result<String, String> {
         Some(p) => s.chars().take(p).collect(),
         None => s.to_string(),
     };
-    let sp2 = Spec { zero: false, fill: if sp.zero && sp.align.is_none() { '0' } else { sp.fill }, align: sp.align, width: sp.width, ..Default::default() };
+    let sp2 = Spec {
+        zero: false,
+        fill: if sp.zero && sp.align.is_none() {
+            '0'
+        } else {
+            sp.fill
+        },
+        align: sp.align,
+        width: sp.width,
+        ..Default::default()
+    };
     Ok(pad(&sp2, "", &body, false))
 }
 
@@ -247,7 +301,10 @@ impl<'gc> Vm<'gc> {
     /// `format(v, spec)`.
     pub fn format_value(&mut self, v: Value<'gc>, spec: &str) -> R<'gc, String> {
         if let Value::Instance(_) = v {
-            if let Some(f) = self.lookup_special(v, "__format__").filter(|f| !self.is_builtin_fn(*f)) {
+            if let Some(f) = self
+                .lookup_special(v, "__format__")
+                .filter(|f| !self.is_builtin_fn(*f))
+            {
                 let s = self.new_str(spec);
                 let r = self.call_bound(f, v, &[s])?;
                 return match r {
@@ -256,14 +313,21 @@ impl<'gc> Vm<'gc> {
                 };
             }
             let inner = super::ops::unwrap_payload(v);
-            if !inner.is(v) && self.lookup_special(v, "__str__").map(|f| self.is_builtin_fn(f)).unwrap_or(true) {
+            if !inner.is(v)
+                && self
+                    .lookup_special(v, "__str__")
+                    .map(|f| self.is_builtin_fn(f))
+                    .unwrap_or(true)
+            {
                 return self.format_value(inner, spec);
             }
             if spec.is_empty() {
                 return self.str_of(v);
             }
             let t = self.type_name(v);
-            return Err(self.type_error(format!("unsupported format string passed to {t}.__format__")));
+            return Err(self.type_error(format!(
+                "unsupported format string passed to {t}.__format__"
+            )));
         }
         if spec.is_empty() {
             return self.str_of(v);
@@ -271,21 +335,27 @@ impl<'gc> Vm<'gc> {
         let sp = parse_spec(spec).map_err(|m| self.value_error(m))?;
         let r = match v {
             Value::Str(s) => format_str(&s.s, &sp),
-            Value::Bool(_) | Value::Int(_) if sp.ty.is_none() && matches!(v, Value::Bool(_)) => format_str(&self.str_of(v)?, &sp),
+            Value::Bool(_) | Value::Int(_) if sp.ty.is_none() && matches!(v, Value::Bool(_)) => {
+                format_str(&self.str_of(v)?, &sp)
+            }
             _ => match to_num(v) {
                 Some(Num::I(i)) => {
                     if matches!(sp.ty, Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) {
                         format_float(i as f64, &sp)
                     } else {
                         if sp.precision.is_some() {
-                            return Err(self.value_error("Precision not allowed in integer format specifier"));
+                            return Err(self
+                                .value_error("Precision not allowed in integer format specifier"));
                         }
                         format_int(&BigInt::from(i), &sp)
                     }
                 }
                 Some(Num::B(b)) => {
                     if matches!(sp.ty, Some('e' | 'E' | 'f' | 'F' | 'g' | 'G' | '%')) {
-                        format_float(num_traits::ToPrimitive::to_f64(&b).unwrap_or(f64::INFINITY), &sp)
+                        format_float(
+                            num_traits::ToPrimitive::to_f64(&b).unwrap_or(f64::INFINITY),
+                            &sp,
+                        )
                     } else {
                         format_int(&b, &sp)
                     }
@@ -293,7 +363,9 @@ impl<'gc> Vm<'gc> {
                 Some(Num::F(f)) => format_float(f, &sp),
                 _ => {
                     let t = self.type_name(v);
-                    return Err(self.type_error(format!("unsupported format string passed to {t}.__format__")));
+                    return Err(self.type_error(format!(
+                        "unsupported format string passed to {t}.__format__"
+                    )));
                 }
             },
         };
@@ -306,7 +378,10 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
     let (items, mapping): (Vec<Value<'gc>>, Option<Value<'gc>>) = match args {
         Value::Tuple(t) => (t.items.to_vec(), None),
         Value::Dict(_) => (vec![args], Some(args)),
-        Value::Instance(_) if vm.lookup_special(args, "__getitem__").is_some() && !matches!(super::ops::unwrap_payload(args), Value::Tuple(_)) => {
+        Value::Instance(_)
+            if vm.lookup_special(args, "__getitem__").is_some()
+                && !matches!(super::ops::unwrap_payload(args), Value::Tuple(_)) =>
+        {
             (vec![args], Some(args))
         }
         _ => (vec![args], None),
@@ -382,7 +457,9 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
         }
         let v = match &key {
             Some(k) => {
-                let Some(m) = mapping else { return Err(vm.type_error("format requires a mapping")) };
+                let Some(m) = mapping else {
+                    return Err(vm.type_error("format requires a mapping"));
+                };
                 used_mapping = true;
                 let kv = vm.new_str(k);
                 vm.getitem(m, kv)?
@@ -433,17 +510,28 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
                     Some(Num::I(_)) | Some(Num::B(_)) => v,
                     _ => {
                         let t = vm.type_name(v);
-                        return Err(vm.type_error(format!("%{ty} format: a real number is required, not {t}")));
+                        return Err(vm.type_error(format!(
+                            "%{ty} format: a real number is required, not {t}"
+                        )));
                     }
                 };
-                let n = if let Value::Bool(b) = n { Value::Int(b as i64) } else { n };
+                let n = if let Value::Bool(b) = n {
+                    Value::Int(b as i64)
+                } else {
+                    n
+                };
                 let mut s = vm.format_value(n, &spec)?;
                 if let Some(p) = &prec {
                     if let Ok(p) = p.parse::<usize>() {
                         let neg = s.starts_with('-');
                         let digits = s.trim_start_matches('-');
                         if digits.len() < p {
-                            s = format!("{}{}{}", if neg { "-" } else { "" }, "0".repeat(p - digits.len()), digits);
+                            s = format!(
+                                "{}{}{}",
+                                if neg { "-" } else { "" },
+                                "0".repeat(p - digits.len()),
+                                digits
+                            );
                         }
                     }
                 }
@@ -452,7 +540,9 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
             'x' | 'X' | 'o' => {
                 if !matches!(to_num(v), Some(Num::I(_)) | Some(Num::B(_))) {
                     let t = vm.type_name(v);
-                    return Err(vm.type_error(format!("%{ty} format: an integer is required, not {t}")));
+                    return Err(
+                        vm.type_error(format!("%{ty} format: an integer is required, not {t}"))
+                    );
                 }
                 vm.format_value(v, &format!("{spec}{ty}"))?
             }
@@ -464,18 +554,28 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
                         return Err(vm.type_error(format!("must be real number, not {t}")));
                     }
                 };
-                let spec = if prec.is_none() { format!("{spec}.6{ty}") } else { format!("{spec}{ty}") };
+                let spec = if prec.is_none() {
+                    format!("{spec}.6{ty}")
+                } else {
+                    format!("{spec}{ty}")
+                };
                 vm.format_value(Value::Float(f), &spec)?
             }
             'c' => match v {
                 Value::Str(s) => s.s.to_string(),
                 _ => {
                     let n = vm.as_index(v)?;
-                    char::from_u32(n as u32).map(|c| c.to_string()).unwrap_or_default()
+                    char::from_u32(n as u32)
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
                 }
             },
             other => {
-                return Err(vm.value_error(format!("unsupported format character '{other}' (0x{:x}) at index {}", other as u32, i - 1)));
+                return Err(vm.value_error(format!(
+                    "unsupported format character '{other}' (0x{:x}) at index {}",
+                    other as u32,
+                    i - 1
+                )));
             }
         };
         out.push_str(&piece);
@@ -490,7 +590,10 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
 impl<'gc> Vm<'gc> {
     fn format_value_str(&mut self, s: &str, spec: &str) -> R<'gc, String> {
         let sp = parse_spec(spec).map_err(|m| self.value_error(m))?;
-        let sp = Spec { align: sp.align.or(Some('>')), ..sp };
+        let sp = Spec {
+            align: sp.align.or(Some('>')),
+            ..sp
+        };
         format_str(s, &sp).map_err(|m| self.value_error(m))
     }
 }

@@ -43,7 +43,8 @@ pub struct Function<'gc> {
 /// Keyword arguments passed to natives: (name, value) pairs.
 pub type Kw<'gc> = [(Value<'gc>, Value<'gc>)];
 
-pub type NativeFn = for<'gc> fn(&mut Vm<'gc>, &[Value<'gc>], &Kw<'gc>) -> Result<Value<'gc>, Value<'gc>>;
+pub type NativeFn =
+    for<'gc> fn(&mut Vm<'gc>, &[Value<'gc>], &Kw<'gc>) -> Result<Value<'gc>, Value<'gc>>;
 
 /// A function implemented in Rust, optionally bound to a receiver.
 #[derive(Collect)]

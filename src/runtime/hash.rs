@@ -50,7 +50,11 @@ pub fn hash_f64(v: f64) -> i64 {
             x -= MODULUS;
         }
     }
-    let e = if e >= 0 { e % 61 } else { 61 - 1 - ((-1 - e) % 61) };
+    let e = if e >= 0 {
+        e % 61
+    } else {
+        61 - 1 - ((-1 - e) % 61)
+    };
     x = ((x << e) & MODULUS) | (x >> (61 - e));
     let r = (x as i64) * sign;
     if r == -1 { -2 } else { r }

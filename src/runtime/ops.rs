@@ -2,8 +2,8 @@
 //! overflow, floats), sequence arithmetic, and the dunder protocol with reflected operands.
 
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
-use crate::vm::{Vm, R};
 use crate::runtime::value::{Obj, Payload, Value};
+use crate::vm::{R, Vm};
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
@@ -19,14 +19,23 @@ pub fn int_fast<'gc>(op: BinOp, x: i64, y: i64) -> Option<Value<'gc>> {
             if y == 0 || (x == i64::MIN && y == -1) {
                 return None;
             }
-            x.div_euclid(y) - if (x.rem_euclid(y) != 0) && y < 0 { 1 } else { 0 }
+            x.div_euclid(y)
+                - if (x.rem_euclid(y) != 0) && y < 0 {
+                    1
+                } else {
+                    0
+                }
         }
         BinOp::Mod => {
             if y == 0 || (x == i64::MIN && y == -1) {
                 return None;
             }
             let r = x % y;
-            if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r }
+            if r != 0 && ((r < 0) != (y < 0)) {
+                r + y
+            } else {
+                r
+            }
         }
         BinOp::BitAnd => x & y,
         BinOp::BitOr => x | y,
@@ -45,7 +54,11 @@ pub fn int_fast<'gc>(op: BinOp, x: i64, y: i64) -> Option<Value<'gc>> {
             if y < 0 {
                 return None;
             }
-            if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y }
+            if y >= 64 {
+                if x < 0 { -1 } else { 0 }
+            } else {
+                x >> y
+            }
         }
         BinOp::Div => {
             if y == 0 {
@@ -73,11 +86,16 @@ fn int_true_div(x: i64, y: i64) -> f64 {
 
 fn big_true_div(a: &BigInt, b: &BigInt) -> f64 {
     match (a.to_f64(), b.to_f64()) {
-        (Some(x), Some(y)) if x.is_finite() && y.is_finite() && x.abs() < 9e15 && y.abs() < 9e15 => x / y,
+        (Some(x), Some(y))
+            if x.is_finite() && y.is_finite() && x.abs() < 9e15 && y.abs() < 9e15 =>
+        {
+            x / y
+        }
         _ => {
             // scale to keep precision for huge operands
             let (q, r) = a.div_rem(b);
-            q.to_f64().unwrap_or(f64::INFINITY) + r.to_f64().unwrap_or(0.0) / b.to_f64().unwrap_or(f64::INFINITY)
+            q.to_f64().unwrap_or(f64::INFINITY)
+                + r.to_f64().unwrap_or(0.0) / b.to_f64().unwrap_or(f64::INFINITY)
         }
     }
 }
@@ -151,7 +169,11 @@ fn to_big(n: &Num) -> BigInt {
 pub fn num_to_f64(n: &Num) -> f64 {
     match n {
         Num::I(i) => *i as f64,
-        Num::B(b) => b.to_f64().unwrap_or(if b.is_negative() { f64::NEG_INFINITY } else { f64::INFINITY }),
+        Num::B(b) => b.to_f64().unwrap_or(if b.is_negative() {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }),
         Num::F(f) => *f,
         Num::C(r, _) => *r,
     }
@@ -192,7 +214,15 @@ impl<'gc> Vm<'gc> {
         }
         if let (F(_), _) | (_, F(_)) = (a, b) {
             let (x, y) = (num_to_f64(a), num_to_f64(b));
-            if matches!(op, BinOp::LShift | BinOp::RShift | BinOp::BitAnd | BinOp::BitOr | BinOp::BitXor | BinOp::MatMul) {
+            if matches!(
+                op,
+                BinOp::LShift
+                    | BinOp::RShift
+                    | BinOp::BitAnd
+                    | BinOp::BitOr
+                    | BinOp::BitXor
+                    | BinOp::MatMul
+            ) {
                 return Ok(None);
             }
             let r = match op {
@@ -284,7 +314,9 @@ impl<'gc> Vm<'gc> {
                 if y.is_negative() {
                     return Err(self.value_error("negative shift count"));
                 }
-                let Some(s) = y.to_usize() else { return Err(self.overflow_error("too many digits in integer")) };
+                let Some(s) = y.to_usize() else {
+                    return Err(self.overflow_error("too many digits in integer"));
+                };
                 x << s
             }
             BinOp::RShift => {
@@ -293,7 +325,11 @@ impl<'gc> Vm<'gc> {
                 }
                 let s = y.to_usize().unwrap_or(usize::MAX);
                 if s > 1 << 20 {
-                    if x.is_negative() { BigInt::from(-1) } else { BigInt::zero() }
+                    if x.is_negative() {
+                        BigInt::from(-1)
+                    } else {
+                        BigInt::zero()
+                    }
                 } else {
                     // Python shifts floor toward negative infinity
                     x.div_floor(&(BigInt::one() << s))
@@ -340,14 +376,21 @@ impl<'gc> Vm<'gc> {
             }
             _ => {
                 let s = op_symbol(op);
-                return Err(self.type_error(format!("unsupported operand type(s) for {s}: 'complex' and 'complex'")));
+                return Err(self.type_error(format!(
+                    "unsupported operand type(s) for {s}: 'complex' and 'complex'"
+                )));
             }
         };
         Ok(self.obj(Obj::Complex(r, i)))
     }
 
     /// Builtin behaviour of a binary operator; None when the builtin types don't handle it.
-    fn builtin_binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+    fn builtin_binary(
+        &mut self,
+        op: BinOp,
+        a: Value<'gc>,
+        b: Value<'gc>,
+    ) -> R<'gc, Option<Value<'gc>>> {
         if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
             match op {
                 BinOp::BitAnd => return Ok(Some(Value::Bool(x & y))),
@@ -366,13 +409,17 @@ impl<'gc> Vm<'gc> {
                 s.push_str(&y.s);
                 Some(self.new_string(s))
             }
-            (BinOp::Mul, Value::Str(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::Str(x)) => {
+            (BinOp::Mul, Value::Str(x), Value::Int(n))
+            | (BinOp::Mul, Value::Int(n), Value::Str(x)) => {
                 if n > 0 && (x.s.len() as u128) * (n as u128) > (1u128 << 34) {
                     return Err(self.memory_error());
                 }
                 Some(self.new_string(x.s.repeat(n.max(0) as usize)))
             }
-            (BinOp::Mul, Value::Str(x), Value::Bool(n)) | (BinOp::Mul, Value::Bool(n), Value::Str(x)) => Some(self.new_string(x.s.repeat(n as usize))),
+            (BinOp::Mul, Value::Str(x), Value::Bool(n))
+            | (BinOp::Mul, Value::Bool(n), Value::Str(x)) => {
+                Some(self.new_string(x.s.repeat(n as usize)))
+            }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let mut v = x.borrow().clone();
                 v.extend_from_slice(&y.borrow());
@@ -383,7 +430,8 @@ impl<'gc> Vm<'gc> {
                 v.extend_from_slice(&y.items);
                 Some(self.new_tuple(v))
             }
-            (BinOp::Mul, Value::List(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::List(x)) => {
+            (BinOp::Mul, Value::List(x), Value::Int(n))
+            | (BinOp::Mul, Value::Int(n), Value::List(x)) => {
                 let src = x.borrow().clone();
                 if n > 0 && (src.len() as u128) * (n as u128) > (1u128 << 31) {
                     return Err(self.memory_error());
@@ -394,7 +442,8 @@ impl<'gc> Vm<'gc> {
                 }
                 Some(self.new_list(v))
             }
-            (BinOp::Mul, Value::Tuple(x), Value::Int(n)) | (BinOp::Mul, Value::Int(n), Value::Tuple(x)) => {
+            (BinOp::Mul, Value::Tuple(x), Value::Int(n))
+            | (BinOp::Mul, Value::Int(n), Value::Tuple(x)) => {
                 if n > 0 && (x.items.len() as u128) * (n as u128) > (1u128 << 31) {
                     return Err(self.memory_error());
                 }
@@ -416,12 +465,21 @@ impl<'gc> Vm<'gc> {
                 }
                 _ => None,
             },
-            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(x), Value::Set(y)) => {
-                Some(crate::builtins::set::set_op(self, op, Value::Set(x), Value::Set(y))?)
-            }
-            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Obj(x), Value::Set(_) | Value::Obj(_))
-                if matches!(x.as_ref(), Obj::DictView(0 | 2, _)) =>
-            {
+            (
+                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
+                Value::Set(x),
+                Value::Set(y),
+            ) => Some(crate::builtins::set::set_op(
+                self,
+                op,
+                Value::Set(x),
+                Value::Set(y),
+            )?),
+            (
+                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
+                Value::Obj(x),
+                Value::Set(_) | Value::Obj(_),
+            ) if matches!(x.as_ref(), Obj::DictView(0 | 2, _)) => {
                 let l = self.collect_iter(a)?;
                 let la = self.new_set(&l)?;
                 let r = self.collect_iter(b)?;
@@ -466,24 +524,52 @@ impl<'gc> Vm<'gc> {
             return Err(self.type_error(format!("can only concatenate str (not \"{tb}\") to str")));
         }
         if op == BinOp::Add && matches!(a, Value::List(_)) {
-            return Err(self.type_error(format!("can only concatenate list (not \"{tb}\") to list")));
+            return Err(
+                self.type_error(format!("can only concatenate list (not \"{tb}\") to list"))
+            );
         }
         if op == BinOp::Add && matches!(a, Value::Tuple(_)) {
-            return Err(self.type_error(format!("can only concatenate tuple (not \"{tb}\") to tuple")));
+            return Err(self.type_error(format!(
+                "can only concatenate tuple (not \"{tb}\") to tuple"
+            )));
         }
-        if op == BinOp::Mul && matches!((a, b), (Value::Str(_) | Value::List(_) | Value::Tuple(_), Value::Float(_))) {
-            return Err(self.type_error(format!("can't multiply sequence by non-int of type '{tb}'")));
+        if op == BinOp::Mul
+            && matches!(
+                (a, b),
+                (
+                    Value::Str(_) | Value::List(_) | Value::Tuple(_),
+                    Value::Float(_)
+                )
+            )
+        {
+            return Err(
+                self.type_error(format!("can't multiply sequence by non-int of type '{tb}'"))
+            );
         }
-        Err(self.type_error(format!("unsupported operand type(s) for {s}: '{ta}' and '{tb}'")))
+        Err(self.type_error(format!(
+            "unsupported operand type(s) for {s}: '{ta}' and '{tb}'"
+        )))
     }
 
-    fn dunder_binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+    fn dunder_binary(
+        &mut self,
+        op: BinOp,
+        a: Value<'gc>,
+        b: Value<'gc>,
+    ) -> R<'gc, Option<Value<'gc>>> {
         let (l, r, _) = dunder_names(op);
         let ta = self.type_of(a);
         let tb = self.type_of(b);
         let same = gc_arena::Gc::ptr_eq(ta, tb);
-        let fa = self.lookup_special(a, l).filter(|f| !self.is_builtin_fn(*f));
-        let fb = if same { None } else { self.lookup_special(b, r).filter(|f| !self.is_builtin_fn(*f)) };
+        let fa = self
+            .lookup_special(a, l)
+            .filter(|f| !self.is_builtin_fn(*f));
+        let fb = if same {
+            None
+        } else {
+            self.lookup_special(b, r)
+                .filter(|f| !self.is_builtin_fn(*f))
+        };
         if let Some(fb) = fb {
             if crate::vm::exc::is_subclass(tb, ta) {
                 let v = self.call_bound(fb, b, &[a])?;
@@ -538,7 +624,9 @@ impl<'gc> Vm<'gc> {
                 *l.borrow_mut(self.mc) = v;
                 return Ok(a);
             }
-            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(_)) if matches!(b, Value::Set(_)) => {
+            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Value::Set(_))
+                if matches!(b, Value::Set(_)) =>
+            {
                 return crate::builtins::set::set_inplace(self, op, a, b);
             }
             (BinOp::BitOr, Value::Dict(d)) => {
@@ -547,14 +635,22 @@ impl<'gc> Vm<'gc> {
             }
             (_, Value::Instance(_)) => {
                 let (_, _, i) = dunder_names(op);
-                if let Some(f) = self.lookup_special(a, i).filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(a, i)
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     let v = self.call_bound(f, a, &[b])?;
                     if !self.is_not_implemented(v) {
                         return Ok(v);
                     }
                 }
                 if let Value::List(_) | Value::Dict(_) | Value::Set(_) = unwrap_payload(a) {
-                    if matches!(op, BinOp::Add | BinOp::BitOr) && self.lookup_special(a, dunder_names(op).0).map(|f| self.is_builtin_fn(f)).unwrap_or(true) {
+                    if matches!(op, BinOp::Add | BinOp::BitOr)
+                        && self
+                            .lookup_special(a, dunder_names(op).0)
+                            .map(|f| self.is_builtin_fn(f))
+                            .unwrap_or(true)
+                    {
                         let inner = unwrap_payload(a);
                         self.inplace(op, inner, b)?;
                         return Ok(a);
@@ -579,19 +675,21 @@ impl<'gc> Vm<'gc> {
             (UnaryOp::Invert, Value::Int(i)) => Value::Int(!i),
             (UnaryOp::Invert, Value::Bool(b)) => Value::Int(!(b as i64)),
             (UnaryOp::Not, _) => Value::Bool(!self.truthy(a)?),
-            (_, Value::Obj(o)) if matches!(o.as_ref(), Obj::BigInt(_) | Obj::Complex(..)) => match o.as_ref() {
-                Obj::BigInt(b) => match op {
-                    UnaryOp::Neg => self.int_from_big(-b.clone()),
-                    UnaryOp::Pos => a,
-                    _ => self.int_from_big(!b.clone()),
-                },
-                Obj::Complex(r, i) => match op {
-                    UnaryOp::Neg => self.obj(Obj::Complex(-r, -i)),
-                    UnaryOp::Pos => a,
-                    _ => return Err(self.type_error("bad operand type for unary ~: 'complex'")),
-                },
-                _ => unreachable!(),
-            },
+            (_, Value::Obj(o)) if matches!(o.as_ref(), Obj::BigInt(_) | Obj::Complex(..)) => {
+                match o.as_ref() {
+                    Obj::BigInt(b) => match op {
+                        UnaryOp::Neg => self.int_from_big(-b.clone()),
+                        UnaryOp::Pos => a,
+                        _ => self.int_from_big(!b.clone()),
+                    },
+                    Obj::Complex(r, i) => match op {
+                        UnaryOp::Neg => self.obj(Obj::Complex(-r, -i)),
+                        UnaryOp::Pos => a,
+                        _ => return Err(self.type_error("bad operand type for unary ~: 'complex'")),
+                    },
+                    _ => unreachable!(),
+                }
+            }
             _ => {
                 let (name, sym) = match op {
                     UnaryOp::Neg => ("__neg__", "-"),
@@ -599,7 +697,10 @@ impl<'gc> Vm<'gc> {
                     UnaryOp::Invert => ("__invert__", "~"),
                     UnaryOp::Not => unreachable!(),
                 };
-                if let Some(f) = self.lookup_special(a, name).filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(a, name)
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     return self.call_bound(f, a, &[]);
                 }
                 let inner = unwrap_payload(a);
@@ -633,7 +734,8 @@ impl<'gc> Vm<'gc> {
                         Value::Bool(b) => Ok(b),
                         _ => {
                             let t = self.type_name(r);
-                            Err(self.type_error(format!("__bool__ should return bool, returned {t}")))
+                            Err(self
+                                .type_error(format!("__bool__ should return bool, returned {t}")))
                         }
                     };
                 }
@@ -704,12 +806,19 @@ impl<'gc> Vm<'gc> {
                     _ => ">=",
                 };
                 let (ta, tb) = (self.type_name(a), self.type_name(b));
-                Err(self.type_error(format!("'{sym}' not supported between instances of '{ta}' and '{tb}'")))
+                Err(self.type_error(format!(
+                    "'{sym}' not supported between instances of '{ta}' and '{tb}'"
+                )))
             }
         }
     }
 
-    fn dunder_compare(&mut self, op: CmpOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+    fn dunder_compare(
+        &mut self,
+        op: CmpOp,
+        a: Value<'gc>,
+        b: Value<'gc>,
+    ) -> R<'gc, Option<Value<'gc>>> {
         let (name, refl) = match op {
             CmpOp::Eq => ("__eq__", "__eq__"),
             CmpOp::NotEq => ("__ne__", "__ne__"),
@@ -721,17 +830,26 @@ impl<'gc> Vm<'gc> {
         let ta = self.type_of(a);
         let tb = self.type_of(b);
         let reflected_first = !gc_arena::Gc::ptr_eq(ta, tb) && crate::vm::exc::is_subclass(tb, ta);
-        let order: [(Value<'gc>, Value<'gc>, &str); 2] =
-            if reflected_first { [(b, a, refl), (a, b, name)] } else { [(a, b, name), (b, a, refl)] };
+        let order: [(Value<'gc>, Value<'gc>, &str); 2] = if reflected_first {
+            [(b, a, refl), (a, b, name)]
+        } else {
+            [(a, b, name), (b, a, refl)]
+        };
         for (x, y, n) in order {
-            if let Some(f) = self.lookup_special(x, n).filter(|f| !self.is_builtin_fn(*f)) {
+            if let Some(f) = self
+                .lookup_special(x, n)
+                .filter(|f| !self.is_builtin_fn(*f))
+            {
                 let v = self.call_bound(f, x, &[y])?;
                 if !self.is_not_implemented(v) {
                     return Ok(Some(v));
                 }
             } else if n == "__ne__" {
                 // the default __ne__ inverts __eq__
-                if let Some(f) = self.lookup_special(x, "__eq__").filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(x, "__eq__")
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     let v = self.call_bound(f, x, &[y])?;
                     if !self.is_not_implemented(v) {
                         let t = self.truthy(v)?;

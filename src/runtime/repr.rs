@@ -1,7 +1,7 @@
 //! `repr()` and `str()` of every kind of value, with CPython's text for each.
 
 use crate::runtime::value::{Obj, Payload, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 /// CPython's `repr(float)`: the shortest round-tripping digits, scientific outside 1e-4..1e16.
 pub fn float_repr(f: f64) -> String {
@@ -12,7 +12,11 @@ pub fn float_repr(f: f64) -> String {
         return if f > 0.0 { "inf".into() } else { "-inf".into() };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".into() } else { "0.0".into() };
+        return if f.is_sign_negative() {
+            "-0.0".into()
+        } else {
+            "0.0".into()
+        };
     }
     let s = format!("{:e}", f.abs());
     let (mant, exp) = s.split_once('e').unwrap();
@@ -26,11 +30,19 @@ pub fn float_repr(f: f64) -> String {
         } else if decpt as usize >= digits.len() {
             format!("{}{}.0", digits, "0".repeat(decpt as usize - digits.len()))
         } else {
-            format!("{}.{}", &digits[..decpt as usize], &digits[decpt as usize..])
+            format!(
+                "{}.{}",
+                &digits[..decpt as usize],
+                &digits[decpt as usize..]
+            )
         };
         format!("{sign}{body}")
     } else {
-        let m = if digits.len() > 1 { format!("{}.{}", &digits[..1], &digits[1..]) } else { digits.clone() };
+        let m = if digits.len() > 1 {
+            format!("{}.{}", &digits[..1], &digits[1..])
+        } else {
+            digits.clone()
+        };
         let esign = if exp < 0 { '-' } else { '+' };
         format!("{sign}{m}e{esign}{:02}", exp.abs())
     }
@@ -38,7 +50,11 @@ pub fn float_repr(f: f64) -> String {
 
 /// Quotes a string as `repr(str)` does.
 pub fn str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -51,10 +67,16 @@ pub fn str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if (0x80..0xa0).contains(&(c as u32)) => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if (0x80..0xa0).contains(&(c as u32)) => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if c as u32 == 0xad => out.push_str("\\xad"),
-            c if (0xd800..0xe000).contains(&(c as u32)) => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (0xd800..0xe000).contains(&(c as u32)) => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -63,7 +85,11 @@ pub fn str_repr(s: &str) -> String {
 }
 
 pub fn bytes_repr(b: &[u8]) -> String {
-    let quote = if b.contains(&b'\'') && !b.contains(&b'"') { '"' } else { '\'' };
+    let quote = if b.contains(&b'\'') && !b.contains(&b'"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::from("b");
     out.push(quote);
     for &c in b {
@@ -110,13 +136,22 @@ pub fn complex_repr(r: f64, i: f64) -> String {
     if r == 0.0 && !r.is_sign_negative() {
         return format!("{}j", fmt(i));
     }
-    let sign = if i < 0.0 || (i == 0.0 && i.is_sign_negative()) { "-" } else { "+" };
+    let sign = if i < 0.0 || (i == 0.0 && i.is_sign_negative()) {
+        "-"
+    } else {
+        "+"
+    };
     format!("({}{}{}j)", fmt(r), sign, fmt(i.abs()))
 }
 
 impl<'gc> Vm<'gc> {
     /// Runs `f` with `v` marked as being printed; a re-entry prints `placeholder`.
-    fn guarded(&mut self, v: Value<'gc>, placeholder: &str, f: impl FnOnce(&mut Vm<'gc>) -> R<'gc, String>) -> R<'gc, String> {
+    fn guarded(
+        &mut self,
+        v: Value<'gc>,
+        placeholder: &str,
+        f: impl FnOnce(&mut Vm<'gc>) -> R<'gc, String>,
+    ) -> R<'gc, String> {
         let addr = v.addr().unwrap_or(0);
         if self.st.out_guard.contains(&addr) {
             return Ok(placeholder.to_string());
@@ -142,7 +177,9 @@ impl<'gc> Vm<'gc> {
         let name = match cls.as_ref() {
             Obj::Class(c) => {
                 let k = self.intern("__qualname__");
-                self.dict_get_str(c.dict, k).and_then(|v| v.as_str().map(|s| s.to_string())).unwrap_or_else(|| c.name.to_string())
+                self.dict_get_str(c.dict, k)
+                    .and_then(|v| v.as_str().map(|s| s.to_string()))
+                    .unwrap_or_else(|| c.name.to_string())
             }
             _ => "?".into(),
         };
@@ -157,7 +194,13 @@ impl<'gc> Vm<'gc> {
         Ok(match v {
             Value::Undef => "<undefined>".into(),
             Value::None => "None".into(),
-            Value::Bool(b) => if b { "True".into() } else { "False".into() },
+            Value::Bool(b) => {
+                if b {
+                    "True".into()
+                } else {
+                    "False".into()
+                }
+            }
             Value::Int(i) => i.to_string(),
             Value::Float(f) => float_repr(f),
             Value::Str(s) => str_repr(&s.s),
@@ -165,7 +208,11 @@ impl<'gc> Vm<'gc> {
                 let items = t.items.to_vec();
                 return self.guarded(v, "(...)", |vm| {
                     let inner = vm.join_reprs(&items)?;
-                    Ok(if items.len() == 1 { format!("({inner},)") } else { format!("({inner})") })
+                    Ok(if items.len() == 1 {
+                        format!("({inner},)")
+                    } else {
+                        format!("({inner})")
+                    })
                 });
             }
             Value::List(l) => {
@@ -197,11 +244,18 @@ impl<'gc> Vm<'gc> {
                         return Ok(format!("{name}()"));
                     }
                     let inner = vm.join_reprs(&keys)?;
-                    Ok(if frozen { format!("frozenset({{{inner}}})") } else { format!("{{{inner}}}") })
+                    Ok(if frozen {
+                        format!("frozenset({{{inner}}})")
+                    } else {
+                        format!("{{{inner}}}")
+                    })
                 });
             }
             Value::Instance(inst) => {
-                if let Some(f) = self.lookup_special(v, "__repr__").filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(v, "__repr__")
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     let r = self.call_bound(f, v, &[])?;
                     return match r {
                         Value::Str(s) => Ok(s.s.to_string()),
@@ -217,7 +271,7 @@ impl<'gc> Vm<'gc> {
                         let name = self.type_name(v);
                         let inner = match args {
                             Value::Tuple(t) if t.items.len() == 1 => self.repr_of(t.items[0])?,
-                            Value::Tuple(t) => self.join_reprs(&t.items.to_vec())?,
+                            Value::Tuple(t) => self.join_reprs(&t.items)?,
                             _ => String::new(),
                         };
                         format!("{name}({inner})")
@@ -236,7 +290,11 @@ impl<'gc> Vm<'gc> {
                     format!("<cell at {:#x}: empty>", v.addr().unwrap_or(0))
                 } else {
                     let t = self.type_name(inner);
-                    format!("<cell at {:#x}: {t} object at {:#x}>", v.addr().unwrap_or(0), inner.addr().unwrap_or(0))
+                    format!(
+                        "<cell at {:#x}: {t} object at {:#x}>",
+                        v.addr().unwrap_or(0),
+                        inner.addr().unwrap_or(0)
+                    )
                 }
             }
             Value::Iter(_) => format!("<iterator object at {:#x}>", v.addr().unwrap_or(0)),
@@ -245,20 +303,37 @@ impl<'gc> Vm<'gc> {
                 Obj::Complex(r, i) => complex_repr(*r, *i),
                 Obj::Bytes(b) => bytes_repr(b),
                 Obj::Range(a, b, c) => {
-                    if *c == 1 { format!("range({a}, {b})") } else { format!("range({a}, {b}, {c})") }
+                    if *c == 1 {
+                        format!("range({a}, {b})")
+                    } else {
+                        format!("range({a}, {b}, {c})")
+                    }
                 }
                 Obj::Slice(a, b, c) => {
                     let (a, b, c) = (*a, *b, *c);
-                    format!("slice({}, {}, {})", self.repr_of(a)?, self.repr_of(b)?, self.repr_of(c)?)
+                    format!(
+                        "slice({}, {}, {})",
+                        self.repr_of(a)?,
+                        self.repr_of(b)?,
+                        self.repr_of(c)?
+                    )
                 }
                 Obj::Class(_) => format!("<class '{}'>", self.qualified_class_name(o)),
                 Obj::Function(f) => {
                     let q = f.meta.borrow().qualname;
-                    format!("<function {} at {:#x}>", q.as_str().unwrap_or("?"), v.addr().unwrap_or(0))
+                    format!(
+                        "<function {} at {:#x}>",
+                        q.as_str().unwrap_or("?"),
+                        v.addr().unwrap_or(0)
+                    )
                 }
                 Obj::Method(this, f) => {
                     let (this, f) = (*this, *f);
-                    let q = self.getattr_str(f, "__qualname__").ok().and_then(|q| q.as_str().map(|s| s.to_string())).unwrap_or_else(|| "?".into());
+                    let q = self
+                        .getattr_str(f, "__qualname__")
+                        .ok()
+                        .and_then(|q| q.as_str().map(|s| s.to_string()))
+                        .unwrap_or_else(|| "?".into());
                     format!("<bound method {} of {}>", q, self.repr_of(this)?)
                 }
                 Obj::Native(n) => {
@@ -266,13 +341,25 @@ impl<'gc> Vm<'gc> {
                         format!("<built-in function {}>", n.name)
                     } else if let Value::Obj(b) = n.bound {
                         if let Obj::Module(m) = b.as_ref() {
-                            return Ok(format!("<built-in function {}>", n.name).replace("{}", &m.name));
+                            return Ok(
+                                format!("<built-in function {}>", n.name).replace("{}", &m.name)
+                            );
                         }
                         let t = self.type_name(n.bound);
-                        format!("<built-in method {} of {} object at {:#x}>", n.name, t, n.bound.addr().unwrap_or(0))
+                        format!(
+                            "<built-in method {} of {} object at {:#x}>",
+                            n.name,
+                            t,
+                            n.bound.addr().unwrap_or(0)
+                        )
                     } else {
                         let t = self.type_name(n.bound);
-                        format!("<built-in method {} of {} object at {:#x}>", n.name, t, n.bound.addr().unwrap_or(0))
+                        format!(
+                            "<built-in method {} of {} object at {:#x}>",
+                            n.name,
+                            t,
+                            n.bound.addr().unwrap_or(0)
+                        )
                     }
                 }
                 Obj::Code(c) => format!(
@@ -284,7 +371,10 @@ impl<'gc> Vm<'gc> {
                 ),
                 Obj::Module(m) => {
                     let k = self.intern("__file__");
-                    match self.dict_get_str(m.dict, k).and_then(|f| f.as_str().map(|s| s.to_string())) {
+                    match self
+                        .dict_get_str(m.dict, k)
+                        .and_then(|f| f.as_str().map(|s| s.to_string()))
+                    {
                         Some(f) => format!("<module '{}' from '{}'>", m.name, f),
                         None => format!("<module '{}' (built-in)>", m.name),
                     }
@@ -307,7 +397,11 @@ impl<'gc> Vm<'gc> {
                 }
                 Obj::Generator(g) => {
                     let q = g.borrow().qualname;
-                    format!("<generator object {} at {:#x}>", q.as_str().unwrap_or("?"), v.addr().unwrap_or(0))
+                    format!(
+                        "<generator object {} at {:#x}>",
+                        q.as_str().unwrap_or("?"),
+                        v.addr().unwrap_or(0)
+                    )
                 }
                 Obj::DictView(kind, d) => {
                     let name = ["dict_keys", "dict_values", "dict_items"][*kind as usize];
@@ -317,8 +411,12 @@ impl<'gc> Vm<'gc> {
                         0 => d.borrow().iter().map(|e| e.key).collect(),
                         1 => d.borrow().iter().map(|e| e.value).collect(),
                         _ => {
-                            let pairs: Vec<_> = d.borrow().iter().map(|e| (e.key, e.value)).collect();
-                            pairs.into_iter().map(|(k, v)| self.new_tuple(vec![k, v])).collect()
+                            let pairs: Vec<_> =
+                                d.borrow().iter().map(|e| (e.key, e.value)).collect();
+                            pairs
+                                .into_iter()
+                                .map(|(k, v)| self.new_tuple(vec![k, v]))
+                                .collect()
                         }
                     };
                     format!("{name}([{}])", self.join_reprs(&items)?)
@@ -334,7 +432,10 @@ impl<'gc> Vm<'gc> {
         match v {
             Value::Str(s) => Ok(s.s.to_string()),
             Value::Instance(inst) => {
-                if let Some(f) = self.lookup_special(v, "__str__").filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(v, "__str__")
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     let r = self.call_bound(f, v, &[])?;
                     return match r {
                         Value::Str(s) => Ok(s.s.to_string()),
@@ -346,14 +447,9 @@ impl<'gc> Vm<'gc> {
                 }
                 match inst.payload.get() {
                     Payload::Exc(d) => {
-                        if self.lookup_special(v, "__repr__").filter(|f| !self.is_builtin_fn(*f)).is_some()
-                            && self.lookup_special(v, "__str__").map(|f| self.is_builtin_fn(f)).unwrap_or(true)
-                            && false
-                        {
-                            return self.repr_of(v);
-                        }
                         let args = d.borrow().args;
-                        let is_key_error = crate::vm::exc::is_subclass(inst.class, self.st.types.key_error);
+                        let is_key_error =
+                            crate::vm::exc::is_subclass(inst.class, self.st.types.key_error);
                         match args {
                             Value::Tuple(t) if t.items.is_empty() => Ok(String::new()),
                             Value::Tuple(t) if t.items.len() == 1 => {

@@ -2,10 +2,15 @@
 
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{Obj, Payload, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 /// Resolves a slice against a length: (start, stop, step, count), as CPython's PySlice_AdjustIndices.
-pub fn slice_indices(len: i64, start: Option<i64>, stop: Option<i64>, step: Option<i64>) -> (i64, i64, i64, usize) {
+pub fn slice_indices(
+    len: i64,
+    start: Option<i64>,
+    stop: Option<i64>,
+    step: Option<i64>,
+) -> (i64, i64, i64, usize) {
     let step = step.unwrap_or(1);
     let (lo, hi) = if step < 0 { (-1, len - 1) } else { (0, len) };
     let norm = |v: Option<i64>, default: i64| -> i64 {
@@ -18,7 +23,11 @@ pub fn slice_indices(len: i64, start: Option<i64>, stop: Option<i64>, step: Opti
     let start = norm(start, if step < 0 { hi } else { lo });
     let stop = norm(stop, if step < 0 { lo } else { hi });
     let count = if step > 0 {
-        if stop > start { ((stop - start - 1) / step + 1) as usize } else { 0 }
+        if stop > start {
+            ((stop - start - 1) / step + 1) as usize
+        } else {
+            0
+        }
     } else if start > stop {
         ((start - stop - 1) / (-step) + 1) as usize
     } else {
@@ -33,17 +42,24 @@ impl<'gc> Vm<'gc> {
             return Ok(None);
         }
         match v {
-            Value::Int(_) | Value::Bool(_) | Value::Instance(_) | Value::Obj(_) => Ok(Some(self.as_index(v).map_err(|_| {
-                self.type_error("slice indices must be integers or None or have an __index__ method")
-            })?)),
-            _ => Err(self.type_error("slice indices must be integers or None or have an __index__ method")),
+            Value::Int(_) | Value::Bool(_) | Value::Instance(_) | Value::Obj(_) => {
+                Ok(Some(self.as_index(v).map_err(|_| {
+                    self.type_error(
+                        "slice indices must be integers or None or have an __index__ method",
+                    )
+                })?))
+            }
+            _ => Err(self
+                .type_error("slice indices must be integers or None or have an __index__ method")),
         }
     }
 
     /// The positions a slice object selects in a sequence of length `len`.
     pub fn slice_positions(&mut self, slice: Value<'gc>, len: usize) -> R<'gc, (i64, i64, usize)> {
         let Value::Obj(o) = slice else { unreachable!() };
-        let Obj::Slice(a, b, c) = o.as_ref() else { unreachable!() };
+        let Obj::Slice(a, b, c) = o.as_ref() else {
+            unreachable!()
+        };
         let (a, b, c) = (*a, *b, *c);
         let step = self.slice_part(c)?;
         if step == Some(0) {
@@ -63,12 +79,16 @@ impl<'gc> Vm<'gc> {
                 Ok(i) => i,
                 Err(_) => {
                     let t = self.type_name(idx);
-                    return Err(self.type_error(format!("{what} indices must be integers or slices, not {t}")));
+                    return Err(self.type_error(format!(
+                        "{what} indices must be integers or slices, not {t}"
+                    )));
                 }
             },
             _ => {
                 let t = self.type_name(idx);
-                return Err(self.type_error(format!("{what} indices must be integers or slices, not {t}")));
+                return Err(self.type_error(format!(
+                    "{what} indices must be integers or slices, not {t}"
+                )));
             }
         };
         let j = if i < 0 { i + len as i64 } else { i };
@@ -85,7 +105,9 @@ impl<'gc> Vm<'gc> {
                 if is_slice(idx) {
                     let items = l.borrow().clone();
                     let (s, st, n) = self.slice_positions(idx, items.len())?;
-                    let v = (0..n).map(|k| items[(s + st * k as i64) as usize]).collect();
+                    let v = (0..n)
+                        .map(|k| items[(s + st * k as i64) as usize])
+                        .collect();
                     return Ok(self.new_list(v));
                 }
                 let len = l.borrow().len();
@@ -98,7 +120,9 @@ impl<'gc> Vm<'gc> {
                     if s == 0 && st == 1 && n == t.items.len() {
                         return Ok(obj);
                     }
-                    let v = (0..n).map(|k| t.items[(s + st * k as i64) as usize]).collect();
+                    let v = (0..n)
+                        .map(|k| t.items[(s + st * k as i64) as usize])
+                        .collect();
                     return Ok(self.new_tuple(v));
                 }
                 let i = self.norm_index(idx, t.items.len(), "tuple")?;
@@ -113,11 +137,15 @@ impl<'gc> Vm<'gc> {
                             let out = &s.s[start as usize..start as usize + n];
                             return Ok(self.new_str(out));
                         }
-                        let out: String = (0..n).map(|k| b[(start + st * k as i64) as usize] as char).collect();
+                        let out: String = (0..n)
+                            .map(|k| b[(start + st * k as i64) as usize] as char)
+                            .collect();
                         return Ok(self.new_string(out));
                     }
                     let chars: Vec<char> = s.s.chars().collect();
-                    let out: String = (0..n).map(|k| chars[(start + st * k as i64) as usize]).collect();
+                    let out: String = (0..n)
+                        .map(|k| chars[(start + st * k as i64) as usize])
+                        .collect();
                     return Ok(self.new_string(out));
                 }
                 let i = self.norm_index(idx, s.chars, "string")?;
@@ -133,7 +161,10 @@ impl<'gc> Vm<'gc> {
                 None => Err(self.key_error(idx)),
             },
             Value::Instance(inst) => {
-                if let Some(f) = self.lookup_special(obj, "__getitem__").filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(obj, "__getitem__")
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     return self.call_bound(f, obj, &[idx]);
                 }
                 if let Payload::Value(inner) = inst.payload.get() {
@@ -227,7 +258,10 @@ impl<'gc> Vm<'gc> {
             }
             Value::Dict(d) => self.dict_set(d, idx, v),
             Value::Instance(inst) => {
-                if let Some(f) = self.lookup_special(obj, "__setitem__").filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(obj, "__setitem__")
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     self.call_bound(f, obj, &[idx, v])?;
                     return Ok(());
                 }
@@ -251,7 +285,8 @@ impl<'gc> Vm<'gc> {
                 let len = l.borrow().len();
                 if is_slice(idx) {
                     let (s, st, n) = self.slice_positions(idx, len)?;
-                    let mut pos: Vec<usize> = (0..n).map(|k| (s + st * k as i64) as usize).collect();
+                    let mut pos: Vec<usize> =
+                        (0..n).map(|k| (s + st * k as i64) as usize).collect();
                     pos.sort_unstable();
                     let mut items = l.borrow_mut(self.mc);
                     for p in pos.into_iter().rev() {
@@ -276,7 +311,10 @@ impl<'gc> Vm<'gc> {
                 Ok(())
             }
             Value::Instance(inst) => {
-                if let Some(f) = self.lookup_special(obj, "__delitem__").filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(obj, "__delitem__")
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     self.call_bound(f, obj, &[idx])?;
                     return Ok(());
                 }
@@ -317,7 +355,9 @@ impl<'gc> Vm<'gc> {
                 Value::Str(i) => Ok(s.s.contains(&*i.s)),
                 _ => {
                     let t = self.type_name(item);
-                    Err(self.type_error(format!("'in <string>' requires string as left operand, not {t}")))
+                    Err(self.type_error(format!(
+                        "'in <string>' requires string as left operand, not {t}"
+                    )))
                 }
             },
             Value::Dict(d) => Ok(self.dict_get(d, item)?.is_some()),
@@ -333,7 +373,10 @@ impl<'gc> Vm<'gc> {
                 self.set_contains(s, key)
             }
             Value::Instance(inst) => {
-                if let Some(f) = self.lookup_special(container, "__contains__").filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(container, "__contains__")
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     let r = self.call_bound(f, container, &[item])?;
                     return self.truthy(r);
                 }
@@ -344,13 +387,21 @@ impl<'gc> Vm<'gc> {
             }
             Value::Obj(o) => match o.as_ref() {
                 Obj::Range(a, b, c) => {
-                    let Value::Int(i) = item else { return self.contains_by_iter(container, item) };
+                    let Value::Int(i) = item else {
+                        return self.contains_by_iter(container, item);
+                    };
                     let (a, b, c) = (*a, *b, *c);
-                    Ok(if c > 0 { i >= a && i < b && (i - a) % c == 0 } else { i <= a && i > b && (a - i) % (-c) == 0 })
+                    Ok(if c > 0 {
+                        i >= a && i < b && (i - a) % c == 0
+                    } else {
+                        i <= a && i > b && (a - i) % (-c) == 0
+                    })
                 }
                 Obj::DictView(0, d) => Ok(self.dict_get(*d, item)?.is_some()),
                 Obj::DictView(2, d) => {
-                    let Value::Tuple(t) = item else { return Ok(false) };
+                    let Value::Tuple(t) = item else {
+                        return Ok(false);
+                    };
                     if t.items.len() != 2 {
                         return Ok(false);
                     }
@@ -362,7 +413,9 @@ impl<'gc> Vm<'gc> {
                 Obj::Bytes(b) => match item {
                     Value::Int(i) => Ok(b.contains(&(i as u8))),
                     Value::Obj(x) => match x.as_ref() {
-                        Obj::Bytes(sub) => Ok(sub.is_empty() || b.windows(sub.len()).any(|w| w == &sub[..])),
+                        Obj::Bytes(sub) => {
+                            Ok(sub.is_empty() || b.windows(sub.len()).any(|w| w == &sub[..]))
+                        }
                         _ => Ok(false),
                     },
                     _ => Ok(false),
@@ -398,13 +451,18 @@ impl<'gc> Vm<'gc> {
             Value::Dict(d) => d.borrow().len(),
             Value::Set(s) => s.table.borrow().len(),
             Value::Instance(inst) => {
-                if let Some(f) = self.lookup_special(v, "__len__").filter(|f| !self.is_builtin_fn(*f)) {
+                if let Some(f) = self
+                    .lookup_special(v, "__len__")
+                    .filter(|f| !self.is_builtin_fn(*f))
+                {
                     let r = self.call_bound(f, v, &[])?;
                     let n = match r {
                         Value::Int(_) | Value::Bool(_) => self.as_index(r)?,
                         _ => {
                             let t = self.type_name(r);
-                            return Err(self.type_error(format!("'{t}' object cannot be interpreted as an integer")));
+                            return Err(self.type_error(format!(
+                                "'{t}' object cannot be interpreted as an integer"
+                            )));
                         }
                     };
                     if n < 0 {

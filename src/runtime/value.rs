@@ -133,8 +133,16 @@ pub struct StrObj {
 
 impl StrObj {
     pub fn new(s: Box<str>) -> StrObj {
-        let chars = if s.is_ascii() { s.len() } else { s.chars().count() };
-        StrObj { s, chars, hash: Cell::new(0) }
+        let chars = if s.is_ascii() {
+            s.len()
+        } else {
+            s.chars().count()
+        };
+        StrObj {
+            s,
+            chars,
+            hash: Cell::new(0),
+        }
     }
 
     pub fn is_ascii(&self) -> bool {

@@ -1,16 +1,18 @@
 //! Attribute access: lookup through the MRO, descriptors (functions, properties, static and class
 //! methods, natives), instance dicts, `__getattr__`, and the special attributes of builtin objects.
 
-use super::{Vm, R};
+use super::{R, Vm};
 use crate::runtime::function::Native;
-use crate::runtime::value::{flags, DictRef, InstRef, Instance, Obj, ObjRef, Payload, Value};
-use gc_arena::barrier::unlock;
+use crate::runtime::value::{DictRef, InstRef, Instance, Obj, ObjRef, Payload, Value, flags};
 use gc_arena::Gc;
+use gc_arena::barrier::unlock;
 
 impl<'gc> Vm<'gc> {
     /// Looks `name` up in `cls` and its MRO.
     pub fn class_lookup_v(&self, cls: ObjRef<'gc>, name: Value<'gc>) -> Option<Value<'gc>> {
-        let Obj::Class(c) = cls.as_ref() else { return None };
+        let Obj::Class(c) = cls.as_ref() else {
+            return None;
+        };
         if let Some(v) = self.dict_get_str(c.dict, name) {
             return Some(v);
         }
@@ -41,12 +43,12 @@ impl<'gc> Vm<'gc> {
             Some(f) => Ok(self.bind(f, v, self.type_of(v))),
             None => {
                 let n = self.type_name(v);
-                Err(self.attr_error(format!("'{n}' object does not support the context manager protocol")))
-                    .or_else(|e: Value<'gc>| -> R<'gc> {
-                        let c = self.st.types.type_error;
-                        let msg = super::exc::message(self, e);
-                        Err(self.err(c, msg))
-                    })
+                let c = self.st.types.type_error;
+                let _ = name;
+                Err(self.err(
+                    c,
+                    format!("'{n}' object does not support the context manager protocol"),
+                ))
             }
         }
     }
@@ -63,8 +65,17 @@ impl<'gc> Vm<'gc> {
                 Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(cls), *f)),
                 Obj::StaticMethod(f) => *f,
                 Obj::Native(n) if n.bound.is_undef() => {
-                    let this = if n.data.is(Value::Bool(true)) { Value::Obj(cls) } else { obj };
-                    self.obj(Obj::Native(Native { name: n.name, f: n.f, bound: this, data: n.data }))
+                    let this = if n.data.is(Value::Bool(true)) {
+                        Value::Obj(cls)
+                    } else {
+                        obj
+                    };
+                    self.obj(Obj::Native(Native {
+                        name: n.name,
+                        f: n.f,
+                        bound: this,
+                        data: n.data,
+                    }))
                 }
                 _ => d,
             },
@@ -73,12 +84,15 @@ impl<'gc> Vm<'gc> {
     }
 
     pub fn class_module(&mut self, cls: ObjRef<'gc>) -> Option<String> {
-        let Obj::Class(c) = cls.as_ref() else { return None };
+        let Obj::Class(c) = cls.as_ref() else {
+            return None;
+        };
         if c.flags.get() & flags::BUILTIN != 0 {
             return Some("builtins".into());
         }
         let k = self.intern("__module__");
-        self.dict_get_str(c.dict, k).and_then(|v| v.as_str().map(|s| s.to_string()))
+        self.dict_get_str(c.dict, k)
+            .and_then(|v| v.as_str().map(|s| s.to_string()))
     }
 
     /// The instance's attribute dict, created on first use.
@@ -95,7 +109,9 @@ impl<'gc> Vm<'gc> {
         let n = self.intern(name);
         match self.getattr(obj, n) {
             Ok(_) => Ok(true),
-            Err(e) if super::exc::is_subclass(self.type_of(e), self.st.types.attribute_error) => Ok(false),
+            Err(e) if super::exc::is_subclass(self.type_of(e), self.st.types.attribute_error) => {
+                Ok(false)
+            }
             Err(e) => Err(e),
         }
     }
@@ -138,7 +154,12 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    fn instance_getattr(&mut self, inst: InstRef<'gc>, obj: Value<'gc>, name: Value<'gc>) -> R<'gc> {
+    fn instance_getattr(
+        &mut self,
+        inst: InstRef<'gc>,
+        obj: Value<'gc>,
+        name: Value<'gc>,
+    ) -> R<'gc> {
         let cls = inst.class;
         let descr = self.class_lookup_v(cls, name);
         if let Some(d) = descr {
@@ -172,7 +193,11 @@ impl<'gc> Vm<'gc> {
         match n {
             "__class__" => return Ok(Value::Obj(cls)),
             "__dict__" => {
-                let c = cls.as_ref().as_class_ref().map(|c| c.flags.get()).unwrap_or(0);
+                let c = cls
+                    .as_ref()
+                    .as_class_ref()
+                    .map(|c| c.flags.get())
+                    .unwrap_or(0);
                 if c & flags::NO_DICT == 0 {
                     return Ok(Value::Dict(self.instance_dict(inst)));
                 }
@@ -186,7 +211,12 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Properties and user descriptors with `__set__` take precedence over the instance dict.
-    fn data_descriptor_get(&mut self, d: Value<'gc>, obj: Value<'gc>, cls: ObjRef<'gc>) -> R<'gc, Option<Value<'gc>>> {
+    fn data_descriptor_get(
+        &mut self,
+        d: Value<'gc>,
+        obj: Value<'gc>,
+        cls: ObjRef<'gc>,
+    ) -> R<'gc, Option<Value<'gc>>> {
         match d {
             Value::Obj(o) => {
                 if let Obj::Property(p) = o.as_ref() {
@@ -209,7 +239,12 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    fn nondata_descriptor_get(&mut self, d: Value<'gc>, obj: Value<'gc>, cls: ObjRef<'gc>) -> R<'gc> {
+    fn nondata_descriptor_get(
+        &mut self,
+        d: Value<'gc>,
+        obj: Value<'gc>,
+        cls: ObjRef<'gc>,
+    ) -> R<'gc> {
         if let Value::Instance(_) = d {
             if let Some(get) = self.lookup_special(d, "__get__") {
                 return self.call(get, &[d, obj, Value::Obj(cls)], &[]);
@@ -219,7 +254,9 @@ impl<'gc> Vm<'gc> {
     }
 
     fn class_getattr(&mut self, cls: ObjRef<'gc>, name: Value<'gc>) -> R<'gc> {
-        let Obj::Class(c) = cls.as_ref() else { unreachable!() };
+        let Obj::Class(c) = cls.as_ref() else {
+            unreachable!()
+        };
         let n = name.as_str().unwrap_or("");
         match n {
             "__name__" => return Ok(self.new_str(&c.name.clone())),
@@ -232,7 +269,13 @@ impl<'gc> Vm<'gc> {
                 let v = c.bases.iter().map(|m| Value::Obj(*m)).collect();
                 return Ok(self.new_tuple(v));
             }
-            "__base__" => return Ok(c.bases.first().map(|b| Value::Obj(*b)).unwrap_or(Value::None)),
+            "__base__" => {
+                return Ok(c
+                    .bases
+                    .first()
+                    .map(|b| Value::Obj(*b))
+                    .unwrap_or(Value::None));
+            }
             "__dict__" => return Ok(Value::Dict(c.dict)),
             "__class__" => return Ok(Value::Obj(self.st.types.type_)),
             _ => {}
@@ -242,7 +285,9 @@ impl<'gc> Vm<'gc> {
                 Value::Obj(o) => match o.as_ref() {
                     Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(cls), *f)),
                     Obj::StaticMethod(f) => *f,
-                    Obj::Native(nf) if nf.data.is(Value::Bool(true)) => self.bind(d, Value::Obj(cls), cls),
+                    Obj::Native(nf) if nf.data.is(Value::Bool(true)) => {
+                        self.bind(d, Value::Obj(cls), cls)
+                    }
                     _ => d,
                 },
                 Value::Instance(_) => {
@@ -274,10 +319,16 @@ impl<'gc> Vm<'gc> {
             Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_)) => o,
             _ => self.type_of(this),
         };
-        let Obj::Class(tc) = target_cls.as_ref() else { unreachable!() };
+        let Obj::Class(tc) = target_cls.as_ref() else {
+            unreachable!()
+        };
         let mut chain = vec![target_cls];
         chain.extend(tc.mro.iter().copied());
-        let pos = chain.iter().position(|c| Gc::ptr_eq(*c, start)).map(|p| p + 1).unwrap_or(chain.len());
+        let pos = chain
+            .iter()
+            .position(|c| Gc::ptr_eq(*c, start))
+            .map(|p| p + 1)
+            .unwrap_or(chain.len());
         for c in &chain[pos..] {
             let Obj::Class(cc) = c.as_ref() else { continue };
             if let Some(d) = self.dict_get_str(cc.dict, name) {
@@ -342,7 +393,11 @@ impl<'gc> Vm<'gc> {
                         "__defaults__" => {
                             let d = f.defaults.to_vec();
                             drop(meta);
-                            if d.is_empty() { Value::None } else { self.new_tuple(d) }
+                            if d.is_empty() {
+                                Value::None
+                            } else {
+                                self.new_tuple(d)
+                            }
                         }
                         "__kwdefaults__" => f.kwdefaults.map(Value::Dict).unwrap_or(Value::None),
                         "__code__" => {
@@ -353,7 +408,11 @@ impl<'gc> Vm<'gc> {
                         "__closure__" => {
                             let c = f.closure.to_vec();
                             drop(meta);
-                            if c.is_empty() { Value::None } else { self.new_tuple(c) }
+                            if c.is_empty() {
+                                Value::None
+                            } else {
+                                self.new_tuple(c)
+                            }
                         }
                         "__dict__" => {
                             drop(meta);
@@ -405,7 +464,9 @@ impl<'gc> Vm<'gc> {
                 Obj::Generator(g) => match n {
                     "__name__" => g.borrow().name,
                     "__qualname__" => g.borrow().qualname,
-                    "gi_running" => Value::Bool(g.borrow().state == crate::runtime::generator::GenState::Running),
+                    "gi_running" => Value::Bool(
+                        g.borrow().state == crate::runtime::generator::GenState::Running,
+                    ),
                     _ => return Ok(None),
                 },
                 Obj::Property(p) => match n {
@@ -457,7 +518,9 @@ impl<'gc> Vm<'gc> {
     }
 
     pub fn function_dict(&mut self, f: ObjRef<'gc>) -> DictRef<'gc> {
-        let Obj::Function(func) = f.as_ref() else { unreachable!() };
+        let Obj::Function(func) = f.as_ref() else {
+            unreachable!()
+        };
         if let Some(d) = func.meta.borrow().dict {
             return d;
         }
@@ -471,7 +534,11 @@ impl<'gc> Vm<'gc> {
         match obj {
             Value::Instance(inst) => {
                 let cls = inst.class;
-                let fl = cls.as_ref().as_class_ref().map(|c| c.flags.get()).unwrap_or(0);
+                let fl = cls
+                    .as_ref()
+                    .as_class_ref()
+                    .map(|c| c.flags.get())
+                    .unwrap_or(0);
                 if fl & flags::HAS_SETATTR != 0 {
                     if let Some(sa) = self.class_lookup(cls, "__setattr__") {
                         if !self.is_builtin_fn(sa) {
@@ -515,7 +582,13 @@ impl<'gc> Vm<'gc> {
     }
 
     /// `object.__setattr__`: properties, slots, then the instance dict.
-    pub fn generic_setattr(&mut self, inst: InstRef<'gc>, obj: Value<'gc>, name: Value<'gc>, v: Value<'gc>) -> R<'gc, ()> {
+    pub fn generic_setattr(
+        &mut self,
+        inst: InstRef<'gc>,
+        obj: Value<'gc>,
+        name: Value<'gc>,
+        v: Value<'gc>,
+    ) -> R<'gc, ()> {
         let cls = inst.class;
         if let Some(d) = self.class_lookup_v(cls, name) {
             match d {
@@ -524,7 +597,9 @@ impl<'gc> Vm<'gc> {
                         if p.fset.is_none() {
                             let n = name.as_str().unwrap_or("?");
                             let t = self.type_name(obj);
-                            return Err(self.attr_error(format!("property '{n}' of '{t}' object has no setter")));
+                            return Err(self.attr_error(format!(
+                                "property '{n}' of '{t}' object has no setter"
+                            )));
                         }
                         self.call(p.fset, &[obj, v], &[])?;
                         return Ok(());
@@ -579,7 +654,9 @@ impl<'gc> Vm<'gc> {
     }
 
     fn slot_allowed(&self, cls: ObjRef<'gc>, n: &str) -> bool {
-        let Obj::Class(c) = cls.as_ref() else { return true };
+        let Obj::Class(c) = cls.as_ref() else {
+            return true;
+        };
         let mut all = vec![cls];
         all.extend(c.mro.iter().copied());
         for k in all {
@@ -613,7 +690,9 @@ impl<'gc> Vm<'gc> {
                         if p.fdel.is_none() {
                             let n = name.as_str().unwrap_or("?");
                             let t = self.type_name(obj);
-                            return Err(self.attr_error(format!("property '{n}' of '{t}' object has no deleter")));
+                            return Err(self.attr_error(format!(
+                                "property '{n}' of '{t}' object has no deleter"
+                            )));
                         }
                         self.call(p.fdel, &[obj], &[])?;
                         return Ok(());
@@ -656,12 +735,17 @@ impl<'gc> Vm<'gc> {
     }
 
     /// `LoadMethod`: avoids allocating a bound method for the common `obj.method(...)` call.
-    pub fn load_method(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc, (Value<'gc>, Value<'gc>)> {
+    pub fn load_method(
+        &mut self,
+        obj: Value<'gc>,
+        name: Value<'gc>,
+    ) -> R<'gc, (Value<'gc>, Value<'gc>)> {
         match obj {
             Value::Instance(inst) => {
                 if let Some(d) = self.class_lookup_v(inst.class, name) {
                     if let Value::Obj(o) = d {
-                        let plain = matches!(o.as_ref(), Obj::Function(_)) || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(true)));
+                        let plain = matches!(o.as_ref(), Obj::Function(_))
+                            || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(true)));
                         if plain {
                             let shadowed = match inst.dict.get() {
                                 Some(dict) => self.dict_get_str(dict, name).is_some(),
@@ -674,7 +758,8 @@ impl<'gc> Vm<'gc> {
                     }
                 }
             }
-            Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_) | Obj::Module(_) | Obj::Super(..)) => {}
+            Value::Obj(o)
+                if matches!(o.as_ref(), Obj::Class(_) | Obj::Module(_) | Obj::Super(..)) => {}
             _ => {
                 let t = self.type_of(obj);
                 if let Some(d) = self.class_lookup_v(t, name) {

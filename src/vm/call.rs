@@ -3,18 +3,22 @@
 
 use super::frame::{Frame, FrameKind};
 use super::interp::RunResult;
-use super::{Vm, R};
+use super::{R, Vm};
 use crate::compiler::code::{CO_VARARGS, CO_VARKEYWORDS};
 use crate::runtime::function::{FuncMeta, Function};
 use crate::runtime::value::{Layout, Obj, ObjRef, Payload, Value};
-use gc_arena::lock::RefLock;
 use gc_arena::Gc;
+use gc_arena::lock::RefLock;
 
 /// How deep natives may nest interpreter runs on the Rust stack before RecursionError.
 const MAX_NESTED: u32 = 400;
 
 fn plural(n: usize, word: &str) -> String {
-    if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") }
+    if n == 1 {
+        format!("{n} {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 fn name_list(names: &[String]) -> String {
@@ -30,7 +34,13 @@ impl<'gc> Vm<'gc> {
     /// Calls the callee at `stack[pos]` with `argc` arguments above it (the last `len(kwnames)` of
     /// them keyword arguments). Returns true when a frame was pushed (its result arrives later),
     /// false when the result has already replaced the callee and arguments on the stack.
-    pub fn call_at(&mut self, pos: usize, argc: usize, kwnames: Option<Value<'gc>>, kind: FrameKind<'gc>) -> R<'gc, bool> {
+    pub fn call_at(
+        &mut self,
+        pos: usize,
+        argc: usize,
+        kwnames: Option<Value<'gc>>,
+        kind: FrameKind<'gc>,
+    ) -> R<'gc, bool> {
         let callee = self.st.stack[pos];
         match callee {
             Value::Obj(o) => match o.as_ref() {
@@ -68,7 +78,14 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    fn call_dunder_call(&mut self, callee: Value<'gc>, pos: usize, argc: usize, kwnames: Option<Value<'gc>>, kind: FrameKind<'gc>) -> R<'gc, bool> {
+    fn call_dunder_call(
+        &mut self,
+        callee: Value<'gc>,
+        pos: usize,
+        argc: usize,
+        kwnames: Option<Value<'gc>>,
+        kind: FrameKind<'gc>,
+    ) -> R<'gc, bool> {
         match self.lookup_special(callee, "__call__") {
             Some(f) => {
                 self.st.stack.insert(pos + 1, callee);
@@ -95,7 +112,12 @@ impl<'gc> Vm<'gc> {
 
     /// Removes the callee and its arguments from the stack, splitting positional and keyword ones.
     #[allow(clippy::type_complexity)]
-    fn take_args(&mut self, pos: usize, argc: usize, kwnames: Option<Value<'gc>>) -> (Vec<Value<'gc>>, Vec<(Value<'gc>, Value<'gc>)>) {
+    fn take_args(
+        &mut self,
+        pos: usize,
+        argc: usize,
+        kwnames: Option<Value<'gc>>,
+    ) -> (Vec<Value<'gc>>, Vec<(Value<'gc>, Value<'gc>)>) {
         let mut args: Vec<Value<'gc>> = self.st.stack.drain(pos + 1..pos + 1 + argc).collect();
         self.st.stack.truncate(pos);
         let mut kw = Vec::new();
@@ -139,7 +161,11 @@ impl<'gc> Vm<'gc> {
         let nlocals = code.nlocals as usize;
         if !code.cellvars.is_empty() {
             for i in 0..code.cellvars.len() {
-                let init = code.cell_args.iter().find(|(c, _)| *c as usize == i).map(|(_, slot)| self.st.stack[args_at + *slot as usize]);
+                let init = code
+                    .cell_args
+                    .iter()
+                    .find(|(c, _)| *c as usize == i)
+                    .map(|(_, slot)| self.st.stack[args_at + *slot as usize]);
                 let cell = self.new_cell(init.unwrap_or(Value::Undef));
                 self.st.stack[args_at + nlocals + i] = cell;
             }
@@ -171,7 +197,13 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Binds positional and keyword arguments to parameter slots (the general case).
-    fn bind_args(&mut self, f: &Function<'gc>, args_at: usize, argc: usize, kwnames: Option<Value<'gc>>) -> R<'gc, Vec<Value<'gc>>> {
+    fn bind_args(
+        &mut self,
+        f: &Function<'gc>,
+        args_at: usize,
+        argc: usize,
+        kwnames: Option<Value<'gc>>,
+    ) -> R<'gc, Vec<Value<'gc>>> {
         let code = &f.code.code;
         let nargs = code.argcount as usize;
         let nkwonly = code.kwonly as usize;
@@ -195,18 +227,26 @@ impl<'gc> Vm<'gc> {
             let given_kw = kwn.len();
             let was = if npos == 1 { "was" } else { "were" };
             let extra = if given_kw > 0 && nkwonly > 0 {
-                format!(" positional argument{} (and {} keyword-only argument{}) were given", if npos == 1 { "" } else { "s" }, given_kw, if given_kw == 1 { "" } else { "s" })
+                format!(
+                    " positional argument{} (and {} keyword-only argument{}) were given",
+                    if npos == 1 { "" } else { "s" },
+                    given_kw,
+                    if given_kw == 1 { "" } else { "s" }
+                )
             } else {
                 format!(" {was} given")
             };
             return Err(self.type_error(format!("{qual}() takes {takes} but {npos}{extra}")));
         }
-        for i in 0..npos.min(nargs) {
-            locals[i] = args[i];
-        }
+        let given = npos.min(nargs);
+        locals[..given].copy_from_slice(&args[..given]);
         let mut slot = nargs + nkwonly;
         if has_varargs {
-            let extra = if npos > nargs { args[nargs..npos].to_vec() } else { vec![] };
+            let extra = if npos > nargs {
+                args[nargs..npos].to_vec()
+            } else {
+                vec![]
+            };
             locals[slot] = self.new_tuple(extra);
             slot += 1;
         }
@@ -221,11 +261,15 @@ impl<'gc> Vm<'gc> {
         for (j, name) in kwn.iter().enumerate() {
             let val = args[npos + j];
             let ns = name.as_str().unwrap_or("");
-            let idx = code.varnames[..nargs + nkwonly].iter().position(|v| &**v == ns);
+            let idx = code.varnames[..nargs + nkwonly]
+                .iter()
+                .position(|v| &**v == ns);
             match idx {
                 Some(i) if i >= code.posonly as usize => {
                     if !locals[i].is_undef() {
-                        return Err(self.type_error(format!("{qual}() got multiple values for argument '{ns}'")));
+                        return Err(self.type_error(format!(
+                            "{qual}() got multiple values for argument '{ns}'"
+                        )));
                     }
                     locals[i] = val;
                 }
@@ -233,7 +277,9 @@ impl<'gc> Vm<'gc> {
                 _ => match kwdict {
                     Some(d) => self.dict_set(d, *name, val)?,
                     None => {
-                        return Err(self.type_error(format!("{qual}() got an unexpected keyword argument '{ns}'")));
+                        return Err(self.type_error(format!(
+                            "{qual}() got an unexpected keyword argument '{ns}'"
+                        )));
                     }
                 },
             }
@@ -245,12 +291,15 @@ impl<'gc> Vm<'gc> {
             )));
         }
         let ndef = f.defaults.len();
-        for i in 0..nargs {
-            if locals[i].is_undef() && i + ndef >= nargs {
-                locals[i] = f.defaults[i + ndef - nargs];
+        for (i, slot) in locals.iter_mut().enumerate().take(nargs) {
+            if slot.is_undef() && i + ndef >= nargs {
+                *slot = f.defaults[i + ndef - nargs];
             }
         }
-        let missing: Vec<String> = (0..nargs).filter(|&i| locals[i].is_undef()).map(|i| code.varnames[i].to_string()).collect();
+        let missing: Vec<String> = (0..nargs)
+            .filter(|&i| locals[i].is_undef())
+            .map(|i| code.varnames[i].to_string())
+            .collect();
         if !missing.is_empty() {
             return Err(self.type_error(format!(
                 "{qual}() missing {} required positional argument{}: {}",
@@ -260,9 +309,12 @@ impl<'gc> Vm<'gc> {
             )));
         }
         let mut missing_kw = vec![];
-        for i in nargs..nargs + nkwonly {
-            if locals[i].is_undef() {
-                let name = code.varnames[i].clone();
+        for (slot, name) in locals[nargs..nargs + nkwonly]
+            .iter_mut()
+            .zip(&code.varnames[nargs..nargs + nkwonly])
+        {
+            if slot.is_undef() {
+                let name = name.clone();
                 let dv = match f.kwdefaults {
                     Some(d) => {
                         let k = self.intern(&name);
@@ -271,7 +323,7 @@ impl<'gc> Vm<'gc> {
                     None => None,
                 };
                 match dv {
-                    Some(v) => locals[i] = v,
+                    Some(v) => *slot = v,
                     None => missing_kw.push(name.to_string()),
                 }
             }
@@ -317,7 +369,12 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Calls `callee` from Rust and runs it to completion (a nested interpreter run).
-    pub fn call(&mut self, callee: Value<'gc>, args: &[Value<'gc>], kw: &[(Value<'gc>, Value<'gc>)]) -> R<'gc> {
+    pub fn call(
+        &mut self,
+        callee: Value<'gc>,
+        args: &[Value<'gc>],
+        kw: &[(Value<'gc>, Value<'gc>)],
+    ) -> R<'gc> {
         // natives need no frame
         if let Value::Obj(o) = callee {
             if let Obj::Native(n) = o.as_ref() {
@@ -392,7 +449,14 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Instantiates class `cls` (at `stack[pos]`) with the arguments above it.
-    fn instantiate(&mut self, cls: ObjRef<'gc>, pos: usize, argc: usize, kwnames: Option<Value<'gc>>, kind: FrameKind<'gc>) -> R<'gc, bool> {
+    fn instantiate(
+        &mut self,
+        cls: ObjRef<'gc>,
+        pos: usize,
+        argc: usize,
+        kwnames: Option<Value<'gc>>,
+        kind: FrameKind<'gc>,
+    ) -> R<'gc, bool> {
         let c = match cls.as_ref() {
             Obj::Class(c) => c,
             _ => unreachable!(),
@@ -406,7 +470,9 @@ impl<'gc> Vm<'gc> {
             let init = self.class_lookup(cls, "__init__");
             if let Some(Value::Obj(fo)) = init {
                 if let Obj::Function(f) = fo.as_ref() {
-                    let Value::Instance(ir) = inst else { unreachable!() };
+                    let Value::Instance(ir) = inst else {
+                        unreachable!()
+                    };
                     self.st.stack.insert(pos + 1, inst);
                     let k = match kind {
                         FrameKind::Normal => FrameKind::Init(ir),
@@ -418,7 +484,9 @@ impl<'gc> Vm<'gc> {
                             let r = self.call(Value::Obj(fo), &args, &kw)?;
                             if !r.is_none() {
                                 let t = self.type_name(r);
-                                return Err(self.type_error(format!("__init__() should return None, not '{t}'")));
+                                return Err(self.type_error(format!(
+                                    "__init__() should return None, not '{t}'"
+                                )));
                             }
                             return self.deliver(inst, kind);
                         }
@@ -451,13 +519,16 @@ impl<'gc> Vm<'gc> {
             if let Some(init) = self.class_lookup(cls, "__init__") {
                 let object_init = self.class_lookup(self.st.types.object, "__init__");
                 if !object_init.map(|o| o.is(init)).unwrap_or(false) {
-                    let is_user_init = matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));
+                    let is_user_init =
+                        matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));
                     let mut a = vec![inst];
                     a.extend(args);
                     let r = self.call(init, &a, &kw)?;
                     if !r.is_none() && is_user_init {
                         let t = self.type_name(r);
-                        return Err(self.type_error(format!("__init__() should return None, not '{t}'")));
+                        return Err(
+                            self.type_error(format!("__init__() should return None, not '{t}'"))
+                        );
                     }
                 }
             }
@@ -466,8 +537,18 @@ impl<'gc> Vm<'gc> {
     }
 
     /// A fresh instance of a plain class (exception classes get their exception data).
-    fn create_instance(&mut self, cls: ObjRef<'gc>, pos: usize, argc: usize, kwnames: Option<Value<'gc>>) -> Value<'gc> {
-        let layout = cls.as_ref().as_class_ref().map(|c| c.layout).unwrap_or(Layout::Object);
+    fn create_instance(
+        &mut self,
+        cls: ObjRef<'gc>,
+        pos: usize,
+        argc: usize,
+        kwnames: Option<Value<'gc>>,
+    ) -> Value<'gc> {
+        let layout = cls
+            .as_ref()
+            .as_class_ref()
+            .map(|c| c.layout)
+            .unwrap_or(Layout::Object);
         if layout == Layout::Exception {
             let nkw = match kwnames {
                 Some(Value::Tuple(t)) => t.items.len(),
@@ -483,7 +564,14 @@ impl<'gc> Vm<'gc> {
     pub fn new_instance(&mut self, cls: ObjRef<'gc>, payload: Payload<'gc>) -> Value<'gc> {
         use crate::runtime::value::Instance;
         use gc_arena::lock::Lock;
-        Value::Instance(Gc::new(self.mc, Instance { class: cls, dict: Lock::new(None), payload: Lock::new(payload) }))
+        Value::Instance(Gc::new(
+            self.mc,
+            Instance {
+                class: cls,
+                dict: Lock::new(None),
+                payload: Lock::new(payload),
+            },
+        ))
     }
 
     /// `MakeFunction`: a function object from a code constant.
@@ -517,8 +605,26 @@ impl<'gc> Vm<'gc> {
             }
             None => Value::None,
         };
-        let module = self.dict_get_str(globals, self.st.interned.get("__name__").map(|s| Value::Str(*s)).unwrap_or(Value::None)).unwrap_or(Value::None);
-        let meta = Gc::new(self.mc, RefLock::new(FuncMeta { name, qualname, doc, module, dict: None }));
+        let module = self
+            .dict_get_str(
+                globals,
+                self.st
+                    .interned
+                    .get("__name__")
+                    .map(|s| Value::Str(*s))
+                    .unwrap_or(Value::None),
+            )
+            .unwrap_or(Value::None);
+        let meta = Gc::new(
+            self.mc,
+            RefLock::new(FuncMeta {
+                name,
+                qualname,
+                doc,
+                module,
+                dict: None,
+            }),
+        );
         self.obj(Obj::Function(Function {
             code,
             globals,
@@ -544,7 +650,9 @@ impl<'gc> Vm<'gc> {
                         (meta.module, meta.qualname)
                     };
                     match m.as_str() {
-                        Some(m) if m != "builtins" => format!("{m}.{}()", q.as_str().unwrap_or("?")),
+                        Some(m) if m != "builtins" => {
+                            format!("{m}.{}()", q.as_str().unwrap_or("?"))
+                        }
                         _ => format!("{}()", q.as_str().unwrap_or("?")),
                     }
                 }

@@ -2,9 +2,9 @@
 
 use super::frame::FrameKind;
 use super::types::new_class;
-use super::{Vm, R};
+use super::{R, Vm};
 use crate::runtime::function::Kw;
-use crate::runtime::value::{flags, DictRef, Layout, Obj, ObjRef, Value};
+use crate::runtime::value::{DictRef, Layout, Obj, ObjRef, Value, flags};
 use gc_arena::Gc;
 use std::rc::Rc;
 
@@ -32,10 +32,20 @@ pub fn c3<'gc>(bases: &[ObjRef<'gc>]) -> Result<Vec<ObjRef<'gc>>, String> {
         if seqs.is_empty() {
             return Ok(out);
         }
-        let cand = seqs.iter().map(|s| s[0]).find(|h| !seqs.iter().any(|s| s[1..].iter().any(|x| Gc::ptr_eq(*x, *h))));
+        let cand = seqs.iter().map(|s| s[0]).find(|h| {
+            !seqs
+                .iter()
+                .any(|s| s[1..].iter().any(|x| Gc::ptr_eq(*x, *h)))
+        });
         let Some(c) = cand else {
-            let names: Vec<String> = bases.iter().map(|b| class_of(*b).name.to_string()).collect();
-            return Err(format!("Cannot create a consistent method resolution\norder (MRO) for bases {}", names.join(", ")));
+            let names: Vec<String> = bases
+                .iter()
+                .map(|b| class_of(*b).name.to_string())
+                .collect();
+            return Err(format!(
+                "Cannot create a consistent method resolution\norder (MRO) for bases {}",
+                names.join(", ")
+            ));
         };
         out.push(c);
         for s in seqs.iter_mut() {
@@ -85,8 +95,12 @@ pub fn compute_flags<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>) {
 impl<'gc> Vm<'gc> {
     /// Runs a class body function with `ns` as its namespace.
     fn run_class_body(&mut self, func: Value<'gc>, ns: DictRef<'gc>) -> R<'gc, ()> {
-        let Value::Obj(fo) = func else { return Err(self.type_error("__build_class__: func must be a function")) };
-        let Obj::Function(f) = fo.as_ref() else { return Err(self.type_error("__build_class__: func must be a function")) };
+        let Value::Obj(fo) = func else {
+            return Err(self.type_error("__build_class__: func must be a function"));
+        };
+        let Obj::Function(f) = fo.as_ref() else {
+            return Err(self.type_error("__build_class__: func must be a function"));
+        };
         let pos = self.st.stack.len();
         self.push(func);
         self.push_function_frame(f, pos + 1, 0, None, pos, FrameKind::Boundary)?;
@@ -97,8 +111,17 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Creates a class object from a namespace.
-    pub fn new_class_from_ns(&mut self, name: &str, bases: Vec<ObjRef<'gc>>, ns: DictRef<'gc>) -> R<'gc, ObjRef<'gc>> {
-        let bases = if bases.is_empty() { vec![self.st.types.object] } else { bases };
+    pub fn new_class_from_ns(
+        &mut self,
+        name: &str,
+        bases: Vec<ObjRef<'gc>>,
+        ns: DictRef<'gc>,
+    ) -> R<'gc, ObjRef<'gc>> {
+        let bases = if bases.is_empty() {
+            vec![self.st.types.object]
+        } else {
+            bases
+        };
         for b in &bases {
             if class_of(*b).layout == Layout::Internal {
                 let n = class_of(*b).name.clone();
@@ -124,12 +147,20 @@ impl<'gc> Vm<'gc> {
             return Err(self.type_error("type 'bool' is not an acceptable base type"));
         }
         // implicit classmethod / staticmethod
-        for (n, wrap_static) in [("__init_subclass__", false), ("__class_getitem__", false), ("__new__", true)] {
+        for (n, wrap_static) in [
+            ("__init_subclass__", false),
+            ("__class_getitem__", false),
+            ("__new__", true),
+        ] {
             let k = self.intern(n);
             if let Some(v) = self.dict_get_str(ns, k) {
                 if let Value::Obj(o) = v {
                     if let Obj::Function(_) = o.as_ref() {
-                        let w = if wrap_static { self.obj(Obj::StaticMethod(v)) } else { self.obj(Obj::ClassMethod(v)) };
+                        let w = if wrap_static {
+                            self.obj(Obj::StaticMethod(v))
+                        } else {
+                            self.obj(Obj::ClassMethod(v))
+                        };
                         self.dict_set(ns, k, w)?;
                     }
                 }
@@ -148,7 +179,10 @@ impl<'gc> Vm<'gc> {
                 Value::Str(_) => vec![sv],
                 _ => self.collect_iter(sv)?,
             };
-            let names: Vec<Rc<str>> = items.iter().filter_map(|v| v.as_str().map(Rc::from)).collect();
+            let names: Vec<Rc<str>> = items
+                .iter()
+                .filter_map(|v| v.as_str().map(Rc::from))
+                .collect();
             let base_has_dict = mro.iter().any(|b| {
                 let bc = class_of(*b);
                 bc.flags.get() & flags::BUILTIN == 0 && bc.flags.get() & flags::NO_DICT == 0
@@ -193,7 +227,8 @@ impl<'gc> Vm<'gc> {
             cell.set(self.mc, Value::Obj(cls));
             self.dict_del(c.dict, cc)?;
         }
-        let items: Vec<(Value<'gc>, Value<'gc>)> = c.dict.borrow().iter().map(|e| (e.key, e.value)).collect();
+        let items: Vec<(Value<'gc>, Value<'gc>)> =
+            c.dict.borrow().iter().map(|e| (e.key, e.value)).collect();
         for (k, v) in items {
             if let Value::Instance(_) = v {
                 if let Some(sn) = self.lookup_special(v, "__set_name__") {
@@ -216,7 +251,9 @@ impl<'gc> Vm<'gc> {
                 if bc.flags.get() & flags::BUILTIN != 0 {
                     if !kw.is_empty() {
                         let n = c.name.clone();
-                        return Err(self.type_error(format!("{n}.__init_subclass__() takes no keyword arguments")));
+                        return Err(self.type_error(format!(
+                            "{n}.__init_subclass__() takes no keyword arguments"
+                        )));
                     }
                     break;
                 }
@@ -245,7 +282,11 @@ pub fn build_class<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> 
             }
         }
     }
-    let kw: Vec<(Value<'gc>, Value<'gc>)> = kw.iter().filter(|(k, _)| k.as_str() != Some("metaclass")).copied().collect();
+    let kw: Vec<(Value<'gc>, Value<'gc>)> = kw
+        .iter()
+        .filter(|(k, _)| k.as_str() != Some("metaclass"))
+        .copied()
+        .collect();
     let ns = vm.new_dict();
     vm.run_class_body(func, ns)?;
     let cls = vm.new_class_from_ns(&name, bases, ns)?;
@@ -258,7 +299,9 @@ pub fn super_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
     // called as a class: args[0] is the `super` type itself
     let args = &args[1..];
     if args.len() == 2 {
-        let Value::Obj(c) = args[0] else { return Err(vm.type_error("super() argument 1 must be a type")) };
+        let Value::Obj(c) = args[0] else {
+            return Err(vm.type_error("super() argument 1 must be a type"));
+        };
         if !matches!(c.as_ref(), Obj::Class(_)) {
             return Err(vm.type_error("super() argument 1 must be a type"));
         }

@@ -2,11 +2,11 @@
 //! does collection work between slices following DESIGN.md §2: marking with `mark_debt` /
 //! `finish_marking`, the finalization step at Marked, then `start_sweeping` straight away.
 
+use super::Vm;
 use super::frame::FrameKind;
 use super::interp::RunResult;
 use super::state::{Config, GcStats, State};
 use super::types::Types;
-use super::Vm;
 use crate::runtime::dict::Dict;
 use crate::runtime::value::{Obj, StrObj, Tuple, Value};
 use gc_arena::arena::CollectionPhase;
@@ -58,7 +58,12 @@ impl Interpreter {
         let trace = config.trace;
         let arena = WkArena::new(|mc| {
             let types = Types::new(mc);
-            let empty_tuple = Value::Tuple(Gc::new(mc, Tuple { items: Box::new([]) }));
+            let empty_tuple = Value::Tuple(Gc::new(
+                mc,
+                Tuple {
+                    items: Box::new([]),
+                },
+            ));
             let empty_str = Value::Str(Gc::new(mc, StrObj::new(Box::from(""))));
             let state = State {
                 stack: Vec::with_capacity(1024),
@@ -76,15 +81,25 @@ impl Interpreter {
                 empty_str,
                 scratch: Vec::new(),
                 config,
-                gc: GcStats { enabled: true, threshold: (700, 10, 10), ..Default::default() },
+                gc: GcStats {
+                    enabled: true,
+                    threshold: (700, 10, 10),
+                    ..Default::default()
+                },
                 nested: 0,
                 out: Default::default(),
                 sources: HashMap::new(),
                 out_guard: Vec::new(),
             };
-            Root { state: Gc::new(mc, RefLock::new(state)) }
+            Root {
+                state: Gc::new(mc, RefLock::new(state)),
+            }
         });
-        let mut interp = Interpreter { arena, stress, trace };
+        let mut interp = Interpreter {
+            arena,
+            stress,
+            trace,
+        };
         interp.with_vm(|vm| {
             crate::builtins::install(vm);
             let (m, d) = crate::modules::new_module(vm, "__main__");
@@ -144,7 +159,11 @@ impl Interpreter {
 
     fn run_until_done(&mut self) -> Outcome {
         loop {
-            let budget = if self.stress { STRESS_BUDGET } else { SLICE_BUDGET };
+            let budget = if self.stress {
+                STRESS_BUDGET
+            } else {
+                SLICE_BUDGET
+            };
             let slice = self.with_vm(|vm| {
                 if vm.st.gc.collect_requested {
                     // the result of gc.collect() is waiting on the stack
@@ -171,7 +190,8 @@ impl Interpreter {
     }
 
     fn between_slices(&mut self) {
-        let (requested, enabled) = self.with_vm(|vm| (vm.st.gc.collect_requested, vm.st.gc.enabled));
+        let (requested, enabled) =
+            self.with_vm(|vm| (vm.st.gc.collect_requested, vm.st.gc.enabled));
         if requested {
             let freed = self.collect_full();
             self.with_vm(|vm| vm.st.gc.freed_last = freed as u64);
@@ -227,7 +247,9 @@ impl Interpreter {
     /// Runs the finalization step at Marked until nothing is resurrected, then starts sweeping.
     fn finalize_and_sweep(&mut self) {
         loop {
-            let Some(marked) = self.arena.finish_marking() else { return };
+            let Some(marked) = self.arena.finish_marking() else {
+                return;
+            };
             let resurrected = marked.finalize(|_fc, _root| false);
             if !resurrected {
                 break;
@@ -258,7 +280,12 @@ impl Interpreter {
             vm.st.gc.peak_objects = vm.st.gc.peak_objects.max(before);
             if trace {
                 let n = vm.st.gc.collections;
-                let t = vm.st.config.start.map(|s| s.elapsed().as_secs_f64()).unwrap_or(0.0);
+                let t = vm
+                    .st
+                    .config
+                    .start
+                    .map(|s| s.elapsed().as_secs_f64())
+                    .unwrap_or(0.0);
                 let msg = format!(
                     "gc {n} @{t:.3}s: {before} -> {after} objects, {freed} freed, pause {:.3}ms\n",
                     start.elapsed().as_secs_f64() * 1000.0
@@ -274,7 +301,9 @@ impl Interpreter {
 fn report_uncaught<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> Outcome {
     let t = vm.type_of(e);
     if super::exc::is_subclass(t, vm.st.types.system_exit) {
-        let args = super::exc::exc_data(e).map(|d| d.borrow().args).unwrap_or(Value::None);
+        let args = super::exc::exc_data(e)
+            .map(|d| d.borrow().args)
+            .unwrap_or(Value::None);
         let code = match args {
             Value::Tuple(t) if !t.items.is_empty() => t.items[0],
             _ => Value::None,
@@ -290,7 +319,11 @@ fn report_uncaught<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> Outcome {
             }
         });
     }
-    let text = if super::exc::is_subclass(t, vm.st.types.syntax_error) && super::exc::exc_data(e).map(|d| d.borrow().traceback.is_empty()).unwrap_or(true) {
+    let text = if super::exc::is_subclass(t, vm.st.types.syntax_error)
+        && super::exc::exc_data(e)
+            .map(|d| d.borrow().traceback.is_empty())
+            .unwrap_or(true)
+    {
         syntax_error_text(vm, e)
     } else {
         super::exc::format_exception(vm, e)
@@ -301,7 +334,9 @@ fn report_uncaught<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> Outcome {
 
 /// The text of a SyntaxError raised while importing (its details sit in args[1]).
 fn syntax_error_text<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> String {
-    let args = super::exc::exc_data(e).map(|d| d.borrow().args).unwrap_or(Value::None);
+    let args = super::exc::exc_data(e)
+        .map(|d| d.borrow().args)
+        .unwrap_or(Value::None);
     if let Value::Tuple(t) = args {
         if let (Some(msg), Some(Value::Tuple(d))) = (t.items.first(), t.items.get(1)) {
             if d.items.len() == 4 {
@@ -316,25 +351,52 @@ fn syntax_error_text<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> String {
                 };
                 let text = d.items[3].as_str().unwrap_or("").to_string();
                 let name = vm.type_name(e);
-                return format_syntax_error_parts(&file, line as usize, col as usize, &text, msg.as_str().unwrap_or(""), &name);
+                return format_syntax_error_parts(
+                    &file,
+                    line as usize,
+                    col as usize,
+                    &text,
+                    msg.as_str().unwrap_or(""),
+                    &name,
+                );
             }
         }
     }
     super::exc::format_exception(vm, e)
 }
 
-fn format_syntax_error_parts(file: &str, line: usize, col: usize, text: &str, msg: &str, kind: &str) -> String {
+fn format_syntax_error_parts(
+    file: &str,
+    line: usize,
+    col: usize,
+    text: &str,
+    msg: &str,
+    kind: &str,
+) -> String {
     let stripped = text.trim_start();
     let removed = text.chars().count() - stripped.chars().count();
     let stripped = stripped.trim_end();
     let caret_col = col.saturating_sub(1).saturating_sub(removed);
-    format!("  File \"{file}\", line {line}\n    {stripped}\n    {}^\n{kind}: {msg}\n", " ".repeat(caret_col))
+    format!(
+        "  File \"{file}\", line {line}\n    {stripped}\n    {}^\n{kind}: {msg}\n",
+        " ".repeat(caret_col)
+    )
 }
 
 /// CPython's layout for a syntax error in the main program.
-pub fn format_syntax_error(filename: &str, src: &str, pos: usize, msg: &str, indentation: bool) -> String {
+pub fn format_syntax_error(
+    filename: &str,
+    src: &str,
+    pos: usize,
+    msg: &str,
+    indentation: bool,
+) -> String {
     let (line, col) = super::import::line_col(src, pos);
     let text = src.lines().nth(line - 1).unwrap_or("");
-    let kind = if indentation { "IndentationError" } else { "SyntaxError" };
+    let kind = if indentation {
+        "IndentationError"
+    } else {
+        "SyntaxError"
+    };
     format_syntax_error_parts(filename, line, col, text, msg, kind)
 }

@@ -1,9 +1,9 @@
 //! Exceptions: construction, matching, chaining, and CPython-style traceback text.
 
-use super::{Vm, R};
+use super::{R, Vm};
 use crate::runtime::value::{ExcData, Instance, Obj, ObjRef, Payload, TbEntry, Value};
-use gc_arena::lock::{Lock, RefLock};
 use gc_arena::Gc;
+use gc_arena::lock::{Lock, RefLock};
 
 pub fn make_exception<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, args: Value<'gc>) -> Value<'gc> {
     let data = Gc::new(
@@ -17,7 +17,14 @@ pub fn make_exception<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, args: Value<'gc>)
             notes: Value::None,
         }),
     );
-    Value::Instance(Gc::new(vm.mc, Instance { class: cls, dict: Lock::new(None), payload: Lock::new(Payload::Exc(data)) }))
+    Value::Instance(Gc::new(
+        vm.mc,
+        Instance {
+            class: cls,
+            dict: Lock::new(None),
+            payload: Lock::new(Payload::Exc(data)),
+        },
+    ))
 }
 
 /// The exception data of an exception instance.
@@ -42,7 +49,9 @@ pub fn is_subclass<'gc>(cls: ObjRef<'gc>, base: ObjRef<'gc>) -> bool {
 
 pub fn is_exception_class<'gc>(vm: &Vm<'gc>, v: Value<'gc>) -> bool {
     match v {
-        Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_)) => is_subclass(o, vm.st.types.base_exception),
+        Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_)) => {
+            is_subclass(o, vm.st.types.base_exception)
+        }
         _ => false,
     }
 }
@@ -108,14 +117,22 @@ pub fn summary_line<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>) -> String {
     let cls = vm.type_of(exc);
     let name = qualified_name(vm, cls);
     let msg = message(vm, exc);
-    if msg.is_empty() { name } else { format!("{name}: {msg}") }
+    if msg.is_empty() {
+        name
+    } else {
+        format!("{name}: {msg}")
+    }
 }
 
 fn source_line<'gc>(vm: &Vm<'gc>, file: &str, line: u32) -> Option<String> {
     let src = vm.st.sources.get(file)?;
     let l = src.lines().nth(line.checked_sub(1)? as usize)?;
     let t = l.trim();
-    if t.is_empty() { None } else { Some(t.to_string()) }
+    if t.is_empty() {
+        None
+    } else {
+        Some(t.to_string())
+    }
 }
 
 fn format_entries<'gc>(vm: &Vm<'gc>, entries: &[TbEntry<'gc>], out: &mut String) {
@@ -141,7 +158,10 @@ fn format_entries<'gc>(vm: &Vm<'gc>, entries: &[TbEntry<'gc>], out: &mut String)
             repeat = 1;
             last = Some(key);
         }
-        out.push_str(&format!("  File \"{}\", line {}, in {}\n", code.filename, e.line, code.name));
+        out.push_str(&format!(
+            "  File \"{}\", line {}, in {}\n",
+            code.filename, e.line, code.name
+        ));
         if let Some(src) = source_line(vm, &code.filename, e.line) {
             out.push_str(&format!("    {src}\n"));
         }
@@ -157,7 +177,12 @@ pub fn format_exception<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>) -> String {
     out
 }
 
-fn format_chain<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>, out: &mut String, seen: &mut Vec<Value<'gc>>) {
+fn format_chain<'gc>(
+    vm: &mut Vm<'gc>,
+    exc: Value<'gc>,
+    out: &mut String,
+    seen: &mut Vec<Value<'gc>>,
+) {
     seen.push(exc);
     if let Some(d) = exc_data(exc) {
         let (cause, context, suppress) = {
@@ -166,10 +191,14 @@ fn format_chain<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>, out: &mut String, seen: 
         };
         if !cause.is_none() && !seen.iter().any(|s| s.is(cause)) {
             format_chain(vm, cause, out, seen);
-            out.push_str("\nThe above exception was the direct cause of the following exception:\n\n");
+            out.push_str(
+                "\nThe above exception was the direct cause of the following exception:\n\n",
+            );
         } else if !suppress && !context.is_none() && !seen.iter().any(|s| s.is(context)) {
             format_chain(vm, context, out, seen);
-            out.push_str("\nDuring handling of the above exception, another exception occurred:\n\n");
+            out.push_str(
+                "\nDuring handling of the above exception, another exception occurred:\n\n",
+            );
         }
         let entries = d.borrow().traceback.clone();
         if !entries.is_empty() {

@@ -3,11 +3,11 @@
 
 use super::frame::{Block, Frame, FrameKind};
 use super::interp::RunResult;
-use super::{Vm, R};
+use super::{R, Vm};
 use crate::runtime::generator::{GenState, Generator};
 use crate::runtime::value::{Obj, ObjRef, Value};
-use gc_arena::lock::RefLock;
 use gc_arena::Gc;
+use gc_arena::lock::RefLock;
 
 /// The outcome of resuming a generator from Rust.
 pub enum GenStep<'gc> {
@@ -46,14 +46,21 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Pushes the generator's frame back on the frame stack. Returns false if it is finished.
-    pub fn resume_generator(&mut self, g: ObjRef<'gc>, send: Value<'gc>, kind: FrameKind<'gc>) -> R<'gc, bool> {
+    pub fn resume_generator(
+        &mut self,
+        g: ObjRef<'gc>,
+        send: Value<'gc>,
+        kind: FrameKind<'gc>,
+    ) -> R<'gc, bool> {
         let cell = gen_cell(g);
         let state = cell.borrow().state;
         match state {
             GenState::Running => return Err(self.value_error("generator already executing")),
             GenState::Finished => return Ok(false),
             GenState::Created if !send.is_none() => {
-                return Err(self.type_error("can't send non-None value to a just-started generator"));
+                return Err(
+                    self.type_error("can't send non-None value to a just-started generator")
+                );
             }
             _ => {}
         }
@@ -76,7 +83,10 @@ impl<'gc> Vm<'gc> {
         drop(g2);
         self.st.stack.extend(saved);
         for b in blocks {
-            self.st.blocks.push(Block { handler: b.handler, depth: b.depth + base as u32 });
+            self.st.blocks.push(Block {
+                handler: b.handler,
+                depth: b.depth + base as u32,
+            });
         }
         self.st.exc_stack.extend(excs);
         if state == GenState::Suspended {
@@ -99,7 +109,10 @@ impl<'gc> Vm<'gc> {
             .st
             .blocks
             .drain(frame.block_base as usize..)
-            .map(|b| Block { handler: b.handler, depth: b.depth - base as u32 })
+            .map(|b| Block {
+                handler: b.handler,
+                depth: b.depth - base as u32,
+            })
             .collect();
         let excs: Vec<Value<'gc>> = self.st.exc_stack.drain(frame.exc_base as usize..).collect();
         {
@@ -181,7 +194,9 @@ impl<'gc> Vm<'gc> {
             Ok(GenStep::Returned(_)) => Ok(()),
             Err(e) => {
                 let t = self.type_of(e);
-                if super::exc::is_subclass(t, self.st.types.generator_exit) || super::exc::is_subclass(t, self.st.types.stop_iteration) {
+                if super::exc::is_subclass(t, self.st.types.generator_exit)
+                    || super::exc::is_subclass(t, self.st.types.stop_iteration)
+                {
                     Ok(())
                 } else {
                     Err(e)
@@ -192,7 +207,11 @@ impl<'gc> Vm<'gc> {
 
     /// One step of `yield from sub` with value `sent`: Ok(v) to yield v onward, Err(r) when the
     /// sub-iterator finished with return value r.
-    pub fn send_to(&mut self, sub: Value<'gc>, sent: Value<'gc>) -> R<'gc, Result<Value<'gc>, Value<'gc>>> {
+    pub fn send_to(
+        &mut self,
+        sub: Value<'gc>,
+        sent: Value<'gc>,
+    ) -> R<'gc, Result<Value<'gc>, Value<'gc>>> {
         if let Value::Obj(o) = sub {
             if let Obj::Generator(_) = o.as_ref() {
                 return Ok(match self.gen_send(o, sent)? {
@@ -201,12 +220,18 @@ impl<'gc> Vm<'gc> {
                 });
             }
         }
-        let r = if sent.is_none() { self.next_raw(sub) } else { self.call_method(sub, "send", &[sent]) };
+        let r = if sent.is_none() {
+            self.next_raw(sub)
+        } else {
+            self.call_method(sub, "send", &[sent])
+        };
         match r {
             Ok(v) => Ok(Ok(v)),
             Err(e) => {
                 if super::exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) {
-                    let args = super::exc::exc_data(e).map(|d| d.borrow().args).unwrap_or(Value::None);
+                    let args = super::exc::exc_data(e)
+                        .map(|d| d.borrow().args)
+                        .unwrap_or(Value::None);
                     let v = match args {
                         Value::Tuple(t) if !t.items.is_empty() => t.items[0],
                         _ => Value::None,

@@ -2,7 +2,7 @@
 //! Also turns compiled code into heap code objects with their constants materialized.
 
 use super::frame::{Frame, FrameKind};
-use super::{Vm, R};
+use super::{R, Vm};
 use crate::compiler::code::{Code, Const};
 use crate::runtime::function::CodeObj;
 use crate::runtime::value::{DictRef, Obj, Value};
@@ -42,14 +42,28 @@ impl<'gc> Vm<'gc> {
     pub fn load_code(&mut self, code: &Rc<Code>) -> Gc<'gc, CodeObj<'gc>> {
         let consts: Vec<Value<'gc>> = code.consts.iter().map(|c| self.const_value(c)).collect();
         let names: Vec<Value<'gc>> = code.names.iter().map(|n| self.intern(n)).collect();
-        Gc::new(self.mc, CodeObj { code: code.clone(), consts: consts.into_boxed_slice(), names: names.into_boxed_slice() })
+        Gc::new(
+            self.mc,
+            CodeObj {
+                code: code.clone(),
+                consts: consts.into_boxed_slice(),
+                names: names.into_boxed_slice(),
+            },
+        )
     }
 
     /// Pushes a module-level frame for `code` with `globals` (kind decides how it ends).
-    pub fn push_module_frame(&mut self, code: &Rc<Code>, globals: DictRef<'gc>, kind: FrameKind<'gc>) {
+    pub fn push_module_frame(
+        &mut self,
+        code: &Rc<Code>,
+        globals: DictRef<'gc>,
+        kind: FrameKind<'gc>,
+    ) {
         let co = self.load_code(code);
         let base = self.st.stack.len();
-        self.st.stack.resize(base + code.frame_slots(), Value::Undef);
+        self.st
+            .stack
+            .resize(base + code.frame_slots(), Value::Undef);
         let block_base = self.st.blocks.len() as u32;
         let exc_base = self.st.exc_stack.len() as u32;
         self.st.frames.push(Frame {
@@ -66,10 +80,21 @@ impl<'gc> Vm<'gc> {
     }
 
     /// A SyntaxError exception for source that failed to compile.
-    pub fn syntax_error(&mut self, msg: &str, filename: &str, src: &str, pos: usize, indentation: bool) -> Value<'gc> {
+    pub fn syntax_error(
+        &mut self,
+        msg: &str,
+        filename: &str,
+        src: &str,
+        pos: usize,
+        indentation: bool,
+    ) -> Value<'gc> {
         let (line, col) = line_col(src, pos);
         let text = src.lines().nth(line - 1).unwrap_or("").to_string();
-        let cls = if indentation { self.st.types.indentation_error } else { self.st.types.syntax_error };
+        let cls = if indentation {
+            self.st.types.indentation_error
+        } else {
+            self.st.types.syntax_error
+        };
         let m = self.new_str(msg);
         let f = self.new_str(filename);
         let t = self.new_string(text);
@@ -79,7 +104,13 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Compiles and runs module source in `globals` to completion (a nested run).
-    pub fn exec_source(&mut self, name: &str, filename: &str, src: &str, globals: DictRef<'gc>) -> R<'gc, ()> {
+    pub fn exec_source(
+        &mut self,
+        name: &str,
+        filename: &str,
+        src: &str,
+        globals: DictRef<'gc>,
+    ) -> R<'gc, ()> {
         let code = match crate::compile(src, filename, false) {
             Ok(c) => c,
             Err(e) => return Err(self.syntax_error(&e.msg, filename, src, e.pos, e.indentation)),
@@ -95,12 +126,22 @@ impl<'gc> Vm<'gc> {
         if let Some(m) = crate::modules::native_module(self, name) {
             return Ok(Some(m));
         }
-        let stdlib = crate::modules::STDLIB.iter().find(|(n, _)| *n == name).map(|(_, s)| *s);
+        let stdlib = crate::modules::STDLIB
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s);
         let file = match stdlib {
             Some(src) => Some((format!("<stdlib>/{name}.wk"), src.to_string(), false)),
             None => {
                 let mut found = None;
-                let dirs: Vec<std::path::PathBuf> = self.st.config.script_dir.iter().cloned().chain(self.st.config.stdlib_dir.iter().cloned()).collect();
+                let dirs: Vec<std::path::PathBuf> = self
+                    .st
+                    .config
+                    .script_dir
+                    .iter()
+                    .cloned()
+                    .chain(self.st.config.stdlib_dir.iter().cloned())
+                    .collect();
                 for dir in dirs {
                     let p = dir.join(format!("{}.wk", name.replace('.', "/")));
                     if let Ok(src) = std::fs::read_to_string(&p) {
@@ -111,7 +152,9 @@ impl<'gc> Vm<'gc> {
                 found
             }
         };
-        let Some((filename, src, is_file)) = file else { return Ok(None) };
+        let Some((filename, src, is_file)) = file else {
+            return Ok(None);
+        };
         let (m, d) = crate::modules::new_module(self, name);
         if is_file {
             let f = self.new_str(&filename);
@@ -129,7 +172,13 @@ impl<'gc> Vm<'gc> {
     }
 
     /// `import name` (returns the top-level package unless `fromlist` is non-empty).
-    pub fn import(&mut self, name: Value<'gc>, fromlist: Value<'gc>, level: Value<'gc>, globals: DictRef<'gc>) -> R<'gc> {
+    pub fn import(
+        &mut self,
+        name: Value<'gc>,
+        fromlist: Value<'gc>,
+        level: Value<'gc>,
+        globals: DictRef<'gc>,
+    ) -> R<'gc> {
         let _ = (level, globals);
         let full = name.as_str().unwrap_or("").to_string();
         if full.is_empty() {
@@ -180,7 +229,9 @@ impl<'gc> Vm<'gc> {
                     Value::Obj(o) => match o.as_ref() {
                         Obj::Module(m) => {
                             let k = self.intern("__file__");
-                            let f = self.dict_get_str(m.dict, k).and_then(|v| v.as_str().map(|s| s.to_string()));
+                            let f = self
+                                .dict_get_str(m.dict, k)
+                                .and_then(|v| v.as_str().map(|s| s.to_string()));
                             (m.name.to_string(), f)
                         }
                         _ => ("?".to_string(), None),
@@ -192,7 +243,10 @@ impl<'gc> Vm<'gc> {
                     None => " (unknown location)".to_string(),
                 };
                 let c = self.st.types.import_error;
-                Err(self.err(c, format!("cannot import name '{n}' from '{mname}'{where_}")))
+                Err(self.err(
+                    c,
+                    format!("cannot import name '{n}' from '{mname}'{where_}"),
+                ))
             }
         }
     }
@@ -200,11 +254,19 @@ impl<'gc> Vm<'gc> {
     /// `from module import *`.
     pub fn import_star(&mut self, module: Value<'gc>, ns: DictRef<'gc>) -> R<'gc, ()> {
         let Value::Obj(o) = module else { return Ok(()) };
-        let Obj::Module(m) = o.as_ref() else { return Ok(()) };
+        let Obj::Module(m) = o.as_ref() else {
+            return Ok(());
+        };
         let allk = self.intern("__all__");
         let names: Vec<Value<'gc>> = match self.dict_get_str(m.dict, allk) {
             Some(all) => self.collect_iter(all)?,
-            None => m.dict.borrow().keys().into_iter().filter(|k| !k.as_str().map(|s| s.starts_with('_')).unwrap_or(true)).collect(),
+            None => m
+                .dict
+                .borrow()
+                .keys()
+                .into_iter()
+                .filter(|k| !k.as_str().map(|s| s.starts_with('_')).unwrap_or(true))
+                .collect(),
         };
         for n in names {
             let v = self.getattr(module, n)?;

@@ -3,8 +3,8 @@
 
 use super::exc;
 use super::frame::{Block, FrameKind};
-use super::{Vm, R};
-use crate::compiler::code::{Op, CO_NAMESPACE};
+use super::{R, Vm};
+use crate::compiler::code::{CO_NAMESPACE, Op};
 use crate::parser::ast::{CmpOp, UnaryOp};
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{Obj, TbEntry, Value};
@@ -330,13 +330,15 @@ impl<'gc> Vm<'gc> {
                         let b = self.pop();
                         let a = self.pop();
                         let r = match (a, b) {
-                            (Value::Int(x), Value::Int(y)) => match crate::runtime::ops::int_fast(bop, x, y) {
-                                Some(v) => v,
-                                None => {
-                                    save_ip!();
-                                    tri!(self.binary(bop, a, b))
+                            (Value::Int(x), Value::Int(y)) => {
+                                match crate::runtime::ops::int_fast(bop, x, y) {
+                                    Some(v) => v,
+                                    None => {
+                                        save_ip!();
+                                        tri!(self.binary(bop, a, b))
+                                    }
                                 }
-                            },
+                            }
                             _ => {
                                 save_ip!();
                                 tri!(self.binary(bop, a, b))
@@ -349,10 +351,12 @@ impl<'gc> Vm<'gc> {
                         let a = self.pop();
                         save_ip!();
                         let r = match (a, b) {
-                            (Value::Int(x), Value::Int(y)) => match crate::runtime::ops::int_fast(bop, x, y) {
-                                Some(v) => v,
-                                None => tri!(self.binary(bop, a, b)),
-                            },
+                            (Value::Int(x), Value::Int(y)) => {
+                                match crate::runtime::ops::int_fast(bop, x, y) {
+                                    Some(v) => v,
+                                    None => tri!(self.binary(bop, a, b)),
+                                }
+                            }
                             _ => tri!(self.inplace(bop, a, b)),
                         };
                         self.push(r);
@@ -449,59 +453,65 @@ impl<'gc> Vm<'gc> {
                         let it = self.top();
                         // fast paths for builtin iterators over lists and ranges
                         if let Value::Iter(cell) = it {
-                                    let fast = {
-                                        let mut st = cell.borrow_mut(self.mc);
-                                        match &mut *st {
-                                            Iter::Range(cur, stop, step) => {
-                                                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                                                    let v = *cur;
-                                                    *cur += *step;
-                                                    Some(Some(Value::Int(v)))
-                                                } else {
-                                                    Some(None)
-                                                }
-                                            }
-                                            Iter::Seq(seq, idx) => match seq {
-                                                Value::List(l) => {
-                                                    let l = l.borrow();
-                                                    if *idx < l.len() {
-                                                        *idx += 1;
-                                                        Some(Some(l[*idx - 1]))
-                                                    } else {
-                                                        Some(None)
-                                                    }
-                                                }
-                                                Value::Tuple(t) => {
-                                                    if *idx < t.items.len() {
-                                                        *idx += 1;
-                                                        Some(Some(t.items[*idx - 1]))
-                                                    } else {
-                                                        Some(None)
-                                                    }
-                                                }
-                                                _ => None,
-                                            },
-                                            _ => None,
+                            let fast = {
+                                let mut st = cell.borrow_mut(self.mc);
+                                match &mut *st {
+                                    Iter::Range(cur, stop, step) => {
+                                        if (*step > 0 && *cur < *stop)
+                                            || (*step < 0 && *cur > *stop)
+                                        {
+                                            let v = *cur;
+                                            *cur += *step;
+                                            Some(Some(Value::Int(v)))
+                                        } else {
+                                            Some(None)
                                         }
-                                    };
-                                    match fast {
-                                        Some(Some(v)) => {
-                                            self.push(v);
-                                            continue;
-                                        }
-                                        Some(None) => {
-                                            self.pop();
-                                            ip = exit as usize;
-                                            continue;
-                                        }
-                                        None => {}
                                     }
+                                    Iter::Seq(seq, idx) => match seq {
+                                        Value::List(l) => {
+                                            let l = l.borrow();
+                                            if *idx < l.len() {
+                                                *idx += 1;
+                                                Some(Some(l[*idx - 1]))
+                                            } else {
+                                                Some(None)
+                                            }
+                                        }
+                                        Value::Tuple(t) => {
+                                            if *idx < t.items.len() {
+                                                *idx += 1;
+                                                Some(Some(t.items[*idx - 1]))
+                                            } else {
+                                                Some(None)
+                                            }
+                                        }
+                                        _ => None,
+                                    },
+                                    _ => None,
+                                }
+                            };
+                            match fast {
+                                Some(Some(v)) => {
+                                    self.push(v);
+                                    continue;
+                                }
+                                Some(None) => {
+                                    self.pop();
+                                    ip = exit as usize;
+                                    continue;
+                                }
+                                None => {}
+                            }
                         }
                         if let Value::Obj(o) = it {
-                            match o.as_ref() {
-                                Obj::Generator(_) => {
+                            if let Obj::Generator(_) = o.as_ref() {
+                                {
                                     save_ip!();
-                                    match tri!(self.resume_generator(o, Value::None, FrameKind::GenForIter(o, exit))) {
+                                    match tri!(self.resume_generator(
+                                        o,
+                                        Value::None,
+                                        FrameKind::GenForIter(o, exit)
+                                    )) {
                                         true => continue 'frames,
                                         false => {
                                             self.pop();
@@ -510,7 +520,6 @@ impl<'gc> Vm<'gc> {
                                         }
                                     }
                                 }
-                                _ => {}
                             }
                         }
                         save_ip!();
@@ -659,7 +668,11 @@ impl<'gc> Vm<'gc> {
                         tri!(self.unpack_into_stack(v, before as usize, Some(after as usize)));
                     }
                     Op::FormatValue(flags) => {
-                        let spec = if flags & 4 != 0 { Some(self.pop()) } else { None };
+                        let spec = if flags & 4 != 0 {
+                            Some(self.pop())
+                        } else {
+                            None
+                        };
                         let v = self.pop();
                         save_ip!();
                         let v = match flags & 3 {
@@ -690,10 +703,29 @@ impl<'gc> Vm<'gc> {
                     Op::MakeFunction(flags) => {
                         let qualname = self.pop();
                         let codev = self.pop();
-                        let closure = if flags & 8 != 0 { Some(self.pop()) } else { None };
-                        let kwdefaults = if flags & 2 != 0 { Some(self.pop()) } else { None };
-                        let defaults = if flags & 1 != 0 { Some(self.pop()) } else { None };
-                        let f = self.make_function(codev, qualname, frame.globals, defaults, kwdefaults, closure);
+                        let closure = if flags & 8 != 0 {
+                            Some(self.pop())
+                        } else {
+                            None
+                        };
+                        let kwdefaults = if flags & 2 != 0 {
+                            Some(self.pop())
+                        } else {
+                            None
+                        };
+                        let defaults = if flags & 1 != 0 {
+                            Some(self.pop())
+                        } else {
+                            None
+                        };
+                        let f = self.make_function(
+                            codev,
+                            qualname,
+                            frame.globals,
+                            defaults,
+                            kwdefaults,
+                            closure,
+                        );
                         self.push(f);
                     }
                     Op::Return => {
@@ -701,7 +733,8 @@ impl<'gc> Vm<'gc> {
                         save_ip!();
                         match self.return_from_frame(v) {
                             Ok(Some(r)) => {
-                                if self.st.frames.len() <= stop || matches!(r, RunResult::Yield(_)) {
+                                if self.st.frames.len() <= stop || matches!(r, RunResult::Yield(_))
+                                {
                                     return Ok(r);
                                 }
                                 // a boundary frame below `stop` can only be ours
@@ -911,7 +944,12 @@ impl<'gc> Vm<'gc> {
         if i < ncell {
             let name = code.cellvars[i].clone();
             let cls = self.st.types.unbound_local_error;
-            self.err(cls, format!("cannot access local variable '{name}' where it is not associated with a value"))
+            self.err(
+                cls,
+                format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ),
+            )
         } else {
             let name = code.freevars[i - ncell].clone();
             let cls = self.st.types.name_error;
@@ -929,7 +967,11 @@ impl<'gc> Vm<'gc> {
         self.intern(s)
     }
 
-    pub fn load_global(&mut self, globals: crate::runtime::value::DictRef<'gc>, name: Value<'gc>) -> R<'gc> {
+    pub fn load_global(
+        &mut self,
+        globals: crate::runtime::value::DictRef<'gc>,
+        name: Value<'gc>,
+    ) -> R<'gc> {
         if let Some(v) = self.dict_get_str(globals, name) {
             return Ok(v);
         }
@@ -973,7 +1015,9 @@ impl<'gc> Vm<'gc> {
             FrameKind::Init(inst) => {
                 if !v.is_none() {
                     let t = self.type_name(v);
-                    return Err(self.type_error(format!("__init__() should return None, not '{t}'")));
+                    return Err(
+                        self.type_error(format!("__init__() should return None, not '{t}'"))
+                    );
                 }
                 self.push(Value::Instance(inst));
                 Ok(None)
@@ -1015,8 +1059,18 @@ impl<'gc> Vm<'gc> {
             let fidx = self.st.frames.len() - 1;
             let frame = self.st.frames[fidx];
             if add_tb {
-                let line = frame.code.code.line_at((frame.ip as usize).saturating_sub(1));
-                exc::add_traceback(self, e, TbEntry { code: frame.code, line });
+                let line = frame
+                    .code
+                    .code
+                    .line_at((frame.ip as usize).saturating_sub(1));
+                exc::add_traceback(
+                    self,
+                    e,
+                    TbEntry {
+                        code: frame.code,
+                        line,
+                    },
+                );
             }
             add_tb = true;
             if self.st.blocks.len() > frame.block_base as usize {

@@ -4,7 +4,7 @@ use super::exc;
 use super::frame::FrameKind;
 use super::generator::GenStep;
 use super::interp::ForIterStep;
-use super::{Vm, R};
+use super::{R, Vm};
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{IterRef, Obj, Value};
 
@@ -48,7 +48,11 @@ impl<'gc> Vm<'gc> {
             },
             Value::Instance(i) => {
                 if let crate::runtime::value::Payload::Value(inner) = i.payload.get() {
-                    if self.lookup_special(v, "__iter__").map(|f| self.is_builtin_fn(f)).unwrap_or(true) {
+                    if self
+                        .lookup_special(v, "__iter__")
+                        .map(|f| self.is_builtin_fn(f))
+                        .unwrap_or(true)
+                    {
                         return self.get_iter(inner);
                     }
                 }
@@ -66,7 +70,10 @@ impl<'gc> Vm<'gc> {
                 return Err(self.type_error(format!("'{n}' object is not iterable")));
             }
             let it = self.call_bound(f, v, &[])?;
-            if self.lookup_special(it, "__next__").is_none() && !matches!(it, Value::Iter(_)) && !self.is_generator(it) {
+            if self.lookup_special(it, "__next__").is_none()
+                && !matches!(it, Value::Iter(_))
+                && !self.is_generator(it)
+            {
                 let n = self.type_name(it);
                 return Err(self.type_error(format!("iter() returned non-iterator of type '{n}'")));
             }
@@ -95,10 +102,12 @@ impl<'gc> Vm<'gc> {
     pub fn next(&mut self, it: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
         match it {
             Value::Iter(r) => self.next_builtin(r),
-            Value::Obj(o) if matches!(o.as_ref(), Obj::Generator(_)) => match self.gen_send(o, Value::None)? {
-                GenStep::Yielded(v) => Ok(Some(v)),
-                GenStep::Returned(_) => Ok(None),
-            },
+            Value::Obj(o) if matches!(o.as_ref(), Obj::Generator(_)) => {
+                match self.gen_send(o, Value::None)? {
+                    GenStep::Yielded(v) => Ok(Some(v)),
+                    GenStep::Returned(_) => Ok(None),
+                }
+            }
             _ => {
                 let Some(f) = self.lookup_special(it, "__next__") else {
                     let n = self.type_name(it);
@@ -106,7 +115,9 @@ impl<'gc> Vm<'gc> {
                 };
                 match self.call_bound(f, it, &[]) {
                     Ok(v) => Ok(Some(v)),
-                    Err(e) if exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) => Ok(None),
+                    Err(e) if exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) => {
+                        Ok(None)
+                    }
                     Err(e) => Err(e),
                 }
             }
@@ -260,7 +271,9 @@ impl<'gc> Vm<'gc> {
                 Some(v) => Ok(Some(self.new_tuple(vec![Value::Int(n), v]))),
                 None => Ok(None),
             },
-            Step::Zip(items, true) if matches!(&*r.borrow(), Iter::Dict(..)) => Ok(Some(self.new_tuple(items))),
+            Step::Zip(items, true) if matches!(&*r.borrow(), Iter::Dict(..)) => {
+                Ok(Some(self.new_tuple(items)))
+            }
             Step::Zip(its, strict) => {
                 let mut vals = Vec::with_capacity(its.len());
                 for (i, it) in its.iter().enumerate() {
@@ -270,11 +283,17 @@ impl<'gc> Vm<'gc> {
                             if strict && (i > 0 || its[1..].iter().any(|_| true)) {
                                 // zip(strict=True): every iterator must end together
                                 if i > 0 {
-                                    return Err(self.value_error(format!("zip() argument {} is shorter than argument 1", i + 1)));
+                                    return Err(self.value_error(format!(
+                                        "zip() argument {} is shorter than argument 1",
+                                        i + 1
+                                    )));
                                 }
                                 for (j, other) in its.iter().enumerate().skip(1) {
                                     if self.next(*other)?.is_some() {
-                                        return Err(self.value_error(format!("zip() argument {} is longer than argument 1", j + 1)));
+                                        return Err(self.value_error(format!(
+                                            "zip() argument {} is longer than argument 1",
+                                            j + 1
+                                        )));
                                     }
                                 }
                             }
@@ -299,7 +318,9 @@ impl<'gc> Vm<'gc> {
                 Ok(Some(self.call(f, &vals, &[])?))
             }
             Step::Filter(f, it) => loop {
-                let Some(v) = self.next(it)? else { return Ok(None) };
+                let Some(v) = self.next(it)? else {
+                    return Ok(None);
+                };
                 let keep = if f.is_none() {
                     self.truthy(v)?
                 } else {
@@ -328,7 +349,9 @@ impl<'gc> Vm<'gc> {
                 Ok(v) => Ok(Some(v)),
                 Err(e) => {
                     let t = self.type_of(e);
-                    if exc::is_subclass(t, self.st.types.index_error) || exc::is_subclass(t, self.st.types.stop_iteration) {
+                    if exc::is_subclass(t, self.st.types.index_error)
+                        || exc::is_subclass(t, self.st.types.stop_iteration)
+                    {
                         *r.borrow_mut(self.mc) = Iter::Done;
                         Ok(None)
                     } else {
@@ -363,13 +386,20 @@ impl<'gc> Vm<'gc> {
     }
 
     /// `a, b, *c = v`: pushes the items in reverse so the first is on top.
-    pub fn unpack_into_stack(&mut self, v: Value<'gc>, before: usize, after: Option<usize>) -> R<'gc, ()> {
-        let items = self.collect_iter(v).map_err(|e| e)?;
+    pub fn unpack_into_stack(
+        &mut self,
+        v: Value<'gc>,
+        before: usize,
+        after: Option<usize>,
+    ) -> R<'gc, ()> {
+        let items = self.collect_iter(v)?;
         match after {
             None => {
                 if items.len() != before {
                     if items.len() > before {
-                        return Err(self.value_error(format!("too many values to unpack (expected {before})")));
+                        return Err(self.value_error(format!(
+                            "too many values to unpack (expected {before})"
+                        )));
                     }
                     return Err(self.value_error(format!(
                         "not enough values to unpack (expected {before}, got {})",

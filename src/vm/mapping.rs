@@ -1,12 +1,12 @@
 //! Dict and set operations: hashing and key comparison, which may run user `__hash__`/`__eq__`.
 //! Comparisons that need user code run outside any borrow of the table.
 
-use super::{Vm, R};
+use super::{R, Vm};
 use crate::runtime::dict::Dict;
 use crate::runtime::hash;
-use crate::runtime::value::{flags, DictRef, Obj, SetObj, SetRef, Value};
-use gc_arena::barrier::unlock;
+use crate::runtime::value::{DictRef, Obj, SetObj, SetRef, Value, flags};
 use gc_arena::Gc;
+use gc_arena::barrier::unlock;
 use num_traits::ToPrimitive;
 use std::cell::{Ref, RefMut};
 
@@ -42,9 +42,13 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
         (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
         (Value::Int(x), Value::Int(y)) => Some(x == y),
         (Value::Float(x), Value::Float(y)) => Some(x == y),
-        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => Some((x as f64) == y),
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
+            Some((x as f64) == y)
+        }
         (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => Some(x as i64 == y),
-        (Value::Bool(x), Value::Float(y)) | (Value::Float(y), Value::Bool(x)) => Some(x as i64 as f64 == y),
+        (Value::Bool(x), Value::Float(y)) | (Value::Float(y), Value::Bool(x)) => {
+            Some(x as i64 as f64 == y)
+        }
         (Value::None, _) | (_, Value::None) => Some(false),
         (Value::Tuple(x), Value::Tuple(y)) => {
             if x.items.len() != y.items.len() {
@@ -160,10 +164,13 @@ impl<'gc> Vm<'gc> {
                 Obj::BigInt(b) => hash::hash_bigint(b),
                 Obj::Bytes(b) => hash::hash_str(&String::from_utf8_lossy(b)),
                 Obj::Complex(re, im) => {
-                    let h = hash::hash_f64(*re).wrapping_add(1000003i64.wrapping_mul(hash::hash_f64(*im)));
+                    let h = hash::hash_f64(*re)
+                        .wrapping_add(1000003i64.wrapping_mul(hash::hash_f64(*im)));
                     if h == -1 { -2 } else { h }
                 }
-                Obj::Range(a, b, c) => hash::hash_tuple(&[hash::hash_i64(*a), hash::hash_i64(*b), hash::hash_i64(*c)]),
+                Obj::Range(a, b, c) => {
+                    hash::hash_tuple(&[hash::hash_i64(*a), hash::hash_i64(*b), hash::hash_i64(*c)])
+                }
                 Obj::Method(s, f) => {
                     let (s, f) = (*s, *f);
                     let a = self.hash(s)?;
@@ -210,9 +217,15 @@ impl<'gc> Vm<'gc> {
         Ok(None)
     }
 
-    pub fn table_get(&mut self, t: Table<'gc>, k: Value<'gc>) -> R<'gc, Option<(usize, Value<'gc>)>> {
+    pub fn table_get(
+        &mut self,
+        t: Table<'gc>,
+        k: Value<'gc>,
+    ) -> R<'gc, Option<(usize, Value<'gc>)>> {
         let h = self.hash(k)?;
-        Ok(self.find_slot(t, h, k)?.and_then(|slot| t.borrow().entry_at(slot).map(|e| (slot, e.value))))
+        Ok(self
+            .find_slot(t, h, k)?
+            .and_then(|slot| t.borrow().entry_at(slot).map(|e| (slot, e.value))))
     }
 
     /// Inserts or replaces; returns true when the key was new.
@@ -230,7 +243,11 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    pub fn table_remove(&mut self, t: Table<'gc>, k: Value<'gc>) -> R<'gc, Option<(Value<'gc>, Value<'gc>)>> {
+    pub fn table_remove(
+        &mut self,
+        t: Table<'gc>,
+        k: Value<'gc>,
+    ) -> R<'gc, Option<(Value<'gc>, Value<'gc>)>> {
         let h = self.hash(k)?;
         match self.find_slot(t, h, k)? {
             Some(slot) => Ok(t.borrow_mut(self).remove_at(slot).map(|e| (e.key, e.value))),
@@ -297,7 +314,9 @@ impl<'gc> Vm<'gc> {
             }
             if no_dup && self.dict_get(d, k)?.is_some() {
                 let ks = self.str_of(k)?;
-                return Err(self.type_error(format!("got multiple values for keyword argument '{ks}'")));
+                return Err(
+                    self.type_error(format!("got multiple values for keyword argument '{ks}'"))
+                );
             }
             self.dict_set(d, k, v)?;
         }
@@ -340,7 +359,14 @@ impl<'gc> Vm<'gc> {
             Value::Int(i) => Ok(i),
             Value::Bool(b) => Ok(b as i64),
             Value::Obj(o) => match o.as_ref() {
-                Obj::BigInt(b) => Ok(b.to_i64().unwrap_or(if b.sign() == num_bigint::Sign::Minus { i64::MIN } else { i64::MAX })),
+                Obj::BigInt(b) => {
+                    Ok(b.to_i64()
+                        .unwrap_or(if b.sign() == num_bigint::Sign::Minus {
+                            i64::MIN
+                        } else {
+                            i64::MAX
+                        }))
+                }
                 _ => self.index_via_dunder(v),
             },
             Value::Instance(_) => self.index_via_dunder(v),

@@ -78,7 +78,12 @@ impl<'gc> Vm<'gc> {
         if v.is_empty() {
             return self.st.empty_tuple;
         }
-        Value::Tuple(Gc::new(self.mc, Tuple { items: v.into_boxed_slice() }))
+        Value::Tuple(Gc::new(
+            self.mc,
+            Tuple {
+                items: v.into_boxed_slice(),
+            },
+        ))
     }
 
     pub fn new_dict(&self) -> DictRef<'gc> {
@@ -86,7 +91,13 @@ impl<'gc> Vm<'gc> {
     }
 
     pub fn new_set_empty(&self, frozen: bool) -> Value<'gc> {
-        Value::Set(Gc::new(self.mc, SetObj { frozen, table: RefLock::new(Dict::new()) }))
+        Value::Set(Gc::new(
+            self.mc,
+            SetObj {
+                frozen,
+                table: RefLock::new(Dict::new()),
+            },
+        ))
     }
 
     pub fn new_cell(&self, v: Value<'gc>) -> Value<'gc> {
@@ -220,7 +231,11 @@ impl<'gc> Vm<'gc> {
 
     pub fn stop_iteration(&mut self, value: Value<'gc>) -> Value<'gc> {
         let c = self.st.types.stop_iteration;
-        let args = if value.is_none() { self.st.empty_tuple } else { self.new_tuple(vec![value]) };
+        let args = if value.is_none() {
+            self.st.empty_tuple
+        } else {
+            self.new_tuple(vec![value])
+        };
         exc::make_exception(self, c, args)
     }
 

@@ -10,7 +10,10 @@ pub struct Output {
 
 impl Default for Output {
     fn default() -> Self {
-        Output { buf: Vec::with_capacity(8192), capture: None }
+        Output {
+            buf: Vec::with_capacity(8192),
+            capture: None,
+        }
     }
 }
 

@@ -1,7 +1,7 @@
 //! The builtin classes: created empty at start-up; `builtins/` fills their method tables.
 
 use crate::runtime::dict::Dict;
-use crate::runtime::value::{flags, Class, DictRef, Layout, Obj, ObjRef};
+use crate::runtime::value::{Class, DictRef, Layout, Obj, ObjRef, flags};
 use gc_arena::lock::RefLock;
 use gc_arena::{Collect, Gc, Mutation};
 use std::cell::Cell;
@@ -30,7 +30,12 @@ pub fn new_class<'gc>(
     )
 }
 
-fn builtin<'gc>(mc: &Mutation<'gc>, name: &str, base: Option<ObjRef<'gc>>, layout: Layout) -> ObjRef<'gc> {
+fn builtin<'gc>(
+    mc: &Mutation<'gc>,
+    name: &str,
+    base: Option<ObjRef<'gc>>,
+    layout: Layout,
+) -> ObjRef<'gc> {
     let dict = Gc::new(mc, RefLock::new(Dict::new()));
     let (bases, mro) = match base {
         None => (vec![], vec![]),
@@ -58,13 +63,65 @@ macro_rules! types {
 }
 
 types!(
-    object, type_, int, bool, float, complex, str, bytes, tuple, list, dict, set, frozenset, range, slice,
-    none, not_implemented, ellipsis, function, builtin_function, method, cell, code, module, property,
-    staticmethod, classmethod, super_, generator, iterator, dict_keys, dict_values, dict_items, exc_data,
-    base_exception, exception, type_error, value_error, key_error, index_error, attribute_error, name_error,
-    unbound_local_error, zero_division_error, stop_iteration, runtime_error, recursion_error, assertion_error,
-    not_implemented_error, overflow_error, import_error, module_not_found_error, system_exit,
-    keyboard_interrupt, generator_exit, memory_error, reference_error, lookup_error, syntax_error,
+    object,
+    type_,
+    int,
+    bool,
+    float,
+    complex,
+    str,
+    bytes,
+    tuple,
+    list,
+    dict,
+    set,
+    frozenset,
+    range,
+    slice,
+    none,
+    not_implemented,
+    ellipsis,
+    function,
+    builtin_function,
+    method,
+    cell,
+    code,
+    module,
+    property,
+    staticmethod,
+    classmethod,
+    super_,
+    generator,
+    iterator,
+    dict_keys,
+    dict_values,
+    dict_items,
+    exc_data,
+    base_exception,
+    exception,
+    type_error,
+    value_error,
+    key_error,
+    index_error,
+    attribute_error,
+    name_error,
+    unbound_local_error,
+    zero_division_error,
+    stop_iteration,
+    runtime_error,
+    recursion_error,
+    assertion_error,
+    not_implemented_error,
+    overflow_error,
+    import_error,
+    module_not_found_error,
+    system_exit,
+    keyboard_interrupt,
+    generator_exit,
+    memory_error,
+    reference_error,
+    lookup_error,
+    syntax_error,
     indentation_error,
 );
 
@@ -130,7 +187,8 @@ impl<'gc> Types<'gc> {
         let t = |name: &str, layout: Layout| builtin(mc, name, Some(object), layout);
         let int = t("int", Layout::Int);
         let base_exception = t("BaseException", Layout::Exception);
-        let mut exceptions: Vec<(&'static str, ObjRef<'gc>)> = vec![("BaseException", base_exception)];
+        let mut exceptions: Vec<(&'static str, ObjRef<'gc>)> =
+            vec![("BaseException", base_exception)];
         for (name, base) in EXCEPTIONS {
             let b = exceptions.iter().find(|(n, _)| n == base).unwrap().1;
             exceptions.push((name, builtin(mc, name, Some(b), Layout::Exception)));

@@ -187,6 +187,16 @@ impl<'gc> Vm<'gc> {
                     drop(d);
                     return Ok(self.traceback_value(obj));
                 }
+                "code" | "value" => {
+                    let owner = if n == "code" { self.st.types.system_exit } else { self.st.types.stop_iteration };
+                    if super::exc::is_subclass(cls, owner) {
+                        return Ok(match d.args {
+                            Value::Tuple(t) if t.items.len() == 1 => t.items[0],
+                            Value::Tuple(t) if t.items.is_empty() => Value::None,
+                            other => other,
+                        });
+                    }
+                }
                 _ => {}
             }
         }

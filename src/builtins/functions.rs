@@ -174,7 +174,12 @@ pub fn isinstance_of<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>, spec: Value<'gc>) -> 
             if is_subclass(t, c) {
                 return Ok(true);
             }
-            // bool is an int, and instances of builtin subclasses report their own class
+            // a proxy also answers to its referent's class (through __class__, as in CPython)
+            if Vm::is_proxy(v) {
+                if let Some(Ok(r)) = vm.proxy_target(v) {
+                    return Ok(is_subclass(vm.type_of(r), c));
+                }
+            }
             Ok(false)
         }
         Value::Tuple(t) => {

@@ -131,4 +131,5 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
     range::install(vm);
     exceptions::install(vm);
     functions::install(vm);
+    crate::modules::weakref::install_types(vm);
 }

@@ -52,6 +52,8 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
     method(vm, it, "__iter__", return_self);
     let f = vm.st.types.function;
     method(vm, f, "__get__", function_get);
+    let m = vm.st.types.method;
+    method(vm, m, "__new__", method_new);
 }
 
 fn object_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -384,6 +386,15 @@ fn return_self<'gc>(_vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<
 
 fn iter_next<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     vm.next_raw(arg(args, 0))
+}
+
+/// `types.MethodType(func, obj)`: a bound method.
+fn method_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "method", &args[1..], 2, 2)?;
+    if !crate::builtins::functions::is_callable(vm, args[1]) {
+        return Err(vm.type_error("first argument must be callable"));
+    }
+    Ok(vm.obj(Obj::Method(args[2], args[1])))
 }
 
 fn function_get<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

@@ -59,13 +59,17 @@ pub fn main() -> i32 {
         config.argv = argv;
         config.script_dir = std::env::current_dir().ok();
         let mut interp = Interpreter::new(config);
-        return exit_status(interp.run_main("<string>", code, false));
+        let outcome = interp.run_main("<string>", code, false);
+        interp.shutdown();
+        return exit_status(outcome);
     }
     let Some(file) = args.rest.first().cloned() else {
         config.argv = vec![String::new()];
         config.script_dir = std::env::current_dir().ok();
         let mut interp = Interpreter::new(config);
-        return repl::run(&mut interp);
+        let code = repl::run(&mut interp);
+        interp.shutdown();
+        return code;
     };
     let src = match std::fs::read_to_string(&file) {
         Ok(s) => s,
@@ -91,8 +95,11 @@ pub fn main() -> i32 {
     let mut interp = Interpreter::new(config);
     let outcome = interp.run_main(&file, &src, false);
     if args.interactive && !matches!(outcome, Outcome::Exit(_)) {
-        return repl::run(&mut interp);
+        let code = repl::run(&mut interp);
+        interp.shutdown();
+        return code;
     }
+    interp.shutdown();
     exit_status(outcome)
 }
 

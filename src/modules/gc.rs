@@ -20,7 +20,72 @@ pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
     let g = vm.new_list(vec![]);
     add_value(vm, d, "garbage", g);
     let c = vm.new_list(vec![]);
+    if let Value::List(l) = c {
+        vm.st.gc_callbacks = Some(l);
+    }
     add_value(vm, d, "callbacks", c);
+    add_fn(vm, d, "get_referents", get_referents);
+    add_fn(vm, d, "get_referrers", get_referrers);
+    add_fn(vm, d, "get_objects", get_objects);
+    add_fn(vm, d, "is_tracked", is_tracked);
+    add_fn(vm, d, "is_finalized", is_finalized);
+    add_fn(vm, d, "freeze", freeze);
+    add_fn(vm, d, "unfreeze", unfreeze);
+    add_fn(vm, d, "get_freeze_count", get_freeze_count);
+}
+
+fn get_referents<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let mut out = vec![];
+    for a in args {
+        out.extend(crate::vm::referents::referents_of(*a).into_iter().filter(|v| crate::vm::referents::is_tracked(*v) || !crate::vm::referents::is_atomic(*v) || matches!(v, Value::Str(_))));
+    }
+    Ok(vm.new_list(out))
+}
+
+fn get_referrers<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let targets: Vec<usize> = args.iter().filter_map(|a| a.addr()).collect();
+    let mut out = vec![];
+    for v in vm.reachable_objects() {
+        if !crate::vm::referents::is_tracked(v) {
+            continue;
+        }
+        if crate::vm::referents::referents_of(v).iter().any(|r| r.addr().map(|a| targets.contains(&a)).unwrap_or(false)) {
+            out.push(v);
+        }
+    }
+    Ok(vm.new_list(out))
+}
+
+fn get_objects<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "get_objects", args, 0, 1)?;
+    let objs: Vec<Value<'gc>> = vm.reachable_objects().into_iter().filter(|v| crate::vm::referents::is_tracked(*v)).collect();
+    Ok(vm.new_list(objs))
+}
+
+fn is_tracked<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "is_tracked", args, 1, 1)?;
+    Ok(Value::Bool(crate::vm::referents::is_tracked(args[0])))
+}
+
+fn is_finalized<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "is_finalized", args, 1, 1)?;
+    Ok(Value::Bool(vm.is_finalized(args[0])))
+}
+
+/// Everything reachable now stays alive until unfreeze() (CPython's permanent generation).
+fn freeze<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let objs: Vec<Value<'gc>> = vm.reachable_objects().into_iter().filter(|v| crate::vm::referents::is_tracked(*v)).collect();
+    vm.st.frozen.extend(objs);
+    Ok(Value::None)
+}
+
+fn unfreeze<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    vm.st.frozen.clear();
+    Ok(Value::None)
+}
+
+fn get_freeze_count<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    Ok(Value::Int(vm.st.frozen.len() as i64))
 }
 
 fn collect<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

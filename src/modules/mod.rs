@@ -4,6 +4,8 @@ pub mod gc;
 pub mod math;
 pub mod sys;
 pub mod time;
+pub mod weakcontainers;
+pub mod weakref;
 
 use crate::runtime::function::NativeFn;
 use crate::runtime::value::{DictRef, Module, Obj, Value};
@@ -16,6 +18,7 @@ pub const STDLIB: &[(&str, &str)] = &[
     ("dataclasses", include_str!("../../stdlib/dataclasses.wk")),
     ("typing", include_str!("../../stdlib/typing.wk")),
     ("datetime", include_str!("../../stdlib/datetime.wk")),
+    ("weakref", include_str!("../../stdlib/weakref.wk")),
 ];
 
 pub fn new_module<'gc>(vm: &mut Vm<'gc>, name: &str) -> (Value<'gc>, DictRef<'gc>) {
@@ -44,7 +47,7 @@ pub fn add_value<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>, name: &str, v: Value<'g
 /// Creates a native module by name, if there is one.
 pub fn native_module<'gc>(vm: &mut Vm<'gc>, name: &str) -> Option<Value<'gc>> {
     let (m, d) = match name {
-        "sys" | "math" | "time" | "gc" => new_module(vm, name),
+        "sys" | "math" | "time" | "gc" | "_weakref" => new_module(vm, name),
         _ => return None,
     };
     match name {
@@ -52,6 +55,7 @@ pub fn native_module<'gc>(vm: &mut Vm<'gc>, name: &str) -> Option<Value<'gc>> {
         "math" => math::init(vm, d),
         "time" => time::init(vm, d),
         "gc" => gc::init(vm, d),
+        "_weakref" => weakref::init(vm, d),
         _ => {}
     }
     Some(m)

@@ -301,6 +301,10 @@ impl<'gc> Vm<'gc> {
     /// `format(v, spec)`.
     pub fn format_value(&mut self, v: Value<'gc>, spec: &str) -> R<'gc, String> {
         if let Value::Instance(_) = v {
+            if Self::is_proxy(v) {
+                let t = self.deproxy(v)?;
+                return self.format_value(t, spec);
+            }
             if let Some(f) = self
                 .lookup_special(v, "__format__")
                 .filter(|f| !self.is_builtin_fn(*f))

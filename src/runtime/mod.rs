@@ -11,3 +11,4 @@ pub mod ops;
 pub mod repr;
 pub mod seq;
 pub mod value;
+pub mod weak;

@@ -504,6 +504,10 @@ impl<'gc> Vm<'gc> {
     /// `a op b`.
     pub fn binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
         let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
+        if user && (Self::is_proxy(a) || Self::is_proxy(b)) {
+            let (a, b) = (self.deproxy(a)?, self.deproxy(b)?);
+            return self.binary(op, a, b);
+        }
         if !user {
             if let Some(v) = self.builtin_binary(op, a, b)? {
                 return Ok(v);
@@ -608,6 +612,10 @@ impl<'gc> Vm<'gc> {
 
     /// `a op= b`.
     pub fn inplace(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
+        if Self::is_proxy(a) || Self::is_proxy(b) {
+            let (a, b) = (self.deproxy(a)?, self.deproxy(b)?);
+            return self.inplace(op, a, b);
+        }
         match (op, a) {
             (BinOp::Add, Value::List(l)) => {
                 let items = self.collect_iter(b)?;
@@ -691,6 +699,10 @@ impl<'gc> Vm<'gc> {
                 }
             }
             _ => {
+                if Self::is_proxy(a) {
+                    let t = self.deproxy(a)?;
+                    return self.unary(op, t);
+                }
                 let (name, sym) = match op {
                     UnaryOp::Neg => ("__neg__", "-"),
                     UnaryOp::Pos => ("__pos__", "+"),
@@ -728,6 +740,10 @@ impl<'gc> Vm<'gc> {
             Value::Set(s) => !s.table.borrow().is_empty(),
             Value::Cell(_) | Value::Iter(_) => true,
             Value::Instance(i) => {
+                if Self::is_proxy(v) {
+                    let t = self.deproxy(v)?;
+                    return self.truthy(t);
+                }
                 if let Some(f) = self.lookup_special(v, "__bool__") {
                     let r = self.call_bound(f, v, &[])?;
                     return match r {
@@ -782,6 +798,18 @@ impl<'gc> Vm<'gc> {
             _ => {}
         }
         let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
+        if user {
+            if Self::is_proxy(a) || Self::is_proxy(b) {
+                let (a, b) = (self.deproxy(a)?, self.deproxy(b)?);
+                return self.compare(op, a, b);
+            }
+            if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
+                if let Some(r) = self.weakref_eq(a, b) {
+                    let r = r?;
+                    return Ok(Value::Bool(if op == CmpOp::Eq { r } else { !r }));
+                }
+            }
+        }
         if !user {
             if let Some(r) = crate::runtime::compare::builtin_compare(self, op, a, b)? {
                 return Ok(Value::Bool(r));

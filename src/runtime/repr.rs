@@ -277,6 +277,12 @@ impl<'gc> Vm<'gc> {
                         format!("{name}({inner})")
                     }
                     Payload::Value(inner) => return self.repr_of(inner),
+                    Payload::Weak(_) => return crate::modules::weakref::weak_repr(self, v),
+                    Payload::Table(_) => {
+                        let f = self.lookup_special(v, "__repr__").expect("weak containers define __repr__");
+                        let r = self.call_bound(f, v, &[])?;
+                        return self.str_of(r);
+                    }
                     Payload::None => {
                         let cls = inst.class;
                         let q = self.qualified_class_name(cls);
@@ -463,7 +469,14 @@ impl<'gc> Vm<'gc> {
                         }
                     }
                     Payload::Value(inner) => self.str_of(inner),
-                    Payload::None => self.repr_of(v),
+                    Payload::Weak(_) => match self.proxy_target(v) {
+                        Some(t) => {
+                            let t = t?;
+                            self.str_of(t)
+                        }
+                        None => self.repr_of(v),
+                    },
+                    Payload::Table(_) | Payload::None => self.repr_of(v),
                 }
             }
             _ => self.repr_of(v),

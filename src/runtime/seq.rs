@@ -100,6 +100,10 @@ impl<'gc> Vm<'gc> {
 
     /// `obj[idx]`.
     pub fn getitem(&mut self, obj: Value<'gc>, idx: Value<'gc>) -> R<'gc> {
+        if Self::is_proxy(obj) {
+            let t = self.deproxy(obj)?;
+            return self.getitem(t, idx);
+        }
         match obj {
             Value::List(l) => {
                 if is_slice(idx) {
@@ -221,6 +225,10 @@ impl<'gc> Vm<'gc> {
 
     /// `obj[idx] = v`.
     pub fn setitem(&mut self, obj: Value<'gc>, idx: Value<'gc>, v: Value<'gc>) -> R<'gc, ()> {
+        if Self::is_proxy(obj) {
+            let t = self.deproxy(obj)?;
+            return self.setitem(t, idx, v);
+        }
         match obj {
             Value::List(l) => {
                 if is_slice(idx) {
@@ -280,6 +288,10 @@ impl<'gc> Vm<'gc> {
 
     /// `del obj[idx]`.
     pub fn delitem(&mut self, obj: Value<'gc>, idx: Value<'gc>) -> R<'gc, ()> {
+        if Self::is_proxy(obj) {
+            let t = self.deproxy(obj)?;
+            return self.delitem(t, idx);
+        }
         match obj {
             Value::List(l) => {
                 let len = l.borrow().len();
@@ -333,6 +345,10 @@ impl<'gc> Vm<'gc> {
 
     /// `item in container`.
     pub fn contains(&mut self, container: Value<'gc>, item: Value<'gc>) -> R<'gc, bool> {
+        if Self::is_proxy(container) {
+            let t = self.deproxy(container)?;
+            return self.contains(t, item);
+        }
         match container {
             Value::List(l) => {
                 let items = l.borrow().clone();
@@ -444,6 +460,10 @@ impl<'gc> Vm<'gc> {
 
     /// `len(v)`.
     pub fn len(&mut self, v: Value<'gc>) -> R<'gc, usize> {
+        if Self::is_proxy(v) {
+            let t = self.deproxy(v)?;
+            return self.len(t);
+        }
         Ok(match v {
             Value::Str(s) => s.chars,
             Value::List(l) => l.borrow().len(),

@@ -172,6 +172,10 @@ pub enum Payload<'gc> {
     /// The builtin value of an instance of a builtin subclass (a list for `class L(list)`).
     Value(Value<'gc>),
     Exc(Gc<'gc, RefLock<ExcData<'gc>>>),
+    /// A weakref.ref or proxy object.
+    Weak(Gc<'gc, super::weak::WeakRef<'gc>>),
+    /// A WeakValueDictionary, WeakKeyDictionary or WeakSet.
+    Table(Gc<'gc, RefLock<super::weak::WeakTable<'gc>>>),
 }
 
 #[derive(Collect)]

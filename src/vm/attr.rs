@@ -87,12 +87,12 @@ impl<'gc> Vm<'gc> {
         let Obj::Class(c) = cls.as_ref() else {
             return None;
         };
-        if c.flags.get() & flags::BUILTIN != 0 {
+        let k = self.intern("__module__");
+        let m = self.dict_get_str(c.dict, k).and_then(|v| v.as_str().map(|s| s.to_string()));
+        if m.is_none() && c.flags.get() & flags::BUILTIN != 0 {
             return Some("builtins".into());
         }
-        let k = self.intern("__module__");
-        self.dict_get_str(c.dict, k)
-            .and_then(|v| v.as_str().map(|s| s.to_string()))
+        m
     }
 
     /// The instance's attribute dict, created on first use.
@@ -137,7 +137,13 @@ impl<'gc> Vm<'gc> {
     /// `obj.name`.
     pub fn getattr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc> {
         match obj {
-            Value::Instance(inst) => self.instance_getattr(inst, obj, name),
+            Value::Instance(inst) => {
+                if let Some(t) = self.proxy_target(obj) {
+                    let t = t?;
+                    return self.getattr(t, name);
+                }
+                self.instance_getattr(inst, obj, name)
+            }
             Value::Obj(o) => match o.as_ref() {
                 Obj::Class(_) => self.class_getattr(o, name),
                 Obj::Module(m) => match self.dict_get_str(m.dict, name) {
@@ -198,6 +204,11 @@ impl<'gc> Vm<'gc> {
                     }
                 }
                 _ => {}
+            }
+        }
+        if let Payload::Weak(w) = inst.payload.get() {
+            if n == "__callback__" {
+                return Ok(w.callback.get());
             }
         }
         match n {
@@ -543,6 +554,10 @@ impl<'gc> Vm<'gc> {
     pub fn setattr(&mut self, obj: Value<'gc>, name: Value<'gc>, v: Value<'gc>) -> R<'gc, ()> {
         match obj {
             Value::Instance(inst) => {
+                if let Some(t) = self.proxy_target(obj) {
+                    let t = t?;
+                    return self.setattr(t, name, v);
+                }
                 let cls = inst.class;
                 let fl = cls
                     .as_ref()
@@ -688,6 +703,10 @@ impl<'gc> Vm<'gc> {
     pub fn delattr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc, ()> {
         match obj {
             Value::Instance(inst) => {
+                if let Some(t) = self.proxy_target(obj) {
+                    let t = t?;
+                    return self.delattr(t, name);
+                }
                 let cls = inst.class;
                 if let Some(da) = self.class_lookup(cls, "__delattr__") {
                     if !self.is_builtin_fn(da) {
@@ -751,6 +770,7 @@ impl<'gc> Vm<'gc> {
         name: Value<'gc>,
     ) -> R<'gc, (Value<'gc>, Value<'gc>)> {
         match obj {
+            Value::Instance(_) if Self::is_proxy(obj) => {}
             Value::Instance(inst) => {
                 if let Some(d) = self.class_lookup_v(inst.class, name) {
                     if let Value::Obj(o) = d {

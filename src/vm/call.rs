@@ -462,7 +462,12 @@ impl<'gc> Vm<'gc> {
             _ => unreachable!(),
         };
         let new = self.class_lookup(cls, "__new__");
-        let user_new = matches!(new, Some(Value::Obj(o)) if matches!(o.as_ref(), Obj::Function(_) | Obj::StaticMethod(_)));
+        // any __new__ but object's decides construction (script ones, and natives like ref's)
+        let object_new = self.class_lookup(self.st.types.object, "__new__");
+        let user_new = match (new, object_new) {
+            (Some(n), Some(o)) => !n.is(o),
+            _ => false,
+        };
         let builtin_layout = !matches!(c.layout, Layout::Object | Layout::Exception);
         let _ = builtin_layout;
         if !user_new && !builtin_layout {
@@ -564,14 +569,13 @@ impl<'gc> Vm<'gc> {
     pub fn new_instance(&mut self, cls: ObjRef<'gc>, payload: Payload<'gc>) -> Value<'gc> {
         use crate::runtime::value::Instance;
         use gc_arena::lock::Lock;
-        Value::Instance(Gc::new(
-            self.mc,
-            Instance {
-                class: cls,
-                dict: Lock::new(None),
-                payload: Lock::new(payload),
-            },
-        ))
+        let inst = Gc::new(self.mc, Instance { class: cls, dict: Lock::new(None), payload: Lock::new(payload) });
+        if let Obj::Class(c) = cls.as_ref() {
+            if c.flags.get() & crate::runtime::value::flags::HAS_DEL != 0 {
+                self.register_finalizable(inst);
+            }
+        }
+        Value::Instance(inst)
     }
 
     /// `MakeFunction`: a function object from a code constant.

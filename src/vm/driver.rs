@@ -5,6 +5,7 @@
 use super::Vm;
 use super::frame::FrameKind;
 use super::interp::RunResult;
+use super::weakrefs::{finalize_step, StepReport};
 use super::state::{Config, GcStats, State};
 use super::types::Types;
 use crate::runtime::dict::Dict;
@@ -90,6 +91,12 @@ impl Interpreter {
                 out: Default::default(),
                 sources: HashMap::new(),
                 out_guard: Vec::new(),
+                weakrefs: HashMap::new(),
+                weak_tables: Vec::new(),
+                finalizable: Vec::new(),
+                pending: Vec::new(),
+                frozen: Vec::new(),
+                gc_callbacks: None,
             };
             Root {
                 state: Gc::new(mc, RefLock::new(state)),
@@ -190,21 +197,53 @@ impl Interpreter {
     }
 
     fn between_slices(&mut self) {
-        let (requested, enabled) =
-            self.with_vm(|vm| (vm.st.gc.collect_requested, vm.st.gc.enabled));
+        let (requested, enabled) = self.with_vm(|vm| (vm.st.gc.collect_requested, vm.st.gc.enabled));
         if requested {
-            let freed = self.collect_full();
+            let freed = self.collect_until_quiet();
             self.with_vm(|vm| vm.st.gc.freed_last = freed as u64);
             return;
         }
         if self.stress {
             self.collect_full();
-            return;
-        }
-        if enabled && self.arena.metrics().allocation_debt() > 0.0 {
+        } else if enabled && self.arena.metrics().allocation_debt() > 0.0 {
             self.collect_step();
         }
         self.note_heap();
+        // this is a safe point: run what the collector queued
+        self.with_vm(|vm| vm.run_pending());
+    }
+
+    /// gc.collect(): full collections, running queued `__del__` methods and callbacks after
+    /// each, until a collection queues nothing new. Returns the objects freed.
+    pub fn collect_until_quiet(&mut self) -> usize {
+        let mut freed = 0;
+        for _ in 0..16 {
+            freed += self.collect_full();
+            if !self.with_vm(|vm| vm.run_pending()) {
+                break;
+            }
+        }
+        freed
+    }
+
+    /// End of the program: what became garbage gets finalized, then live `weakref.finalize`
+    /// objects marked atexit run, newest first.
+    pub fn shutdown(&mut self) {
+        self.collect_until_quiet();
+        self.with_vm(|vm| {
+            let key = vm.new_str("weakref");
+            let mods = vm.st.modules;
+            if let Ok(Some(m)) = vm.dict_get(mods, key) {
+                if let Ok(fin) = vm.getattr_str(m, "finalize") {
+                    if let Ok(f) = vm.getattr_str(fin, "_exitfunc") {
+                        if let Err(e) = vm.call(f, &[], &[]) {
+                            vm.report_ignored(f, e);
+                        }
+                    }
+                }
+            }
+            vm.st.out.flush();
+        });
     }
 
     fn note_heap(&mut self) {
@@ -232,25 +271,25 @@ impl Interpreter {
         match self.arena.collection_phase() {
             CollectionPhase::Sweeping => {
                 self.arena.cycle_debt();
-                if self.arena.collection_phase() == CollectionPhase::Sleeping {
-                    self.with_vm(|vm| vm.st.gc.collections += 1);
-                }
             }
             _ => {
                 if self.arena.mark_debt().is_some() {
-                    self.finalize_and_sweep();
+                    let start = std::time::Instant::now();
+                    let before = self.arena.metrics().total_gc_count();
+                    let report = self.finalize_and_sweep();
+                    self.record_cycle(false, before, before, report, start);
                 }
             }
         }
     }
 
-    /// Runs the finalization step at Marked until nothing is resurrected, then starts sweeping.
-    fn finalize_and_sweep(&mut self) {
+    /// Runs the finalization step at Marked until nothing is resurrected (marking again between
+    /// rounds), then starts sweeping at once, with no mutation in between.
+    fn finalize_and_sweep(&mut self) -> StepReport {
+        let mut report = StepReport::default();
         loop {
-            let Some(marked) = self.arena.finish_marking() else {
-                return;
-            };
-            let resurrected = marked.finalize(|_fc, _root| false);
+            let Some(marked) = self.arena.finish_marking() else { return report };
+            let resurrected = marked.finalize(|fc, root| finalize_step(fc, root, &mut report));
             if !resurrected {
                 break;
             }
@@ -258,42 +297,76 @@ impl Interpreter {
         if let Some(marked) = self.arena.finish_marking() {
             marked.start_sweeping();
         }
+        report
     }
 
-    /// A complete collection; returns the number of objects freed.
-    pub fn collect_full(&mut self) -> usize {
-        let start = std::time::Instant::now();
-        if self.arena.collection_phase() == CollectionPhase::Sweeping {
-            self.arena.finish_cycle();
-        }
-        let before = self.arena.metrics().total_gc_count();
-        self.finalize_and_sweep();
-        self.arena.finish_cycle();
-        let after = self.arena.metrics().total_gc_count();
-        let freed = before.saturating_sub(after);
+    fn record_cycle(&mut self, full: bool, before: usize, after: usize, report: StepReport, start: std::time::Instant) {
         let trace = self.trace;
         self.with_vm(|vm| {
-            vm.st.gc.collections += 1;
-            vm.st.gc.full_collections += 1;
-            vm.st.gc.freed_total += freed as u64;
-            vm.st.gc.live_objects = after;
-            vm.st.gc.peak_objects = vm.st.gc.peak_objects.max(before);
+            let g = &mut vm.st.gc;
+            g.collections += 1;
+            if full {
+                g.full_collections += 1;
+            }
+            g.weakrefs_cleared += report.cleared;
+            g.live_objects = after;
+            g.peak_objects = g.peak_objects.max(before);
             if trace {
-                let n = vm.st.gc.collections;
-                let t = vm
-                    .st
-                    .config
-                    .start
-                    .map(|s| s.elapsed().as_secs_f64())
-                    .unwrap_or(0.0);
+                let n = g.collections;
+                let t = vm.st.config.start.map(|s| s.elapsed().as_secs_f64()).unwrap_or(0.0);
                 let msg = format!(
-                    "gc {n} @{t:.3}s: {before} -> {after} objects, {freed} freed, pause {:.3}ms\n",
+                    "gc {n} @{t:.3}s {}: {before} -> {after} objects, {} freed, {} weakrefs cleared, {} callbacks and {} __del__ queued, pause {:.3}ms\n",
+                    if full { "full" } else { "incremental" },
+                    before.saturating_sub(after),
+                    report.cleared,
+                    report.callbacks,
+                    report.dels,
                     start.elapsed().as_secs_f64() * 1000.0
                 );
                 vm.st.out.write_err(&msg);
             }
         });
+    }
+
+    /// A complete collection; returns the number of objects freed.
+    pub fn collect_full(&mut self) -> usize {
+        let start = std::time::Instant::now();
+        self.call_gc_callbacks("start", 0);
+        if self.arena.collection_phase() == CollectionPhase::Sweeping {
+            self.arena.finish_cycle();
+        }
+        let before = self.arena.metrics().total_gc_count();
+        let report = self.finalize_and_sweep();
+        self.arena.finish_cycle();
+        let after = self.arena.metrics().total_gc_count();
+        let freed = before.saturating_sub(after);
+        self.with_vm(|vm| vm.st.gc.freed_total += freed as u64);
+        self.record_cycle(true, before, after, report, start);
+        self.call_gc_callbacks("stop", freed);
         freed
+    }
+
+    /// Calls the functions in gc.callbacks with ("start" | "stop", info).
+    fn call_gc_callbacks(&mut self, phase: &str, collected: usize) {
+        self.with_vm(|vm| {
+            let Some(list) = vm.st.gc_callbacks else { return };
+            let cbs = list.borrow().clone();
+            if cbs.is_empty() {
+                return;
+            }
+            let info = vm.new_dict();
+            let pairs = [("generation", 2i64), ("collected", collected as i64), ("uncollectable", 0)];
+            for (k, v) in pairs {
+                let kv = vm.new_str(k);
+                let _ = vm.dict_set(info, kv, Value::Int(v));
+            }
+            let p = vm.new_str(phase);
+            for cb in cbs {
+                if let Err(e) = vm.call(cb, &[p, Value::Dict(info)], &[]) {
+                    vm.report_ignored(cb, e);
+                }
+            }
+        });
     }
 }
 

@@ -46,6 +46,10 @@ impl<'gc> Vm<'gc> {
                 }
                 _ => return self.iter_via_dunder(v),
             },
+            Value::Instance(_) if Self::is_proxy(v) => {
+                let t = self.deproxy(v)?;
+                return self.get_iter(t);
+            }
             Value::Instance(i) => {
                 if let crate::runtime::value::Payload::Value(inner) = i.payload.get() {
                     if self
@@ -108,6 +112,10 @@ impl<'gc> Vm<'gc> {
                     GenStep::Returned(_) => Ok(None),
                 }
             }
+            Value::Instance(_) if Self::is_proxy(it) => {
+                let t = self.deproxy(it)?;
+                self.next(t)
+            }
             _ => {
                 let Some(f) = self.lookup_special(it, "__next__") else {
                     let n = self.type_name(it);
@@ -155,6 +163,8 @@ impl<'gc> Vm<'gc> {
             Callable(Value<'gc>, Value<'gc>),
             GetItem(Value<'gc>, i64),
             Changed(bool),
+            WeakChanged(bool),
+            Pair(Value<'gc>, Value<'gc>),
         }
         let step = {
             let mut st = r.borrow_mut(self.mc);
@@ -220,7 +230,7 @@ impl<'gc> Vm<'gc> {
                                 match kind {
                                     0 => Step::Val(e.key),
                                     1 => Step::Val(e.value),
-                                    _ => Step::Zip(vec![e.key, e.value], true),
+                                    _ => Step::Pair(e.key, e.value),
                                 }
                             }
                             None => Step::Done,
@@ -243,6 +253,34 @@ impl<'gc> Vm<'gc> {
                 Iter::GetItem(o, i) => {
                     *i += 1;
                     Step::GetItem(*o, *i - 1)
+                }
+                Iter::Weak(t, pos, ver, mode) => {
+                    let tb = t.borrow();
+                    if tb.version != *ver {
+                        let is_set = tb.kind == crate::runtime::weak::TableKind::Set;
+                        drop(tb);
+                        *st = Iter::Done;
+                        Step::WeakChanged(is_set)
+                    } else {
+                        // holes are entries the collector removed: skip them
+                        let mut found = None;
+                        while *pos < tb.entries.len() {
+                            let e = tb.entries[*pos];
+                            *pos += 1;
+                            if let Some(e) = e {
+                                if let (Some(k), Some(v)) = (e.key.get(self.mc), e.value.get(self.mc)) {
+                                    found = Some((k, v));
+                                    break;
+                                }
+                            }
+                        }
+                        match (found, *mode) {
+                            (None, _) => Step::Done,
+                            (Some((k, _)), 0) => Step::Val(k),
+                            (Some((_, v)), 1) => Step::Val(v),
+                            (Some((k, v)), _) => Step::Pair(k, v),
+                        }
+                    }
                 }
             }
         };
@@ -271,9 +309,11 @@ impl<'gc> Vm<'gc> {
                 Some(v) => Ok(Some(self.new_tuple(vec![Value::Int(n), v]))),
                 None => Ok(None),
             },
-            Step::Zip(items, true) if matches!(&*r.borrow(), Iter::Dict(..)) => {
-                Ok(Some(self.new_tuple(items)))
+            Step::WeakChanged(is_set) => {
+                let what = if is_set { "Set" } else { "dictionary" };
+                Err(self.runtime_error(format!("{what} changed size during iteration")))
             }
+            Step::Pair(k, v) => Ok(Some(self.new_tuple(vec![k, v]))),
             Step::Zip(its, strict) => {
                 let mut vals = Vec::with_capacity(its.len());
                 for (i, it) in its.iter().enumerate() {

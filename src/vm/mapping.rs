@@ -62,7 +62,7 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
             }
             Some(true)
         }
-        (Value::Instance(i), _) if i.class_flags() & flags::HAS_EQ != 0 => None,
+        (Value::Instance(i), _) if i.class_flags() & flags::HAS_EQ != 0 || matches!(i.payload.get(), crate::runtime::value::Payload::Weak(_)) => None,
         (_, Value::Instance(i)) if i.class_flags() & flags::HAS_EQ != 0 => None,
         (Value::Obj(x), Value::Obj(y)) => match (x.as_ref(), y.as_ref()) {
             (Obj::BigInt(p), Obj::BigInt(q)) => Some(p == q),
@@ -135,6 +135,9 @@ impl<'gc> Vm<'gc> {
                 acc as i64
             }
             Value::Instance(i) => {
+                if let Some(h) = self.weakref_hash(v) {
+                    return h;
+                }
                 let fl = i.class_flags();
                 if fl & flags::HASH_NONE != 0 {
                     let n = self.type_name(v);

@@ -14,8 +14,10 @@ pub mod interp;
 pub mod iterate;
 pub mod mapping;
 pub mod output;
+pub mod referents;
 pub mod state;
 pub mod types;
+pub mod weakrefs;
 
 use crate::runtime::dict::Dict;
 use crate::runtime::iter::Iter;
@@ -165,9 +167,20 @@ impl<'gc> Vm<'gc> {
         }
     }
 
+    /// A class's name as CPython's error messages show it (`tp_name`): builtin types that live
+    /// in a module other than builtins carry the module prefix (`weakref.ReferenceType`).
     pub fn class_name(&self, cls: ObjRef<'gc>) -> String {
         match cls.as_ref() {
-            Obj::Class(c) => c.name.to_string(),
+            Obj::Class(c) => {
+                if c.flags.get() & crate::runtime::value::flags::BUILTIN != 0 {
+                    if let Some(k) = self.st.interned.get("__module__") {
+                        if let Some(m) = self.dict_get_str(c.dict, Value::Str(*k)).and_then(|m| m.as_str()) {
+                            return format!("{m}.{}", c.name);
+                        }
+                    }
+                }
+                c.name.to_string()
+            }
             _ => "?".into(),
         }
     }

@@ -1,7 +1,38 @@
 //! The interpreter state that lives in the arena root: stacks, frames, types, modules, GC settings.
 
 use super::frame::{Block, Frame};
-use crate::runtime::value::{DictRef, StrRef, Value};
+use crate::runtime::value::{DictRef, InstRef, ListRef, StrRef, Value};
+use crate::runtime::weak::{WeakAny, WeakTable};
+use gc_arena::lock::RefLock;
+use gc_arena::GcWeak;
+
+/// The weak reference objects pointing at one referent.
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct RefEntry<'gc> {
+    pub target: WeakAny<'gc>,
+    /// ref and proxy objects, oldest first (held weakly: a weakref object can die first).
+    pub refs: Vec<GcWeak<'gc, crate::runtime::value::Instance<'gc>>>,
+    /// The shared callback-less `ref(obj)` and `proxy(obj)`.
+    pub basic_ref: Option<GcWeak<'gc, crate::runtime::value::Instance<'gc>>>,
+    pub basic_proxy: Option<GcWeak<'gc, crate::runtime::value::Instance<'gc>>>,
+}
+
+#[derive(Collect)]
+#[collect(no_drop)]
+pub struct FinEntry<'gc> {
+    pub obj: GcWeak<'gc, crate::runtime::value::Instance<'gc>>,
+    #[collect(require_static)]
+    pub finalized: bool,
+}
+
+/// A call the collector queued: `__del__` of an object, or a weakref callback.
+#[derive(Collect, Clone, Copy)]
+#[collect(no_drop)]
+pub enum PendingCall<'gc> {
+    Del(InstRef<'gc>),
+    Callback(Value<'gc>, Value<'gc>),
+}
 use gc_arena::Collect;
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -27,6 +58,9 @@ pub struct GcStats {
     pub collections: u64,
     pub full_collections: u64,
     pub freed_last: u64,
+    pub weakrefs_cleared: u64,
+    pub callbacks_run: u64,
+    pub dels_run: u64,
     pub freed_total: u64,
     pub peak_objects: usize,
     pub live_objects: usize,
@@ -67,6 +101,18 @@ pub struct State<'gc> {
     /// Source text of files, for tracebacks.
     #[collect(require_static)]
     pub sources: HashMap<Rc<str>, Rc<str>>,
+    /// Weak reference objects by the address of their referent.
+    pub weakrefs: HashMap<usize, RefEntry<'gc>>,
+    /// Every weak container, so the collector can prune them and run the ephemeron step.
+    pub weak_tables: Vec<GcWeak<'gc, RefLock<WeakTable<'gc>>>>,
+    /// Instances whose class defines `__del__`, in creation order.
+    pub finalizable: Vec<FinEntry<'gc>>,
+    /// Calls queued by the finalization step (`__del__`, weakref callbacks), run at the next safe point.
+    pub pending: Vec<PendingCall<'gc>>,
+    /// Objects kept alive by gc.freeze().
+    pub frozen: Vec<Value<'gc>>,
+    /// The gc.callbacks list, once the gc module exists.
+    pub gc_callbacks: Option<ListRef<'gc>>,
     /// Addresses of containers being printed, to print `[...]` for cycles.
     #[collect(require_static)]
     pub out_guard: Vec<usize>,

@@ -122,7 +122,7 @@ types!(
     reference_error,
     lookup_error,
     syntax_error,
-    indentation_error,
+    indentation_error, weakref, weakproxy, weakcallableproxy, keyed_ref, weak_value_dict, weak_key_dict, weak_set,
 );
 
 /// (name, base) of every builtin exception, bases first.
@@ -194,6 +194,7 @@ impl<'gc> Types<'gc> {
             exceptions.push((name, builtin(mc, name, Some(b), Layout::Exception)));
         }
         let e = |name: &str| exceptions.iter().find(|(n, _)| *n == name).unwrap().1;
+        let weakref = t("ReferenceType", Layout::Object);
         Types {
             object,
             type_: t("type", Layout::Internal),
@@ -255,6 +256,13 @@ impl<'gc> Types<'gc> {
             lookup_error: e("LookupError"),
             syntax_error: e("SyntaxError"),
             indentation_error: e("IndentationError"),
+            weakref,
+            weakproxy: t("ProxyType", Layout::Object),
+            weakcallableproxy: t("CallableProxyType", Layout::Object),
+            keyed_ref: builtin(mc, "KeyedRef", Some(weakref), Layout::Object),
+            weak_value_dict: t("WeakValueDictionary", Layout::Object),
+            weak_key_dict: t("WeakKeyDictionary", Layout::Object),
+            weak_set: t("WeakSet", Layout::Object),
             exceptions,
         }
     }

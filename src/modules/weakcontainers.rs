@@ -1,0 +1,781 @@
+//! WeakValueDictionary, WeakKeyDictionary and WeakSet, with CPython 3.11's method sets. Their
+//! entries live in a `WeakTable` whose dead entries the collector removes during finalization,
+//! so no dead entry is ever visible and iteration survives collections mid-loop.
+
+use crate::builtins::{arg, kwarg, method, nargs};
+use crate::runtime::function::{Kw, NativeFn};
+use crate::runtime::iter::Iter;
+use crate::runtime::value::{Obj, ObjRef, Payload, Property, Value};
+use crate::runtime::weak::{Slot, TableKind, WeakAny, WeakTable};
+use crate::vm::{Vm, R};
+use gc_arena::lock::RefLock;
+use gc_arena::Gc;
+
+type TableRef<'gc> = Gc<'gc, RefLock<WeakTable<'gc>>>;
+
+pub fn install_types<'gc>(vm: &mut Vm<'gc>) {
+    let mapping: &[(&'static str, NativeFn)] = &[
+        ("__new__", container_new),
+        ("__init__", map_init),
+        ("__getitem__", map_getitem),
+        ("__setitem__", map_setitem),
+        ("__delitem__", map_delitem),
+        ("__contains__", contains),
+        ("__len__", len),
+        ("__iter__", keys),
+        ("__repr__", map_repr),
+        ("__eq__", map_eq),
+        ("__or__", map_or),
+        ("__ror__", map_ror),
+        ("__ior__", map_ior),
+        ("keys", keys),
+        ("values", values),
+        ("items", items),
+        ("get", get),
+        ("pop", pop),
+        ("popitem", popitem),
+        ("setdefault", setdefault),
+        ("update", update),
+        ("copy", copy),
+        ("__copy__", copy),
+        ("clear", clear),
+    ];
+    let (wvd, wkd, ws) = (vm.st.types.weak_value_dict, vm.st.types.weak_key_dict, vm.st.types.weak_set);
+    for cls in [wvd, wkd] {
+        for (n, f) in mapping {
+            method(vm, cls, n, *f);
+        }
+    }
+    method(vm, wvd, "valuerefs", valuerefs);
+    method(vm, wvd, "itervaluerefs", itervaluerefs);
+    method(vm, wkd, "keyrefs", keyrefs);
+    let set_methods: &[(&'static str, NativeFn)] = &[
+        ("__new__", container_new),
+        ("__init__", set_init),
+        ("__contains__", contains),
+        ("__len__", len),
+        ("__iter__", keys),
+        ("__repr__", set_repr),
+        ("add", set_add),
+        ("discard", set_discard),
+        ("remove", set_remove),
+        ("pop", set_pop),
+        ("clear", clear),
+        ("copy", copy),
+        ("__copy__", copy),
+        ("update", set_update),
+        ("__ior__", set_ior),
+        ("union", set_union),
+        ("__or__", set_union),
+        ("intersection", set_intersection),
+        ("__and__", set_intersection),
+        ("intersection_update", set_intersection_update),
+        ("__iand__", set_iand),
+        ("difference", set_difference),
+        ("__sub__", set_difference),
+        ("difference_update", set_difference_update),
+        ("__isub__", set_isub),
+        ("symmetric_difference", set_symmetric_difference),
+        ("__xor__", set_symmetric_difference),
+        ("symmetric_difference_update", set_symmetric_difference_update),
+        ("__ixor__", set_ixor),
+        ("issubset", set_issubset),
+        ("__le__", set_issubset),
+        ("__lt__", set_lt),
+        ("issuperset", set_issuperset),
+        ("__ge__", set_issuperset),
+        ("__gt__", set_gt),
+        ("__eq__", set_eq),
+        ("isdisjoint", set_isdisjoint),
+    ];
+    for (n, f) in set_methods {
+        method(vm, ws, n, *f);
+    }
+    for cls in [wvd, wkd, ws] {
+        let getter = crate::builtins::native(vm, "data", data);
+        let p = vm.obj(Obj::Property(Property { fget: getter, fset: Value::None, fdel: Value::None, doc: Value::None }));
+        crate::builtins::set_attr(vm, cls, "data", p);
+    }
+}
+
+fn kind_of_class<'gc>(vm: &Vm<'gc>, cls: ObjRef<'gc>) -> Option<TableKind> {
+    let t = &vm.st.types;
+    let is = |b: ObjRef<'gc>| crate::vm::exc::is_subclass(cls, b);
+    if is(t.weak_value_dict) {
+        Some(TableKind::Values)
+    } else if is(t.weak_key_dict) {
+        Some(TableKind::Keys)
+    } else if is(t.weak_set) {
+        Some(TableKind::Set)
+    } else {
+        None
+    }
+}
+
+fn container_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let Value::Obj(cls) = arg(args, 0) else { return Err(vm.type_error("__new__(X): X is not a type object")) };
+    let Some(kind) = kind_of_class(vm, cls) else { return Err(vm.type_error("not a weak container class")) };
+    let t = Gc::new(vm.mc, RefLock::new(WeakTable::new(kind)));
+    vm.register_table(t);
+    Ok(vm.new_instance(cls, Payload::Table(t)))
+}
+
+fn table<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, TableRef<'gc>> {
+    if let Value::Instance(i) = v {
+        if let Payload::Table(t) = i.payload.get() {
+            return Ok(t);
+        }
+    }
+    let n = vm.type_name(v);
+    Err(vm.type_error(format!("descriptor requires a weak container, not '{n}'")))
+}
+
+/// The slot holding `key`, comparing with `==` (which may run user code outside the borrow).
+fn find<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, Option<usize>> {
+    let h = vm.hash(key)? as u64;
+    let cands = t.borrow().candidates(h);
+    for (slot, k) in cands {
+        if let Some(kv) = k.get(vm.mc) {
+            if kv.is(key) || vm.key_eq(kv, key)? {
+                return Ok(Some(slot));
+            }
+        }
+    }
+    Ok(None)
+}
+
+fn entry_value<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>, slot: usize) -> Option<Value<'gc>> {
+    t.borrow().entries.get(slot).copied().flatten().and_then(|e| e.value.get(vm.mc))
+}
+
+fn entry_key<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>, slot: usize) -> Option<Value<'gc>> {
+    t.borrow().entries.get(slot).copied().flatten().and_then(|e| e.key.get(vm.mc))
+}
+
+/// Stores key → value with the table's weak/strong split.
+fn store<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>, value: Value<'gc>) -> R<'gc, ()> {
+    let kind = t.borrow().kind;
+    let (k, v) = match kind {
+        TableKind::Values => {
+            if !vm.weakrefable(value) {
+                return Err(vm.weakref_error(value));
+            }
+            (Slot::Strong(key), Slot::Weak(WeakAny::of(value).unwrap()))
+        }
+        TableKind::Keys => {
+            if !vm.weakrefable(key) {
+                return Err(vm.weakref_error(key));
+            }
+            (Slot::Weak(WeakAny::of(key).unwrap()), Slot::weak(value))
+        }
+        TableKind::Set => {
+            if !vm.weakrefable(key) {
+                return Err(vm.weakref_error(key));
+            }
+            (Slot::Weak(WeakAny::of(key).unwrap()), Slot::Strong(Value::None))
+        }
+    };
+    match find(vm, t, key)? {
+        Some(slot) => {
+            let mut tb = t.borrow_mut(vm.mc);
+            if let Some(Some(e)) = tb.entries.get_mut(slot) {
+                e.value = v;
+            }
+        }
+        None => {
+            let h = vm.hash(key)? as u64;
+            let mut tb = t.borrow_mut(vm.mc);
+            tb.insert_new(h, k, v);
+            tb.version += 1;
+        }
+    }
+    Ok(())
+}
+
+fn remove<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+    match find(vm, t, key)? {
+        Some(slot) => {
+            let v = entry_value(vm, t, slot);
+            let mut tb = t.borrow_mut(vm.mc);
+            tb.remove_at(slot);
+            tb.version += 1;
+            Ok(Some(v.unwrap_or(Value::None)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// (key, value) pairs of the live entries, in order.
+fn pairs<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>) -> Vec<(Value<'gc>, Value<'gc>)> {
+    t.borrow().entries.iter().flatten().filter_map(|e| Some((e.key.get(vm.mc)?, e.value.get(vm.mc)?))).collect()
+}
+
+fn check_key<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, ()> {
+    if t.borrow().kind != TableKind::Values && !vm.weakrefable(key) {
+        return Err(vm.weakref_error(key));
+    }
+    Ok(())
+}
+
+fn update_from<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, src: Option<Value<'gc>>, kw: &Kw<'gc>) -> R<'gc, ()> {
+    if let Some(src) = src.filter(|s| !s.is_none()) {
+        let items: Vec<(Value<'gc>, Value<'gc>)> = match src {
+            Value::Dict(d) => d.borrow().iter().map(|e| (e.key, e.value)).collect(),
+            Value::Instance(i) if matches!(i.payload.get(), Payload::Table(_)) => {
+                let Payload::Table(o) = i.payload.get() else { unreachable!() };
+                pairs(vm, o)
+            }
+            _ => {
+                if vm.lookup_special(src, "keys").is_some() {
+                    let ks = vm.call_method(src, "keys", &[])?;
+                    let ks = vm.collect_iter(ks)?;
+                    let mut out = vec![];
+                    for k in ks {
+                        let v = vm.getitem(src, k)?;
+                        out.push((k, v));
+                    }
+                    out
+                } else {
+                    let mut out = vec![];
+                    for pair in vm.collect_iter(src)? {
+                        let kv = vm.collect_iter(pair)?;
+                        if kv.len() != 2 {
+                            return Err(vm.value_error(format!("dictionary update sequence element has length {}; 2 is required", kv.len())));
+                        }
+                        out.push((kv[0], kv[1]));
+                    }
+                    out
+                }
+            }
+        };
+        for (k, v) in items {
+            store(vm, t, k, v)?;
+        }
+    }
+    for (k, v) in kw {
+        store(vm, t, *k, *v)?;
+    }
+    Ok(())
+}
+
+fn map_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "__init__", &args[1.min(args.len())..], 0, 1)?;
+    let t = table(vm, arg(args, 0))?;
+    update_from(vm, t, args.get(1).copied(), kw)?;
+    Ok(Value::None)
+}
+
+fn map_getitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let key = arg(args, 1);
+    check_key(vm, t, key)?;
+    match find(vm, t, key)?.and_then(|s| entry_value(vm, t, s)) {
+        Some(v) => Ok(v),
+        None => Err(vm.key_error(key)),
+    }
+}
+
+fn map_setitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    store(vm, t, arg(args, 1), arg(args, 2))?;
+    Ok(Value::None)
+}
+
+fn map_delitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let key = arg(args, 1);
+    check_key(vm, t, key)?;
+    if remove(vm, t, key)?.is_none() {
+        return Err(vm.key_error(key));
+    }
+    Ok(Value::None)
+}
+
+fn contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let key = arg(args, 1);
+    if t.borrow().kind != TableKind::Values && !vm.weakrefable(key) {
+        return Ok(Value::Bool(false));
+    }
+    Ok(Value::Bool(find(vm, t, key)?.is_some()))
+}
+
+fn len<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let n = t.borrow().len;
+    Ok(Value::Int(n as i64))
+}
+
+fn iter_of<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], mode: u8) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let ver = t.borrow().version;
+    Ok(vm.new_iter(Iter::Weak(t, 0, ver, mode)))
+}
+
+fn keys<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    iter_of(vm, a, 0)
+}
+fn values<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    iter_of(vm, a, 1)
+}
+fn items<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    iter_of(vm, a, 2)
+}
+
+fn get<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "get", &args[1.min(args.len())..], 1, 2)?;
+    let t = table(vm, args[0])?;
+    let key = args[1];
+    if t.borrow().kind != TableKind::Values && !vm.weakrefable(key) {
+        return Ok(args.get(2).copied().unwrap_or(Value::None));
+    }
+    Ok(find(vm, t, key)?.and_then(|s| entry_value(vm, t, s)).unwrap_or(args.get(2).copied().unwrap_or(Value::None)))
+}
+
+fn pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "pop", &args[1.min(args.len())..], 1, 2)?;
+    let t = table(vm, args[0])?;
+    match remove(vm, t, args[1])? {
+        Some(v) => Ok(v),
+        None => match args.get(2) {
+            Some(d) => Ok(*d),
+            None => Err(vm.key_error(args[1])),
+        },
+    }
+}
+
+fn popitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let last = t.borrow().entries.iter().rposition(|e| e.is_some());
+    match last {
+        Some(slot) => {
+            let k = entry_key(vm, t, slot).unwrap_or(Value::None);
+            let v = entry_value(vm, t, slot).unwrap_or(Value::None);
+            let mut tb = t.borrow_mut(vm.mc);
+            tb.remove_at(slot);
+            tb.version += 1;
+            drop(tb);
+            Ok(vm.new_tuple(vec![k, v]))
+        }
+        None => {
+            let c = vm.st.types.key_error;
+            Err(vm.err(c, "popitem(): dictionary is empty"))
+        }
+    }
+}
+
+fn setdefault<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "setdefault", &args[1.min(args.len())..], 1, 2)?;
+    let t = table(vm, args[0])?;
+    if let Some(v) = find(vm, t, args[1])?.and_then(|s| entry_value(vm, t, s)) {
+        return Ok(v);
+    }
+    let d = args.get(2).copied().unwrap_or(Value::None);
+    store(vm, t, args[1], d)?;
+    Ok(d)
+}
+
+fn update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    update_from(vm, t, args.get(1).copied(), kw)?;
+    Ok(Value::None)
+}
+
+fn clear<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let mut tb = t.borrow_mut(vm.mc);
+    tb.clear();
+    tb.version += 1;
+    Ok(Value::None)
+}
+
+/// A new container of the same class holding the same entries.
+fn copy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let this = arg(args, 0);
+    let t = table(vm, this)?;
+    let cls = Value::Obj(vm.type_of(this));
+    let new = vm.call(cls, &[], &[])?;
+    let nt = table(vm, new)?;
+    for (k, v) in pairs(vm, t) {
+        store(vm, nt, k, v)?;
+    }
+    Ok(new)
+}
+
+fn map_repr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let v = arg(args, 0);
+    let t = vm.type_of(v);
+    let name = vm.class_name(t);
+    let name = name.strip_prefix("weakref.").unwrap_or(&name).to_string();
+    Ok(vm.new_string(format!("<{name} at {:#x}>", v.addr().unwrap_or(0))))
+}
+
+fn as_pairs<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, Option<Vec<(Value<'gc>, Value<'gc>)>>> {
+    Ok(match v {
+        Value::Dict(d) => Some(d.borrow().iter().map(|e| (e.key, e.value)).collect()),
+        Value::Instance(i) => match i.payload.get() {
+            Payload::Table(t) if t.borrow().kind != TableKind::Set => Some(pairs(vm, t)),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+fn map_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let (Some(a), Some(b)) = (as_pairs(vm, arg(args, 0))?, as_pairs(vm, arg(args, 1))?) else { return Ok(vm.not_implemented()) };
+    let da = vm.new_dict();
+    for (k, v) in a {
+        vm.dict_set(da, k, v)?;
+    }
+    let db = vm.new_dict();
+    for (k, v) in b {
+        vm.dict_set(db, k, v)?;
+    }
+    Ok(Value::Bool(vm.eq(Value::Dict(da), Value::Dict(db))?))
+}
+
+fn map_or<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    if as_pairs(vm, arg(args, 1))?.is_none() {
+        return Ok(vm.not_implemented());
+    }
+    let c = copy(vm, &args[..1], kw)?;
+    let t = table(vm, c)?;
+    update_from(vm, t, Some(arg(args, 1)), &[])?;
+    Ok(c)
+}
+
+fn map_ror<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let Some(other) = as_pairs(vm, arg(args, 1))? else { return Ok(vm.not_implemented()) };
+    let cls = Value::Obj(vm.type_of(arg(args, 0)));
+    let new = vm.call(cls, &[], &[])?;
+    let nt = table(vm, new)?;
+    for (k, v) in other {
+        store(vm, nt, k, v)?;
+    }
+    let t = table(vm, arg(args, 0))?;
+    for (k, v) in pairs(vm, t) {
+        store(vm, nt, k, v)?;
+    }
+    Ok(new)
+}
+
+fn map_ior<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    update_from(vm, t, Some(arg(args, 1)), &[])?;
+    Ok(arg(args, 0))
+}
+
+fn valuerefs_list<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, Vec<Value<'gc>>> {
+    let t = table(vm, v)?;
+    let kr = vm.st.types.keyed_ref;
+    let mut out = vec![];
+    for (k, val) in pairs(vm, t) {
+        out.push(vm.call(Value::Obj(kr), &[val, Value::None, k], &[])?);
+    }
+    Ok(out)
+}
+
+fn valuerefs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let l = valuerefs_list(vm, arg(args, 0))?;
+    Ok(vm.new_list(l))
+}
+
+fn itervaluerefs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let l = valuerefs_list(vm, arg(args, 0))?;
+    let l = vm.new_list(l);
+    vm.get_iter(l)
+}
+
+fn keyrefs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let r = vm.st.types.weakref;
+    let mut out = vec![];
+    for (k, _) in pairs(vm, t) {
+        out.push(vm.new_weakref(r, k, Value::None, 0)?);
+    }
+    Ok(vm.new_list(out))
+}
+
+/// The `data` attribute: a snapshot in CPython's shape (refs where CPython stores refs).
+fn data<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let this = arg(args, 0);
+    let t = table(vm, this)?;
+    let kind = t.borrow().kind;
+    let r = vm.st.types.weakref;
+    match kind {
+        TableKind::Values => {
+            let d = vm.new_dict();
+            let kr = vm.st.types.keyed_ref;
+            for (k, v) in pairs(vm, t) {
+                let kref = vm.call(Value::Obj(kr), &[v, Value::None, k], &[])?;
+                vm.dict_set(d, k, kref)?;
+            }
+            Ok(Value::Dict(d))
+        }
+        TableKind::Keys => {
+            let d = vm.new_dict();
+            for (k, v) in pairs(vm, t) {
+                let kref = vm.new_weakref(r, k, Value::None, 0)?;
+                vm.dict_set(d, kref, v)?;
+            }
+            Ok(Value::Dict(d))
+        }
+        TableKind::Set => {
+            let s = vm.new_set_empty(false);
+            for (k, _) in pairs(vm, t) {
+                let kref = vm.new_weakref(r, k, Value::None, 0)?;
+                vm.set_add(s, kref)?;
+            }
+            Ok(s)
+        }
+    }
+}
+
+fn set_items<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>) -> Vec<Value<'gc>> {
+    pairs(vm, t).into_iter().map(|(k, _)| k).collect()
+}
+
+fn set_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    nargs(vm, "WeakSet", &args[1.min(args.len())..], 0, 1)?;
+    let t = table(vm, arg(args, 0))?;
+    if let Some(src) = args.get(1).filter(|v| !v.is_none()) {
+        for it in vm.collect_iter(*src)? {
+            store(vm, t, it, Value::None)?;
+        }
+    }
+    Ok(Value::None)
+}
+
+fn set_repr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    let d = data(vm, args, kw)?;
+    let s = vm.repr_of(d)?;
+    Ok(vm.new_string(s))
+}
+
+fn set_add<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    store(vm, t, arg(args, 1), Value::None)?;
+    Ok(Value::None)
+}
+
+fn set_discard<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    if vm.weakrefable(arg(args, 1)) {
+        remove(vm, t, arg(args, 1))?;
+    }
+    Ok(Value::None)
+}
+
+fn set_remove<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    check_key(vm, t, arg(args, 1))?;
+    if remove(vm, t, arg(args, 1))?.is_none() {
+        return Err(vm.key_error(arg(args, 1)));
+    }
+    Ok(Value::None)
+}
+
+fn set_pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let first = t.borrow().entries.iter().position(|e| e.is_some());
+    match first {
+        Some(slot) => {
+            let k = entry_key(vm, t, slot).unwrap_or(Value::None);
+            let mut tb = t.borrow_mut(vm.mc);
+            tb.remove_at(slot);
+            tb.version += 1;
+            Ok(k)
+        }
+        None => {
+            let c = vm.st.types.key_error;
+            Err(vm.err(c, "pop from empty WeakSet"))
+        }
+    }
+}
+
+fn other_items<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, Vec<Value<'gc>>> {
+    if let Value::Instance(i) = v {
+        if let Payload::Table(t) = i.payload.get() {
+            return Ok(set_items(vm, t));
+        }
+    }
+    vm.collect_iter(v)
+}
+
+fn set_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    for other in &args[1..] {
+        for it in other_items(vm, *other)? {
+            store(vm, t, it, Value::None)?;
+        }
+    }
+    Ok(Value::None)
+}
+
+fn set_ior<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    set_update(vm, args, kw)?;
+    Ok(arg(args, 0))
+}
+
+/// Whether `v` is in the weak set `t` (False for values that cannot be weakly referenced).
+fn has<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, v: Value<'gc>) -> R<'gc, bool> {
+    if !vm.weakrefable(v) {
+        return Ok(false);
+    }
+    Ok(find(vm, t, v)?.is_some())
+}
+
+fn set_new_like<'gc>(vm: &mut Vm<'gc>, this: Value<'gc>, items: Vec<Value<'gc>>) -> R<'gc> {
+    let cls = Value::Obj(vm.type_of(this));
+    let l = vm.new_list(items);
+    vm.call(cls, &[l], &[])
+}
+
+fn set_union<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    let mut items = set_items(vm, t);
+    for o in &args[1..] {
+        items.extend(other_items(vm, *o)?);
+    }
+    set_new_like(vm, arg(args, 0), items)
+}
+
+fn set_intersection<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let other = other_items(vm, arg(args, 1))?;
+    let t = table(vm, arg(args, 0))?;
+    let mut out = vec![];
+    for it in other {
+        if has(vm, t, it)? {
+            out.push(it);
+        }
+    }
+    set_new_like(vm, arg(args, 0), out)
+}
+
+fn set_difference<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let other = other_items(vm, arg(args, 1))?;
+    let os = vm.new_list(other);
+    let t = table(vm, arg(args, 0))?;
+    let mut out = vec![];
+    for it in set_items(vm, t) {
+        if !vm.contains(os, it)? {
+            out.push(it);
+        }
+    }
+    set_new_like(vm, arg(args, 0), out)
+}
+
+fn set_symmetric_difference<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let other = other_items(vm, arg(args, 1))?;
+    let os = vm.new_list(other.clone());
+    let t = table(vm, arg(args, 0))?;
+    let mut out = vec![];
+    for it in set_items(vm, t) {
+        if !vm.contains(os, it)? {
+            out.push(it);
+        }
+    }
+    for it in other {
+        if !has(vm, t, it)? {
+            out.push(it);
+        }
+    }
+    set_new_like(vm, arg(args, 0), out)
+}
+
+/// Replaces the contents of weak set `this` with those of `result` (another weak set).
+fn replace_with<'gc>(vm: &mut Vm<'gc>, this: Value<'gc>, result: Value<'gc>) -> R<'gc, ()> {
+    let t = table(vm, this)?;
+    let rt = table(vm, result)?;
+    let items = set_items(vm, rt);
+    {
+        let mut tb = t.borrow_mut(vm.mc);
+        tb.clear();
+        tb.version += 1;
+    }
+    for it in items {
+        store(vm, t, it, Value::None)?;
+    }
+    Ok(())
+}
+
+fn set_intersection_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    let r = set_intersection(vm, args, kw)?;
+    replace_with(vm, arg(args, 0), r)?;
+    Ok(Value::None)
+}
+fn set_iand<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    set_intersection_update(vm, args, kw)?;
+    Ok(arg(args, 0))
+}
+fn set_difference_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    let r = set_difference(vm, args, kw)?;
+    replace_with(vm, arg(args, 0), r)?;
+    Ok(Value::None)
+}
+fn set_isub<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    set_difference_update(vm, args, kw)?;
+    Ok(arg(args, 0))
+}
+fn set_symmetric_difference_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    let r = set_symmetric_difference(vm, args, kw)?;
+    replace_with(vm, arg(args, 0), r)?;
+    Ok(Value::None)
+}
+fn set_ixor<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    set_symmetric_difference_update(vm, args, kw)?;
+    Ok(arg(args, 0))
+}
+
+fn subset<'gc>(vm: &mut Vm<'gc>, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool> {
+    let items = other_items(vm, a)?;
+    let bl = other_items(vm, b)?;
+    let bl = vm.new_list(bl);
+    for it in items {
+        if !vm.contains(bl, it)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+fn count<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, usize> {
+    Ok(other_items(vm, v)?.len())
+}
+
+fn set_issubset<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    Ok(Value::Bool(subset(vm, arg(args, 0), arg(args, 1))?))
+}
+fn set_issuperset<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    Ok(Value::Bool(subset(vm, arg(args, 1), arg(args, 0))?))
+}
+fn set_lt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let (a, b) = (arg(args, 0), arg(args, 1));
+    Ok(Value::Bool(count(vm, a)? < count(vm, b)? && subset(vm, a, b)?))
+}
+fn set_gt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let (a, b) = (arg(args, 0), arg(args, 1));
+    Ok(Value::Bool(count(vm, a)? > count(vm, b)? && subset(vm, b, a)?))
+}
+fn set_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let (a, b) = (arg(args, 0), arg(args, 1));
+    let is_weakset = matches!(b, Value::Instance(i) if matches!(i.payload.get(), Payload::Table(t) if t.borrow().kind == TableKind::Set));
+    if !is_weakset {
+        return Ok(vm.not_implemented());
+    }
+    Ok(Value::Bool(count(vm, a)? == count(vm, b)? && subset(vm, a, b)?))
+}
+fn set_isdisjoint<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let t = table(vm, arg(args, 0))?;
+    for it in other_items(vm, arg(args, 1))? {
+        if has(vm, t, it)? {
+            return Ok(Value::Bool(false));
+        }
+    }
+    Ok(Value::Bool(true))
+}
+
+#[allow(dead_code)]
+fn unused<'gc>(kw: &Kw<'gc>) -> Option<Value<'gc>> {
+    kwarg(kw, "x")
+}

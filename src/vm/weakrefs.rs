@@ -1,0 +1,361 @@
+//! Weak references in the VM: creating and sharing weakref objects, proxies, the registry of
+//! finalizable objects, and the collector's finalization step (DESIGN.md §2):
+//!   1. ephemerons: values of live WeakKeyDictionary keys are kept alive, to a fixpoint;
+//!   2. dead objects with `__del__` that were not finalized yet are resurrected, their `__del__`
+//!      queued, and their weakrefs left alone this cycle;
+//!   3. every other dead referent has its weakrefs cleared, and the callbacks of the weakref
+//!      objects that are themselves alive are queued, newest first; weak containers are pruned.
+
+use super::driver::Root;
+use super::state::{FinEntry, PendingCall, RefEntry};
+use super::{Vm, R};
+use crate::runtime::value::{flags, InstRef, Instance, Obj, ObjRef, Payload, Value};
+use crate::runtime::weak::{WeakAny, WeakRef, WeakTable};
+use gc_arena::barrier::unlock;
+use gc_arena::lock::{Lock, RefLock};
+use gc_arena::{Finalization, Gc};
+use std::cell::Cell;
+
+/// Counts of what one finalization step did, for gc statistics and --gc-trace.
+#[derive(Default, Clone, Copy)]
+pub struct StepReport {
+    pub cleared: u64,
+    pub callbacks: u64,
+    pub dels: u64,
+}
+
+impl<'gc> Vm<'gc> {
+    /// Whether `weakref.ref(v)` is allowed.
+    pub fn weakrefable(&self, v: Value<'gc>) -> bool {
+        match v {
+            Value::Set(_) => true,
+            Value::Instance(i) => {
+                let Obj::Class(c) = i.class.as_ref() else { return false };
+                if c.flags.get() & flags::NO_WEAKREF != 0 {
+                    return false;
+                }
+                match i.payload.get() {
+                    Payload::Weak(_) => c.flags.get() & flags::BUILTIN == 0,
+                    Payload::Value(inner) => !matches!(inner, Value::Int(_) | Value::Bool(_) | Value::Tuple(_))
+                        && !matches!(inner, Value::Obj(o) if matches!(o.as_ref(), Obj::BigInt(_) | Obj::Bytes(_))),
+                    _ => true,
+                }
+            }
+            Value::Obj(o) => matches!(
+                o.as_ref(),
+                Obj::Function(_) | Obj::Class(_) | Obj::Method(..) | Obj::Native(_) | Obj::Generator(_) | Obj::Module(_) | Obj::Code(_)
+            ),
+            _ => false,
+        }
+    }
+
+    pub fn weakref_error(&mut self, v: Value<'gc>) -> Value<'gc> {
+        let t = self.type_name(v);
+        self.type_error(format!("cannot create weak reference to '{t}' object"))
+    }
+
+    /// The weakref data of a ref or proxy object.
+    pub fn weak_data(v: Value<'gc>) -> Option<Gc<'gc, WeakRef<'gc>>> {
+        match v {
+            Value::Instance(i) => match i.payload.get() {
+                Payload::Weak(w) => Some(w),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// The live referent of a weakref, if any.
+    pub fn weak_referent(&self, w: Gc<'gc, WeakRef<'gc>>) -> Option<Value<'gc>> {
+        w.target.get().and_then(|t| t.upgrade(self.mc))
+    }
+
+    /// For a proxy: its referent, or ReferenceError once dead. None if `v` is not a proxy.
+    pub fn proxy_target(&mut self, v: Value<'gc>) -> Option<R<'gc>> {
+        let w = Self::weak_data(v)?;
+        if w.kind == 0 {
+            return None;
+        }
+        Some(match self.weak_referent(w) {
+            Some(t) => Ok(t),
+            None => {
+                let c = self.st.types.reference_error;
+                Err(self.err(c, "weakly-referenced object no longer exists"))
+            }
+        })
+    }
+
+    /// Creates (or shares) a weakref or proxy object of class `cls` for `target`.
+    pub fn new_weakref(&mut self, cls: ObjRef<'gc>, target: Value<'gc>, callback: Value<'gc>, kind: u8) -> R<'gc> {
+        if !self.weakrefable(target) {
+            return Err(self.weakref_error(target));
+        }
+        let w = WeakAny::of(target).expect("weakrefable values live on the heap");
+        let addr = w.addr();
+        let exact = match kind {
+            0 => Gc::ptr_eq(cls, self.st.types.weakref),
+            _ => true,
+        };
+        let shareable = callback.is_none() && exact;
+        if shareable {
+            if let Some(e) = self.st.weakrefs.get(&addr) {
+                let basic = if kind == 0 { e.basic_ref } else { e.basic_proxy };
+                if let Some(r) = basic.and_then(|b| b.upgrade(self.mc)) {
+                    return Ok(Value::Instance(r));
+                }
+            }
+        }
+        let data = Gc::new(
+            self.mc,
+            WeakRef { target: Lock::new(Some(w)), callback: Lock::new(callback), hash: Cell::new(None), kind, created: Cell::new(0) },
+        );
+        let inst = Gc::new(self.mc, Instance { class: cls, dict: Lock::new(None), payload: Lock::new(Payload::Weak(data)) });
+        let weak_inst = Gc::downgrade(inst);
+        let entry = self.st.weakrefs.entry(addr).or_insert_with(|| RefEntry { target: w, refs: vec![], basic_ref: None, basic_proxy: None });
+        entry.refs.push(weak_inst);
+        if shareable {
+            if kind == 0 {
+                entry.basic_ref = Some(weak_inst);
+            } else {
+                entry.basic_proxy = Some(weak_inst);
+            }
+        }
+        Ok(Value::Instance(inst))
+    }
+
+    /// The live weakref and proxy objects pointing at `target`, oldest first.
+    pub fn weakrefs_to(&self, target: Value<'gc>) -> Vec<Value<'gc>> {
+        let Some(w) = WeakAny::of(target) else { return vec![] };
+        match self.st.weakrefs.get(&w.addr()) {
+            Some(e) => e
+                .refs
+                .iter()
+                .filter_map(|r| r.upgrade(self.mc))
+                .filter(|r| match r.payload.get() {
+                    Payload::Weak(d) => d.target.get().is_some(),
+                    _ => false,
+                })
+                .map(Value::Instance)
+                .collect(),
+            None => vec![],
+        }
+    }
+
+    /// Remembers an instance whose class has `__del__`.
+    pub fn register_finalizable(&mut self, inst: InstRef<'gc>) {
+        self.st.finalizable.push(FinEntry { obj: Gc::downgrade(inst), finalized: false });
+    }
+
+    pub fn is_finalized(&self, v: Value<'gc>) -> bool {
+        let Value::Instance(i) = v else { return false };
+        self.st.finalizable.iter().any(|e| e.finalized && e.obj.upgrade(self.mc).map(|o| Gc::ptr_eq(o, i)).unwrap_or(false))
+    }
+
+    pub fn register_table(&mut self, t: Gc<'gc, RefLock<WeakTable<'gc>>>) {
+        self.st.weak_tables.push(Gc::downgrade(t));
+    }
+
+    /// Runs the calls the collector queued; returns whether there were any.
+    pub fn run_pending(&mut self) -> bool {
+        let pending = std::mem::take(&mut self.st.pending);
+        if pending.is_empty() {
+            return false;
+        }
+        for p in pending {
+            match p {
+                PendingCall::Del(inst) => {
+                    let v = Value::Instance(inst);
+                    if let Some(f) = self.lookup_special(v, "__del__") {
+                        self.st.gc.dels_run += 1;
+                        if let Err(e) = self.call_bound(f, v, &[]) {
+                            self.report_ignored(f, e);
+                        }
+                    }
+                }
+                PendingCall::Callback(cb, arg) => {
+                    self.st.gc.callbacks_run += 1;
+                    if let Err(e) = self.call(cb, &[arg], &[]) {
+                        self.report_ignored(cb, e);
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// CPython's report for an exception that cannot propagate (in `__del__` or a callback).
+    pub fn report_ignored(&mut self, origin: Value<'gc>, e: Value<'gc>) {
+        let what = self.repr_of(origin).unwrap_or_else(|_| "<object>".into());
+        let tb = super::exc::format_exception(self, e);
+        self.st.out.write_err(&format!("Exception ignored in: {what}\n{tb}"));
+    }
+}
+
+/// Clears a weakref object's referent and callback; returns the callback.
+fn clear_weakref<'gc>(mc: &gc_arena::Mutation<'gc>, w: Gc<'gc, WeakRef<'gc>>) -> Value<'gc> {
+    let cb = w.callback.get();
+    unlock!(Gc::write(mc, w), WeakRef, target).set(None);
+    unlock!(Gc::write(mc, w), WeakRef, callback).set(Value::None);
+    cb
+}
+
+/// One finalization step at the Marked phase. Returns true when it resurrected something, in
+/// which case marking must run again and the step must be repeated.
+pub fn finalize_step<'gc>(fc: &Finalization<'gc>, root: &Root<'gc>, report: &mut StepReport) -> bool {
+    let mut st = root.state.borrow_mut(fc);
+    let st = &mut *st;
+    // 1. ephemerons
+    st.weak_tables.retain(|t| !t.is_dead(fc));
+    let mut resurrected = false;
+    for t in &st.weak_tables {
+        if let Some(t) = t.upgrade(fc) {
+            let tb = t.borrow();
+            if tb.kind == crate::runtime::weak::TableKind::Keys && tb.keep_values_of_live_keys(fc) {
+                resurrected = true;
+            }
+        }
+    }
+    if resurrected {
+        return true;
+    }
+    // 2. __del__: resurrect dead objects not yet finalized, referrers before referents
+    let mut doomed: Vec<(usize, InstRef<'gc>)> = vec![];
+    for (i, e) in st.finalizable.iter_mut().enumerate() {
+        if !e.finalized && e.obj.is_dead(fc) {
+            if let Some(inst) = e.obj.resurrect(fc) {
+                e.finalized = true;
+                doomed.push((i, inst));
+            }
+        }
+    }
+    if !doomed.is_empty() {
+        for inst in order_for_finalization(fc, &doomed) {
+            st.pending.push(PendingCall::Del(inst));
+            report.dels += 1;
+        }
+        return true;
+    }
+    // 3. clear the weakrefs of dead referents and queue the callbacks of live weakref objects
+    let dead: Vec<usize> = st.weakrefs.iter().filter(|(_, e)| e.target.is_dead(fc)).map(|(k, _)| *k).collect();
+    for k in dead {
+        let Some(e) = st.weakrefs.remove(&k) else { continue };
+        for r in e.refs.iter().rev() {
+            if r.is_dead(fc) {
+                continue;
+            }
+            let Some(inst) = r.upgrade(fc) else { continue };
+            if let Payload::Weak(w) = inst.payload.get() {
+                let cb = clear_weakref(fc, w);
+                report.cleared += 1;
+                if !cb.is_none() {
+                    st.pending.push(PendingCall::Callback(cb, Value::Instance(inst)));
+                    report.callbacks += 1;
+                }
+            }
+        }
+    }
+    // weakref objects that died themselves leave their referent's list
+    for e in st.weakrefs.values_mut() {
+        e.refs.retain(|r| !r.is_dead(fc));
+        if e.basic_ref.map(|b| b.is_dead(fc)).unwrap_or(false) {
+            e.basic_ref = None;
+        }
+        if e.basic_proxy.map(|b| b.is_dead(fc)).unwrap_or(false) {
+            e.basic_proxy = None;
+        }
+    }
+    st.weakrefs.retain(|_, e| !e.refs.is_empty());
+    for t in &st.weak_tables {
+        if let Some(t) = t.upgrade(fc) {
+            t.borrow_mut(fc).prune(fc);
+        }
+    }
+    // finalized objects that are dead again are freed now
+    st.finalizable.retain(|e| !e.obj.is_dead(fc));
+    false
+}
+
+/// Orders objects about to be finalized: an object that (through other dying objects) refers
+/// to another is finalized first; otherwise creation order.
+fn order_for_finalization<'gc>(fc: &Finalization<'gc>, doomed: &[(usize, InstRef<'gc>)]) -> Vec<InstRef<'gc>> {
+    let n = doomed.len();
+    if n == 1 {
+        return vec![doomed[0].1];
+    }
+    let addrs: Vec<usize> = doomed.iter().map(|(_, i)| Gc::as_ptr(*i) as *const () as usize).collect();
+    // reach[a][b]: a reaches b through dying objects
+    let mut reach = vec![vec![false; n]; n];
+    for (a, (_, inst)) in doomed.iter().enumerate() {
+        let mut stack: Vec<Value<'gc>> = crate::vm::referents::referents_of(Value::Instance(*inst));
+        let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
+        while let Some(v) = stack.pop() {
+            let Some(addr) = v.addr() else { continue };
+            if !seen.insert(addr) || seen.len() > 100_000 {
+                continue;
+            }
+            if let Some(b) = addrs.iter().position(|x| *x == addr) {
+                reach[a][b] = true;
+            }
+            // only dying objects can lead to other dying objects
+            let dying = WeakAny::of(v).map(|w| w.is_dead(fc)).unwrap_or(false) || addrs.contains(&addr);
+            if dying {
+                stack.extend(crate::vm::referents::referents_of(v));
+            }
+        }
+    }
+    let mut left: Vec<usize> = (0..n).collect();
+    let mut out = vec![];
+    while !left.is_empty() {
+        // the earliest-created object that no other remaining object strictly precedes
+        let pick = left
+            .iter()
+            .copied()
+            .find(|&b| !left.iter().any(|&a| a != b && reach[a][b] && !reach[b][a]))
+            .unwrap_or(left[0]);
+        out.push(doomed[pick].1);
+        left.retain(|&x| x != pick);
+    }
+    out
+}
+
+impl<'gc> Vm<'gc> {
+    /// The referent of a proxy (or ReferenceError); any other value unchanged.
+    pub fn deproxy(&mut self, v: Value<'gc>) -> R<'gc> {
+        match self.proxy_target(v) {
+            Some(r) => r,
+            None => Ok(v),
+        }
+    }
+
+    pub fn is_proxy(v: Value<'gc>) -> bool {
+        matches!(Self::weak_data(v), Some(w) if w.kind != 0)
+    }
+
+    /// `ref == ref`: by referent while both are alive, by identity after. None unless both are refs.
+    pub fn weakref_eq(&mut self, a: Value<'gc>, b: Value<'gc>) -> Option<R<'gc, bool>> {
+        let (wa, wb) = (Self::weak_data(a)?, Self::weak_data(b)?);
+        if wa.kind != 0 || wb.kind != 0 {
+            return None;
+        }
+        Some(match (self.weak_referent(wa), self.weak_referent(wb)) {
+            (Some(x), Some(y)) => self.eq(x, y),
+            _ => Ok(a.is(b)),
+        })
+    }
+
+    /// hash(ref): the referent's hash, remembered; TypeError if first asked after death.
+    pub fn weakref_hash(&mut self, v: Value<'gc>) -> Option<R<'gc, i64>> {
+        let w = Self::weak_data(v)?;
+        if w.kind != 0 {
+            let t = self.type_name(v);
+            return Some(Err(self.type_error(format!("unhashable type: '{t}'"))));
+        }
+        if let Some(h) = w.hash.get() {
+            return Some(Ok(h));
+        }
+        Some(match self.weak_referent(w) {
+            Some(t) => self.hash(t).inspect(|h| w.hash.set(Some(*h))),
+            None => Err(self.type_error("weak object has gone away")),
+        })
+    }
+}

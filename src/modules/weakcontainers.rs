@@ -2,7 +2,7 @@
 //! entries live in a `WeakTable` whose dead entries the collector removes during finalization,
 //! so no dead entry is ever visible and iteration survives collections mid-loop.
 
-use crate::builtins::{arg, kwarg, method, nargs};
+use crate::builtins::{arg, class_impl_method as method, kwarg, nargs};
 use crate::runtime::function::{Kw, NativeFn};
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{Obj, ObjRef, Payload, Property, Value};

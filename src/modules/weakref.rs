@@ -2,7 +2,7 @@
 //! getweakrefs. `weakref.wk` in stdlib/ builds the public `weakref` module on top of it.
 
 use super::{add_fn, add_value};
-use crate::builtins::{arg, class_method, kwarg, method, nargs, set_attr};
+use crate::builtins::{arg, class_impl_method as method, class_method, kwarg, nargs, set_attr};
 use crate::runtime::function::Kw;
 use crate::runtime::value::{DictRef, Obj, Payload, Value};
 use crate::vm::{Vm, R};

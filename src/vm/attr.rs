@@ -53,8 +53,9 @@ impl<'gc> Vm<'gc> {
         }
     }
 
+    /// A native that dunder dispatch must not treat as a user override (see builtins::CLASS_IMPL).
     pub fn is_builtin_fn(&self, f: Value<'gc>) -> bool {
-        matches!(f, Value::Obj(o) if matches!(o.as_ref(), Obj::Native(_)))
+        matches!(f, Value::Obj(o) if matches!(o.as_ref(), Obj::Native(n) if !n.data.is(Value::Int(crate::builtins::CLASS_IMPL))))
     }
 
     /// Binds a class attribute to an instance (the descriptor protocol for the builtin kinds).

@@ -265,13 +265,24 @@ fn map_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> 
     Ok(Value::None)
 }
 
+/// KeyError as CPython raises it: with a weakref to the key where the container stores refs.
+fn missing<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> Value<'gc> {
+    if t.borrow().kind != TableKind::Values {
+        let r = vm.st.types.weakref;
+        if let Ok(k) = vm.new_weakref(r, key, Value::None, 0) {
+            return vm.key_error(k);
+        }
+    }
+    vm.key_error(key)
+}
+
 fn map_getitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let t = table(vm, arg(args, 0))?;
     let key = arg(args, 1);
     check_key(vm, t, key)?;
     match find(vm, t, key)?.and_then(|s| entry_value(vm, t, s)) {
         Some(v) => Ok(v),
-        None => Err(vm.key_error(key)),
+        None => Err(missing(vm, t, key)),
     }
 }
 
@@ -286,7 +297,7 @@ fn map_delitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'
     let key = arg(args, 1);
     check_key(vm, t, key)?;
     if remove(vm, t, key)?.is_none() {
-        return Err(vm.key_error(key));
+        return Err(missing(vm, t, key));
     }
     Ok(Value::None)
 }
@@ -339,7 +350,7 @@ fn pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
         Some(v) => Ok(v),
         None => match args.get(2) {
             Some(d) => Ok(*d),
-            None => Err(vm.key_error(args[1])),
+            None => Err(missing(vm, t, args[1])),
         },
     }
 }
@@ -560,9 +571,8 @@ fn set_add<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
 
 fn set_discard<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let t = table(vm, arg(args, 0))?;
-    if vm.weakrefable(arg(args, 1)) {
-        remove(vm, t, arg(args, 1))?;
-    }
+    check_key(vm, t, arg(args, 1))?;
+    remove(vm, t, arg(args, 1))?;
     Ok(Value::None)
 }
 
@@ -570,7 +580,7 @@ fn set_remove<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
     let t = table(vm, arg(args, 0))?;
     check_key(vm, t, arg(args, 1))?;
     if remove(vm, t, arg(args, 1))?.is_none() {
-        return Err(vm.key_error(arg(args, 1)));
+        return Err(missing(vm, t, arg(args, 1)));
     }
     Ok(Value::None)
 }

@@ -203,7 +203,8 @@ impl Interpreter {
             self.with_vm(|vm| vm.st.gc.freed_last = freed as u64);
             return;
         }
-        if self.stress {
+        // stress collections are automatic ones: gc.disable() stops them too
+        if self.stress && enabled {
             self.collect_full();
         } else if enabled && self.arena.metrics().allocation_debt() > 0.0 {
             self.collect_step();

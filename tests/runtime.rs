@@ -199,3 +199,46 @@ fn gc_stress_mode_collects_at_every_safe_point() {
     let o = wk_file("stress", src, &[], &[("WK_GC_STRESS", "1")]);
     assert_eq!(stdout(&o), "499500 True\n", "{}", stderr(&o));
 }
+
+/// Iterating large weak containers while automatic collections kill entries mid-loop: no
+/// "changed size" errors, no dead entries, and a consistent len().
+#[test]
+fn weak_containers_survive_collections_mid_iteration() {
+    let src = r#"
+import weakref, gc
+class Item:
+    def __init__(self, n):
+        self.n = n
+        self.payload = [n] * 4
+N = 100_000
+items = [Item(i) for i in range(N)]
+wvd = weakref.WeakValueDictionary((i, it) for i, it in enumerate(items))
+wkd = weakref.WeakKeyDictionary((it, i) for i, it in enumerate(items))
+ws = weakref.WeakSet(items)
+start = gc.get_stats()[0]["collections"]
+seen = 0
+bad = 0
+for key, value in wvd.items():
+    if seen == 10:
+        del items[N // 2:]
+    if value.n != key:
+        bad += 1
+    seen += 1
+    junk = [Item(-1) for _ in range(3)]
+for key, value in wkd.items():
+    if key.n != value:
+        bad += 1
+    junk = [Item(-1) for _ in range(3)]
+for it in ws:
+    if it.payload != [it.n] * 4:
+        bad += 1
+    junk = [Item(-1) for _ in range(3)]
+del it, key, value, junk
+ran = gc.get_stats()[0]["collections"] - start
+gc.collect()
+print(ran > 0, bad, seen < N, len(wvd), len(wkd), len(ws), len(list(wvd)), len(list(ws)))
+"#;
+    let o = wk_file("weakiter", src, &[], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "True 0 True 50000 50000 50000 50000 50000\n", "{}", stderr(&o));
+}

@@ -92,6 +92,7 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
     def(vm, "quit", exit);
     def(vm, "input", input);
     def(vm, "__import__", import);
+    install_exec(vm);
 }
 
 fn print<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
@@ -1009,4 +1010,36 @@ fn import<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 #[allow(dead_code)]
 fn unused(v: BigInt) -> Option<i64> {
     v.to_i64()
+}
+
+/// `exec(source, globals=None)`: compiles module-level code and runs it in `globals` (a nested
+/// run). Without globals it runs in the caller's globals.
+fn exec<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+    let src = args.first().copied().or_else(|| kwarg(kw, "source")).unwrap_or(Value::None);
+    let Some(src) = src.as_str() else {
+        let t = vm.type_name(src);
+        return Err(vm.type_error(format!("exec() arg 1 must be a string, bytes or code object, not {t}")));
+    };
+    let globals = match args.get(1).copied().or_else(|| kwarg(kw, "globals")) {
+        Some(Value::Dict(d)) => d,
+        Some(Value::None) | None => match vm.st.frames.last() {
+            Some(f) => f.globals,
+            None => vm.st.main_globals.unwrap(),
+        },
+        Some(v) => {
+            let t = vm.type_name(v);
+            return Err(vm.type_error(format!("exec() globals must be a dict, not {t}")));
+        }
+    };
+    let bk = vm.intern("__builtins__");
+    if vm.dict_get_str(globals, bk).is_none() {
+        let b = vm.st.builtins;
+        vm.dict_set(globals, bk, Value::Dict(b))?;
+    }
+    vm.exec_source("<string>", "<string>", src, globals)?;
+    Ok(Value::None)
+}
+
+pub fn install_exec<'gc>(vm: &mut Vm<'gc>) {
+    def(vm, "exec", exec);
 }

@@ -214,7 +214,7 @@ impl<'gc> Vm<'gc> {
         };
         let npos = argc - kwn.len();
         let args: Vec<Value<'gc>> = self.st.stack[args_at..args_at + argc].to_vec();
-        let qual = code.qualname.clone();
+        let qual: String = f.meta.borrow().qualname.as_str().map(|s| s.to_string()).unwrap_or_else(|| code.qualname.to_string());
         let has_varargs = code.flags & CO_VARARGS != 0;
         let has_varkw = code.flags & CO_VARKEYWORDS != 0;
         if npos > nargs && !has_varargs {

@@ -242,3 +242,37 @@ print(ran > 0, bad, seen < N, len(wvd), len(wkd), len(ws), len(list(wvd)), len(l
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "True 0 True 50000 50000 50000 50000 50000\n", "{}", stderr(&o));
 }
+
+/// Exceptions in __del__ and weakref callbacks are reported on stderr as CPython does, never
+/// propagated, and the remaining callbacks still run.
+#[test]
+fn exceptions_in_finalizers_are_reported_not_raised() {
+    let src = r#"
+import gc, weakref
+class Bad:
+    def __del__(self):
+        raise ValueError("from __del__")
+class Obj:
+    pass
+def failing(wr):
+    raise KeyError("from callback")
+def fine(wr):
+    print("fine callback ran")
+b = Bad()
+o = Obj()
+r1 = weakref.ref(o, fine)
+r2 = weakref.ref(o, failing)
+del b, o
+gc.collect()
+print("still running")
+"#;
+    let o = wk_file("ignored", src, &[], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "fine callback ran\nstill running\n");
+    let err = stderr(&o);
+    assert!(err.contains("Exception ignored in: <function Bad.__del__ at 0x"), "{err}");
+    assert!(err.contains("ValueError: from __del__"), "{err}");
+    assert!(err.contains("Exception ignored in: <function failing at 0x"), "{err}");
+    assert!(err.contains("KeyError: 'from callback'"), "{err}");
+    assert!(err.contains("Traceback (most recent call last):"), "{err}");
+}

@@ -400,11 +400,16 @@ fn clear<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     Ok(Value::None)
 }
 
-/// A new container of the same class holding the same entries.
+/// A new container with the same entries: the base mapping class for the dictionaries (as
+/// CPython's copy() does), the same class for WeakSet.
 fn copy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let this = arg(args, 0);
     let t = table(vm, this)?;
-    let cls = Value::Obj(vm.type_of(this));
+    let cls = match t.borrow().kind {
+        TableKind::Values => Value::Obj(vm.st.types.weak_value_dict),
+        TableKind::Keys => Value::Obj(vm.st.types.weak_key_dict),
+        TableKind::Set => Value::Obj(vm.type_of(this)),
+    };
     let new = vm.call(cls, &[], &[])?;
     let nt = table(vm, new)?;
     for (k, v) in pairs(vm, t) {

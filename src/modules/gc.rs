@@ -157,5 +157,6 @@ fn set_threshold<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
         vm.st.gc.threshold.2
     };
     vm.st.gc.threshold = (a, b, c);
+    vm.st.gc.pacing_changed = true;
     Ok(Value::None)
 }

@@ -197,7 +197,18 @@ impl Interpreter {
     }
 
     fn between_slices(&mut self) {
-        let (requested, enabled) = self.with_vm(|vm| (vm.st.gc.collect_requested, vm.st.gc.enabled));
+        let (requested, enabled, threshold, changed) = self.with_vm(|vm| {
+            let g = &mut vm.st.gc;
+            let changed = std::mem::take(&mut g.pacing_changed);
+            (g.collect_requested, g.enabled, g.threshold.0, changed)
+        });
+        if changed && threshold > 0 {
+            // threshold0 is how many allocations may happen before a cycle starts
+            let pacing = gc_arena::metrics::Pacing { min_sleep: threshold as usize, ..gc_arena::metrics::Pacing::DEFAULT };
+            self.arena.metrics().set_pacing(pacing);
+        }
+        // as in CPython, a threshold of 0 turns automatic collection off
+        let enabled = enabled && threshold != 0;
         if requested {
             let freed = self.collect_until_quiet();
             self.with_vm(|vm| vm.st.gc.freed_last = freed as u64);

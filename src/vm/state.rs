@@ -66,6 +66,8 @@ pub struct GcStats {
     pub live_objects: usize,
     pub allocated_since: u64,
     pub threshold: (i64, i64, i64),
+    /// set_threshold was called: the driver applies the new pacing between slices.
+    pub pacing_changed: bool,
 }
 
 #[derive(Collect)]

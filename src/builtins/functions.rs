@@ -1043,3 +1043,12 @@ fn exec<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
 pub fn install_exec<'gc>(vm: &mut Vm<'gc>) {
     def(vm, "exec", exec);
 }
+
+impl<'gc> Vm<'gc> {
+    /// `dir(obj)` as Rust strings (for completion).
+    pub fn builtins_dir(&mut self, obj: Value<'gc>) -> Option<Vec<String>> {
+        let l = dir(self, &[obj], &[]).ok()?;
+        let items = self.collect_iter(l).ok()?;
+        Some(items.iter().filter_map(|v| v.as_str().map(|s| s.to_string())).collect())
+    }
+}

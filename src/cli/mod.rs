@@ -66,8 +66,8 @@ pub fn main() -> i32 {
     let Some(file) = args.rest.first().cloned() else {
         config.argv = vec![String::new()];
         config.script_dir = std::env::current_dir().ok();
-        let mut interp = Interpreter::new(config);
-        let code = repl::run(&mut interp);
+        let interp = Interpreter::new(config);
+        let (code, mut interp) = repl::run(interp);
         interp.shutdown();
         return code;
     };
@@ -95,7 +95,7 @@ pub fn main() -> i32 {
     let mut interp = Interpreter::new(config);
     let outcome = interp.run_main(&file, &src, false);
     if args.interactive && !matches!(outcome, Outcome::Exit(_)) {
-        let code = repl::run(&mut interp);
+        let (code, mut interp) = repl::run(interp);
         interp.shutdown();
         return code;
     }

@@ -485,3 +485,71 @@ pub fn format_syntax_error(
     };
     format_syntax_error_parts(filename, line, col, text, msg, kind)
 }
+
+/// What a `:gc` collection did.
+pub struct CollectReport {
+    pub freed: usize,
+    pub cleared: u64,
+    pub callbacks: u64,
+    pub dels: u64,
+    pub live: usize,
+}
+
+impl Interpreter {
+    /// `:gc` in the REPL: collect until quiet and report the difference.
+    pub fn collect_report(&mut self) -> CollectReport {
+        let before = self.with_vm(|vm| vm.st.gc.clone());
+        let freed = self.collect_until_quiet();
+        let after = self.with_vm(|vm| vm.st.gc.clone());
+        CollectReport {
+            freed,
+            cleared: after.weakrefs_cleared - before.weakrefs_cleared,
+            callbacks: after.callbacks_run - before.callbacks_run,
+            dels: after.dels_run - before.dels_run,
+            live: after.live_objects,
+        }
+    }
+
+    /// `:heap`: reachable objects counted by type name, largest first.
+    pub fn heap_counts(&mut self) -> Vec<(String, usize)> {
+        self.with_vm(|vm| {
+            let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+            for v in vm.reachable_objects() {
+                *counts.entry(vm.type_name(v)).or_insert(0) += 1;
+            }
+            let mut v: Vec<(String, usize)> = counts.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            v
+        })
+    }
+
+    /// Names for tab completion: globals and builtins, or the attributes of a dotted name.
+    pub fn completions(&mut self, base: Option<&str>) -> Vec<String> {
+        let base = base.map(|s| s.to_string());
+        self.with_vm(|vm| {
+            let Some(g) = vm.st.main_globals else { return vec![] };
+            let names = |d: crate::runtime::value::DictRef<'_>| -> Vec<String> { d.borrow().keys().iter().filter_map(|k| k.as_str().map(|s| s.to_string())).collect() };
+            match base {
+                None => {
+                    let mut v = names(g);
+                    v.extend(names(vm.st.builtins));
+                    v
+                }
+                Some(path) => {
+                    let mut parts = path.split('.');
+                    let first = parts.next().unwrap_or("");
+                    let k = vm.new_str(first);
+                    let Ok(mut obj) = vm.load_global(g, k) else { return vec![] };
+                    for p in parts {
+                        match vm.getattr_str(obj, p) {
+                            Ok(o) => obj = o,
+                            Err(_) => return vec![],
+                        }
+                    }
+                    let dir = vm.builtins_dir(obj);
+                    dir.unwrap_or_default()
+                }
+            }
+        })
+    }
+}

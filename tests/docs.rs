@@ -33,12 +33,19 @@ fn snippets(doc: &str) -> Vec<(String, String)> {
 fn gc_guide_examples_print_what_the_guide_says() {
     let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/gc.md")).unwrap();
     let cases = snippets(&doc);
-    assert!(cases.len() >= 6, "expected the guide's examples, found {}", cases.len());
+    assert!(
+        cases.len() >= 6,
+        "expected the guide's examples, found {}",
+        cases.len()
+    );
     let dir = std::env::temp_dir().join(format!("wk-docs-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (i, (code, expected)) in cases.iter().enumerate() {
         let path = dir.join(format!("snippet{i}.wk"));
-        std::fs::File::create(&path).unwrap().write_all(code.as_bytes()).unwrap();
+        std::fs::File::create(&path)
+            .unwrap()
+            .write_all(code.as_bytes())
+            .unwrap();
         for stress in [false, true] {
             let mut cmd = Command::new(env!("CARGO_BIN_EXE_wk"));
             cmd.arg(&path);
@@ -49,8 +56,15 @@ fn gc_guide_examples_print_what_the_guide_says() {
             }
             let o = cmd.output().unwrap();
             let got = String::from_utf8_lossy(&o.stdout);
-            assert!(o.status.success(), "snippet {i} failed:\n{code}\n{}", String::from_utf8_lossy(&o.stderr));
-            assert_eq!(&got, expected, "snippet {i} (stress: {stress}) printed something else:\n{code}");
+            assert!(
+                o.status.success(),
+                "snippet {i} failed:\n{code}\n{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert_eq!(
+                &got, expected,
+                "snippet {i} (stress: {stress}) printed something else:\n{code}"
+            );
         }
     }
 }

@@ -17,7 +17,10 @@ fn examples() -> Vec<PathBuf> {
         }
     }
     let mut v = vec![];
-    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"), &mut v);
+    walk(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"),
+        &mut v,
+    );
     v.sort();
     v
 }
@@ -38,7 +41,13 @@ fn normalize(s: &str) -> String {
         }
         // YYYY-MM-DD HH:MM:SS(.ffffff)
         let is_digit = |k: usize| k < b.len() && b[k].is_ascii_digit();
-        if (0..4).all(|k| is_digit(i + k)) && i + 19 <= b.len() && b[i + 4] == '-' && b[i + 7] == '-' && b[i + 10] == ' ' && b[i + 13] == ':' {
+        if (0..4).all(|k| is_digit(i + k))
+            && i + 19 <= b.len()
+            && b[i + 4] == '-'
+            && b[i + 7] == '-'
+            && b[i + 10] == ' '
+            && b[i + 13] == ':'
+        {
             out.push_str("<datetime>");
             i += 19;
             if i < b.len() && b[i] == '.' {
@@ -60,10 +69,15 @@ fn run_all(stress: bool) {
     assert!(progs.len() >= 27, "only {} examples", progs.len());
     let mut failures = vec![];
     for p in &progs {
-        let expected = std::fs::read_to_string(p.with_extension("out")).unwrap_or_else(|_| panic!("{} has no .out", p.display()));
-        let args: Vec<String> = std::fs::read_to_string(p.with_extension("args")).map(|s| s.split_whitespace().map(String::from).collect()).unwrap_or_default();
+        let expected = std::fs::read_to_string(p.with_extension("out"))
+            .unwrap_or_else(|_| panic!("{} has no .out", p.display()));
+        let args: Vec<String> = std::fs::read_to_string(p.with_extension("args"))
+            .map(|s| s.split_whitespace().map(String::from).collect())
+            .unwrap_or_default();
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_wk"));
-        cmd.arg(p.file_name().unwrap()).args(&args).current_dir(p.parent().unwrap());
+        cmd.arg(p.file_name().unwrap())
+            .args(&args)
+            .current_dir(p.parent().unwrap());
         if stress {
             cmd.env("WK_GC_STRESS", "1");
         } else {
@@ -73,7 +87,11 @@ fn run_all(stress: bool) {
         let got = String::from_utf8_lossy(&o.stdout);
         let err = String::from_utf8_lossy(&o.stderr);
         if !o.status.success() || !err.is_empty() || normalize(&got) != normalize(&expected) {
-            failures.push(format!("{}: exit {:?}\nstderr: {err}\nexpected:\n{expected}\ngot:\n{got}", p.display(), o.status.code()));
+            failures.push(format!(
+                "{}: exit {:?}\nstderr: {err}\nexpected:\n{expected}\ngot:\n{got}",
+                p.display(),
+                o.status.code()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n----\n"));
@@ -91,7 +109,13 @@ fn examples_match_under_gc_stress() {
 
 #[test]
 fn normalization_only_hides_addresses_and_times() {
-    assert_eq!(normalize("<weakref at 0x7f3a; to 'E' at 0xdeadbeef>"), "<weakref at 0x?; to 'E' at 0x?>");
-    assert_eq!(normalize("at : 2026-11-21 21:09:24.123456!"), "at : <datetime>!");
+    assert_eq!(
+        normalize("<weakref at 0x7f3a; to 'E' at 0xdeadbeef>"),
+        "<weakref at 0x?; to 'E' at 0x?>"
+    );
+    assert_eq!(
+        normalize("at : 2026-11-21 21:09:24.123456!"),
+        "at : <datetime>!"
+    );
     assert_eq!(normalize("0 x 12"), "0 x 12");
 }

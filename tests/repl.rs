@@ -7,7 +7,10 @@ use std::process::Command;
 fn wk_repl() -> rexpect::session::PtySession {
     let hist = std::env::temp_dir().join(format!("wk-history-{}", std::process::id()));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wk"));
-    cmd.env("WK_HISTORY", &hist).env("NO_COLOR", "1").env("TERM", "xterm").env_remove("WK_GC_STRESS");
+    cmd.env("WK_HISTORY", &hist)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("WK_GC_STRESS");
     spawn_command(cmd, Some(20_000)).expect("spawn wk in a pty")
 }
 
@@ -57,7 +60,8 @@ fn repl_session_in_a_terminal() {
     p.exp_string(">>> ").unwrap();
     p.send_line("class Thing: pass").unwrap();
     p.exp_string(">>> ").unwrap();
-    p.send_line("t = Thing(); r = weakref.ref(t); del t").unwrap();
+    p.send_line("t = Thing(); r = weakref.ref(t); del t")
+        .unwrap();
     p.exp_string(">>> ").unwrap();
     p.send_line("r() is not None").unwrap();
     p.exp_string("True").unwrap();

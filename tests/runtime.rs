@@ -240,7 +240,12 @@ print(ran > 0, bad, seen < N, len(wvd), len(wkd), len(ws), len(list(wvd)), len(l
 "#;
     let o = wk_file("weakiter", src, &[], &[]);
     assert!(o.status.success(), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "True 0 True 50000 50000 50000 50000 50000\n", "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "True 0 True 50000 50000 50000 50000 50000\n",
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Exceptions in __del__ and weakref callbacks are reported on stderr as CPython does, never
@@ -270,9 +275,15 @@ print("still running")
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(stdout(&o), "fine callback ran\nstill running\n");
     let err = stderr(&o);
-    assert!(err.contains("Exception ignored in: <function Bad.__del__ at 0x"), "{err}");
+    assert!(
+        err.contains("Exception ignored in: <function Bad.__del__ at 0x"),
+        "{err}"
+    );
     assert!(err.contains("ValueError: from __del__"), "{err}");
-    assert!(err.contains("Exception ignored in: <function failing at 0x"), "{err}");
+    assert!(
+        err.contains("Exception ignored in: <function failing at 0x"),
+        "{err}"
+    );
     assert!(err.contains("KeyError: 'from callback'"), "{err}");
     assert!(err.contains("Traceback (most recent call last):"), "{err}");
 }

@@ -1015,10 +1015,16 @@ fn unused(v: BigInt) -> Option<i64> {
 /// `exec(source, globals=None)`: compiles module-level code and runs it in `globals` (a nested
 /// run). Without globals it runs in the caller's globals.
 fn exec<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    let src = args.first().copied().or_else(|| kwarg(kw, "source")).unwrap_or(Value::None);
+    let src = args
+        .first()
+        .copied()
+        .or_else(|| kwarg(kw, "source"))
+        .unwrap_or(Value::None);
     let Some(src) = src.as_str() else {
         let t = vm.type_name(src);
-        return Err(vm.type_error(format!("exec() arg 1 must be a string, bytes or code object, not {t}")));
+        return Err(vm.type_error(format!(
+            "exec() arg 1 must be a string, bytes or code object, not {t}"
+        )));
     };
     let globals = match args.get(1).copied().or_else(|| kwarg(kw, "globals")) {
         Some(Value::Dict(d)) => d,
@@ -1049,6 +1055,11 @@ impl<'gc> Vm<'gc> {
     pub fn builtins_dir(&mut self, obj: Value<'gc>) -> Option<Vec<String>> {
         let l = dir(self, &[obj], &[]).ok()?;
         let items = self.collect_iter(l).ok()?;
-        Some(items.iter().filter_map(|v| v.as_str().map(|s| s.to_string())).collect())
+        Some(
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(|s| s.to_string()))
+                .collect(),
+        )
     }
 }

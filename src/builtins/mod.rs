@@ -40,7 +40,12 @@ pub const CLASS_IMPL: i64 = 2;
 
 /// Adds a method to a class implemented natively on top of instances (see `CLASS_IMPL`).
 pub fn class_impl_method<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, name: &'static str, f: NativeFn) {
-    let v = vm.obj(Obj::Native(Native { name, f, bound: Value::Undef, data: Value::Int(CLASS_IMPL) }));
+    let v = vm.obj(Obj::Native(Native {
+        name,
+        f,
+        bound: Value::Undef,
+        data: Value::Int(CLASS_IMPL),
+    }));
     let k = vm.intern(name);
     if let Obj::Class(c) = cls.as_ref() {
         let _ = vm.dict_set(c.dict, k, v);

@@ -85,15 +85,11 @@ pub fn main() -> i32 {
         }
     };
     config.argv = args.rest.clone();
-    config.script_dir = std::path::Path::new(&file).parent().map(|p| {
-        if p.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            p.to_path_buf()
-        }
-    });
+    // CPython 3.11 names the main script by its absolute path in tracebacks and __file__
+    let abs = std::path::absolute(&file).unwrap_or_else(|_| PathBuf::from(&file));
+    config.script_dir = abs.parent().map(|p| p.to_path_buf());
     let mut interp = Interpreter::new(config);
-    let outcome = interp.run_main(&file, &src, false);
+    let outcome = interp.run_main(&abs.display().to_string(), &src, false);
     if args.interactive && !matches!(outcome, Outcome::Exit(_)) {
         let (code, mut interp) = repl::run(interp);
         interp.shutdown();

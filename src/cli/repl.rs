@@ -15,9 +15,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::rc::Rc;
 
 const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "break", "class", "continue", "def", "del", "elif", "else", "except",
-    "finally", "for", "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
-    "return", "try", "while", "with", "yield",
+    "False", "None", "True", "and", "as", "assert", "break", "class", "continue", "def", "del",
+    "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+    "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
 ];
 
 const HELP: &str = "\
@@ -32,7 +32,9 @@ Leave with Ctrl-D, exit() or quit(). Ctrl-C cancels the current input.
 fn open_bracket_or_string(src: &str) -> bool {
     match crate::lexer::tokenize(src, 0, false) {
         Ok(_) => false,
-        Err(e) => e.msg.contains("was never closed") || e.msg.contains("unterminated triple-quoted"),
+        Err(e) => {
+            e.msg.contains("was never closed") || e.msg.contains("unterminated triple-quoted")
+        }
     }
 }
 
@@ -70,7 +72,10 @@ impl Session {
     /// The indentation the next line starts with (auto-indent).
     pub fn next_indent(&self) -> String {
         let last = self.buf.lines().last().unwrap_or("");
-        let mut indent: String = last.chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let mut indent: String = last
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
         if last.trim_end().ends_with(':') {
             indent.push_str("    ");
         }
@@ -82,7 +87,11 @@ impl Session {
     }
 
     pub fn pending(&mut self) -> Option<String> {
-        if self.buf.trim().is_empty() { None } else { Some(std::mem::take(&mut self.buf)) }
+        if self.buf.trim().is_empty() {
+            None
+        } else {
+            Some(std::mem::take(&mut self.buf))
+        }
     }
 }
 
@@ -93,9 +102,17 @@ struct WkHelper {
 impl Completer for WkHelper {
     type Candidate = Pair;
 
-    fn complete(&self, line: &str, pos: usize, _ctx: &Context<'_>) -> rustyline::Result<(usize, Vec<Pair>)> {
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<Pair>)> {
         let before = &line[..pos];
-        let start = before.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')).map(|i| i + 1).unwrap_or(0);
+        let start = before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+            .map(|i| i + 1)
+            .unwrap_or(0);
         let word = &before[start..];
         let (base, prefix, at) = match word.rfind('.') {
             Some(d) => (Some(&word[..d]), &word[d + 1..], start + d + 1),
@@ -105,13 +122,30 @@ impl Completer for WkHelper {
             Ok(mut i) => i.completions(base),
             Err(_) => vec![],
         };
-        let mut cands: Vec<String> = names.into_iter().filter(|n| n.starts_with(prefix)).collect();
+        let mut cands: Vec<String> = names
+            .into_iter()
+            .filter(|n| n.starts_with(prefix))
+            .collect();
         if base.is_none() {
-            cands.extend(KEYWORDS.iter().filter(|k| k.starts_with(prefix)).map(|k| k.to_string()));
+            cands.extend(
+                KEYWORDS
+                    .iter()
+                    .filter(|k| k.starts_with(prefix))
+                    .map(|k| k.to_string()),
+            );
         }
         cands.sort();
         cands.dedup();
-        Ok((at, cands.into_iter().map(|c| Pair { display: c.clone(), replacement: c }).collect()))
+        Ok((
+            at,
+            cands
+                .into_iter()
+                .map(|c| Pair {
+                    display: c.clone(),
+                    replacement: c,
+                })
+                .collect(),
+        ))
     }
 }
 
@@ -136,7 +170,9 @@ fn history_path() -> Option<std::path::PathBuf> {
     if let Ok(p) = std::env::var("WK_HISTORY") {
         return Some(p.into());
     }
-    std::env::var("HOME").ok().map(|h| std::path::Path::new(&h).join(".wk_history"))
+    std::env::var("HOME")
+        .ok()
+        .map(|h| std::path::Path::new(&h).join(".wk_history"))
 }
 
 /// Runs a `:command`; returns false if it is not one.
@@ -200,17 +236,25 @@ fn run_terminal(interp: Interpreter) -> (i32, Interpreter) {
     let mut rl: Editor<WkHelper, rustyline::history::DefaultHistory> = match Editor::new() {
         Ok(e) => e,
         Err(_) => {
-            let mut i = Rc::try_unwrap(interp).ok().expect("sole owner").into_inner();
+            let mut i = Rc::try_unwrap(interp)
+                .ok()
+                .expect("sole owner")
+                .into_inner();
             let c = run_piped(&mut i);
             return (c, i);
         }
     };
-    rl.set_helper(Some(WkHelper { interp: interp.clone() }));
+    rl.set_helper(Some(WkHelper {
+        interp: interp.clone(),
+    }));
     let hist = history_path();
     if let Some(h) = &hist {
         let _ = rl.load_history(h);
     }
-    println!("wk {} (a Python 3.11 subset on a tracing collector). Type :help for REPL commands.", env!("CARGO_PKG_VERSION"));
+    println!(
+        "wk {} (a Python 3.11 subset on a tracing collector). Type :help for REPL commands.",
+        env!("CARGO_PKG_VERSION")
+    );
     let mut session = Session::default();
     let mut code = 0;
     loop {
@@ -234,7 +278,10 @@ fn run_terminal(interp: Interpreter) -> (i32, Interpreter) {
                 let _ = rl.save_history(h);
             }
         }
-        if !session.in_block() && line.trim().starts_with(':') && command(&mut interp.borrow_mut(), &line) {
+        if !session.in_block()
+            && line.trim().starts_with(':')
+            && command(&mut interp.borrow_mut(), &line)
+        {
             continue;
         }
         for l in line.split('\n') {
@@ -244,13 +291,19 @@ fn run_terminal(interp: Interpreter) -> (i32, Interpreter) {
                 if let Outcome::Exit(c) = outcome {
                     code = c;
                     rl.set_helper(None);
-                    let i = Rc::try_unwrap(interp).ok().expect("sole owner").into_inner();
+                    let i = Rc::try_unwrap(interp)
+                        .ok()
+                        .expect("sole owner")
+                        .into_inner();
                     return (code, i);
                 }
             }
         }
     }
     rl.set_helper(None);
-    let i = Rc::try_unwrap(interp).ok().expect("sole owner").into_inner();
+    let i = Rc::try_unwrap(interp)
+        .ok()
+        .expect("sole owner")
+        .into_inner();
     (code, i)
 }

@@ -37,7 +37,15 @@ pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
 fn get_referents<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let mut out = vec![];
     for a in args {
-        out.extend(crate::vm::referents::referents_of(*a).into_iter().filter(|v| crate::vm::referents::is_tracked(*v) || !crate::vm::referents::is_atomic(*v) || matches!(v, Value::Str(_))));
+        out.extend(
+            crate::vm::referents::referents_of(*a)
+                .into_iter()
+                .filter(|v| {
+                    crate::vm::referents::is_tracked(*v)
+                        || !crate::vm::referents::is_atomic(*v)
+                        || matches!(v, Value::Str(_))
+                }),
+        );
     }
     Ok(vm.new_list(out))
 }
@@ -49,7 +57,10 @@ fn get_referrers<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
         if !crate::vm::referents::is_tracked(v) {
             continue;
         }
-        if crate::vm::referents::referents_of(v).iter().any(|r| r.addr().map(|a| targets.contains(&a)).unwrap_or(false)) {
+        if crate::vm::referents::referents_of(v)
+            .iter()
+            .any(|r| r.addr().map(|a| targets.contains(&a)).unwrap_or(false))
+        {
             out.push(v);
         }
     }
@@ -58,7 +69,11 @@ fn get_referrers<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
 
 fn get_objects<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "get_objects", args, 0, 1)?;
-    let objs: Vec<Value<'gc>> = vm.reachable_objects().into_iter().filter(|v| crate::vm::referents::is_tracked(*v)).collect();
+    let objs: Vec<Value<'gc>> = vm
+        .reachable_objects()
+        .into_iter()
+        .filter(|v| crate::vm::referents::is_tracked(*v))
+        .collect();
     Ok(vm.new_list(objs))
 }
 
@@ -74,7 +89,11 @@ fn is_finalized<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<
 
 /// Everything reachable now stays alive until unfreeze() (CPython's permanent generation).
 fn freeze<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let objs: Vec<Value<'gc>> = vm.reachable_objects().into_iter().filter(|v| crate::vm::referents::is_tracked(*v)).collect();
+    let objs: Vec<Value<'gc>> = vm
+        .reachable_objects()
+        .into_iter()
+        .filter(|v| crate::vm::referents::is_tracked(*v))
+        .collect();
     vm.st.frozen.extend(objs);
     Ok(Value::None)
 }

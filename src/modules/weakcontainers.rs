@@ -7,9 +7,9 @@ use crate::runtime::function::{Kw, NativeFn};
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{Obj, ObjRef, Payload, Property, Value};
 use crate::runtime::weak::{Slot, TableKind, WeakAny, WeakTable};
-use crate::vm::{Vm, R};
-use gc_arena::lock::RefLock;
+use crate::vm::{R, Vm};
 use gc_arena::Gc;
+use gc_arena::lock::RefLock;
 
 type TableRef<'gc> = Gc<'gc, RefLock<WeakTable<'gc>>>;
 
@@ -40,7 +40,11 @@ pub fn install_types<'gc>(vm: &mut Vm<'gc>) {
         ("__copy__", copy),
         ("clear", clear),
     ];
-    let (wvd, wkd, ws) = (vm.st.types.weak_value_dict, vm.st.types.weak_key_dict, vm.st.types.weak_set);
+    let (wvd, wkd, ws) = (
+        vm.st.types.weak_value_dict,
+        vm.st.types.weak_key_dict,
+        vm.st.types.weak_set,
+    );
     for cls in [wvd, wkd] {
         for (n, f) in mapping {
             method(vm, cls, n, *f);
@@ -77,7 +81,10 @@ pub fn install_types<'gc>(vm: &mut Vm<'gc>) {
         ("__isub__", set_isub),
         ("symmetric_difference", set_symmetric_difference),
         ("__xor__", set_symmetric_difference),
-        ("symmetric_difference_update", set_symmetric_difference_update),
+        (
+            "symmetric_difference_update",
+            set_symmetric_difference_update,
+        ),
         ("__ixor__", set_ixor),
         ("issubset", set_issubset),
         ("__le__", set_issubset),
@@ -93,7 +100,12 @@ pub fn install_types<'gc>(vm: &mut Vm<'gc>) {
     }
     for cls in [wvd, wkd, ws] {
         let getter = crate::builtins::native(vm, "data", data);
-        let p = vm.obj(Obj::Property(Property { fget: getter, fset: Value::None, fdel: Value::None, doc: Value::None }));
+        let p = vm.obj(Obj::Property(Property {
+            fget: getter,
+            fset: Value::None,
+            fdel: Value::None,
+            doc: Value::None,
+        }));
         crate::builtins::set_attr(vm, cls, "data", p);
     }
 }
@@ -113,8 +125,12 @@ fn kind_of_class<'gc>(vm: &Vm<'gc>, cls: ObjRef<'gc>) -> Option<TableKind> {
 }
 
 fn container_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let Value::Obj(cls) = arg(args, 0) else { return Err(vm.type_error("__new__(X): X is not a type object")) };
-    let Some(kind) = kind_of_class(vm, cls) else { return Err(vm.type_error("not a weak container class")) };
+    let Value::Obj(cls) = arg(args, 0) else {
+        return Err(vm.type_error("__new__(X): X is not a type object"));
+    };
+    let Some(kind) = kind_of_class(vm, cls) else {
+        return Err(vm.type_error("not a weak container class"));
+    };
     let t = Gc::new(vm.mc, RefLock::new(WeakTable::new(kind)));
     vm.register_table(t);
     Ok(vm.new_instance(cls, Payload::Table(t)))
@@ -145,15 +161,30 @@ fn find<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, Opti
 }
 
 fn entry_value<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>, slot: usize) -> Option<Value<'gc>> {
-    t.borrow().entries.get(slot).copied().flatten().and_then(|e| e.value.get(vm.mc))
+    t.borrow()
+        .entries
+        .get(slot)
+        .copied()
+        .flatten()
+        .and_then(|e| e.value.get(vm.mc))
 }
 
 fn entry_key<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>, slot: usize) -> Option<Value<'gc>> {
-    t.borrow().entries.get(slot).copied().flatten().and_then(|e| e.key.get(vm.mc))
+    t.borrow()
+        .entries
+        .get(slot)
+        .copied()
+        .flatten()
+        .and_then(|e| e.key.get(vm.mc))
 }
 
 /// Stores key → value with the table's weak/strong split.
-fn store<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>, value: Value<'gc>) -> R<'gc, ()> {
+fn store<'gc>(
+    vm: &mut Vm<'gc>,
+    t: TableRef<'gc>,
+    key: Value<'gc>,
+    value: Value<'gc>,
+) -> R<'gc, ()> {
     let kind = t.borrow().kind;
     let (k, v) = match kind {
         TableKind::Values => {
@@ -172,7 +203,10 @@ fn store<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>, value: Value<
             if !vm.weakrefable(key) {
                 return Err(vm.weakref_error(key));
             }
-            (Slot::Weak(WeakAny::of(key).unwrap()), Slot::Strong(Value::None))
+            (
+                Slot::Weak(WeakAny::of(key).unwrap()),
+                Slot::Strong(Value::None),
+            )
         }
     };
     match find(vm, t, key)? {
@@ -207,7 +241,12 @@ fn remove<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, Op
 
 /// (key, value) pairs of the live entries, in order.
 fn pairs<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>) -> Vec<(Value<'gc>, Value<'gc>)> {
-    t.borrow().entries.iter().flatten().filter_map(|e| Some((e.key.get(vm.mc)?, e.value.get(vm.mc)?))).collect()
+    t.borrow()
+        .entries
+        .iter()
+        .flatten()
+        .filter_map(|e| Some((e.key.get(vm.mc)?, e.value.get(vm.mc)?)))
+        .collect()
 }
 
 fn check_key<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, ()> {
@@ -217,12 +256,19 @@ fn check_key<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc,
     Ok(())
 }
 
-fn update_from<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, src: Option<Value<'gc>>, kw: &Kw<'gc>) -> R<'gc, ()> {
+fn update_from<'gc>(
+    vm: &mut Vm<'gc>,
+    t: TableRef<'gc>,
+    src: Option<Value<'gc>>,
+    kw: &Kw<'gc>,
+) -> R<'gc, ()> {
     if let Some(src) = src.filter(|s| !s.is_none()) {
         let items: Vec<(Value<'gc>, Value<'gc>)> = match src {
             Value::Dict(d) => d.borrow().iter().map(|e| (e.key, e.value)).collect(),
             Value::Instance(i) if matches!(i.payload.get(), Payload::Table(_)) => {
-                let Payload::Table(o) = i.payload.get() else { unreachable!() };
+                let Payload::Table(o) = i.payload.get() else {
+                    unreachable!()
+                };
                 pairs(vm, o)
             }
             _ => {
@@ -240,7 +286,10 @@ fn update_from<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, src: Option<Value<'gc>>,
                     for pair in vm.collect_iter(src)? {
                         let kv = vm.collect_iter(pair)?;
                         if kv.len() != 2 {
-                            return Err(vm.value_error(format!("dictionary update sequence element has length {}; 2 is required", kv.len())));
+                            return Err(vm.value_error(format!(
+                                "dictionary update sequence element has length {}; 2 is required",
+                                kv.len()
+                            )));
                         }
                         out.push((kv[0], kv[1]));
                     }
@@ -340,7 +389,9 @@ fn get<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     if t.borrow().kind != TableKind::Values && !vm.weakrefable(key) {
         return Ok(args.get(2).copied().unwrap_or(Value::None));
     }
-    Ok(find(vm, t, key)?.and_then(|s| entry_value(vm, t, s)).unwrap_or(args.get(2).copied().unwrap_or(Value::None)))
+    Ok(find(vm, t, key)?
+        .and_then(|s| entry_value(vm, t, s))
+        .unwrap_or(args.get(2).copied().unwrap_or(Value::None)))
 }
 
 fn pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -438,7 +489,9 @@ fn as_pairs<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, Option<Vec<(Value<'g
 }
 
 fn map_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let (Some(a), Some(b)) = (as_pairs(vm, arg(args, 0))?, as_pairs(vm, arg(args, 1))?) else { return Ok(vm.not_implemented()) };
+    let (Some(a), Some(b)) = (as_pairs(vm, arg(args, 0))?, as_pairs(vm, arg(args, 1))?) else {
+        return Ok(vm.not_implemented());
+    };
     let da = vm.new_dict();
     for (k, v) in a {
         vm.dict_set(da, k, v)?;
@@ -461,7 +514,9 @@ fn map_or<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
 }
 
 fn map_ror<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let Some(other) = as_pairs(vm, arg(args, 1))? else { return Ok(vm.not_implemented()) };
+    let Some(other) = as_pairs(vm, arg(args, 1))? else {
+        return Ok(vm.not_implemented());
+    };
     let cls = Value::Obj(vm.type_of(arg(args, 0)));
     let new = vm.call(cls, &[], &[])?;
     let nt = table(vm, new)?;
@@ -732,7 +787,11 @@ fn set_isub<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> 
     set_difference_update(vm, args, kw)?;
     Ok(arg(args, 0))
 }
-fn set_symmetric_difference_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
+fn set_symmetric_difference_update<'gc>(
+    vm: &mut Vm<'gc>,
+    args: &[Value<'gc>],
+    kw: &Kw<'gc>,
+) -> R<'gc> {
     let r = set_symmetric_difference(vm, args, kw)?;
     replace_with(vm, arg(args, 0), r)?;
     Ok(Value::None)
@@ -766,11 +825,15 @@ fn set_issuperset<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> 
 }
 fn set_lt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (arg(args, 0), arg(args, 1));
-    Ok(Value::Bool(count(vm, a)? < count(vm, b)? && subset(vm, a, b)?))
+    Ok(Value::Bool(
+        count(vm, a)? < count(vm, b)? && subset(vm, a, b)?,
+    ))
 }
 fn set_gt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (arg(args, 0), arg(args, 1));
-    Ok(Value::Bool(count(vm, a)? > count(vm, b)? && subset(vm, b, a)?))
+    Ok(Value::Bool(
+        count(vm, a)? > count(vm, b)? && subset(vm, b, a)?,
+    ))
 }
 fn set_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (arg(args, 0), arg(args, 1));
@@ -778,7 +841,9 @@ fn set_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     if !is_weakset {
         return Ok(vm.not_implemented());
     }
-    Ok(Value::Bool(count(vm, a)? == count(vm, b)? && subset(vm, a, b)?))
+    Ok(Value::Bool(
+        count(vm, a)? == count(vm, b)? && subset(vm, a, b)?,
+    ))
 }
 fn set_isdisjoint<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let t = table(vm, arg(args, 0))?;

@@ -5,7 +5,7 @@ use super::{add_fn, add_value};
 use crate::builtins::{arg, class_impl_method as method, class_method, kwarg, nargs, set_attr};
 use crate::runtime::function::Kw;
 use crate::runtime::value::{DictRef, Obj, Payload, Value};
-use crate::vm::{Vm, R};
+use crate::vm::{R, Vm};
 
 /// Installs the methods of the weakref classes (called once at start-up).
 pub fn install_types<'gc>(vm: &mut Vm<'gc>) {
@@ -22,7 +22,15 @@ pub fn install_types<'gc>(vm: &mut Vm<'gc>) {
     method(vm, k, "__init__", ref_init);
     let cp = vm.st.types.weakcallableproxy;
     method(vm, cp, "__call__", proxy_call);
-    for cls in [t, vm.st.types.weakproxy, cp, k, vm.st.types.weak_value_dict, vm.st.types.weak_key_dict, vm.st.types.weak_set] {
+    for cls in [
+        t,
+        vm.st.types.weakproxy,
+        cp,
+        k,
+        vm.st.types.weak_value_dict,
+        vm.st.types.weak_key_dict,
+        vm.st.types.weak_set,
+    ] {
         let m = vm.new_str("weakref");
         set_attr(vm, cls, "__module__", m);
     }
@@ -49,15 +57,24 @@ pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
 }
 
 fn ref_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    let Value::Obj(cls) = arg(args, 0) else { return Err(vm.type_error("ref.__new__(X): X is not a type object")) };
+    let Value::Obj(cls) = arg(args, 0) else {
+        return Err(vm.type_error("ref.__new__(X): X is not a type object"));
+    };
     let a = &args[1..];
     if a.is_empty() || a.len() > 2 {
         // subclasses may take extra arguments in their own __new__/__init__
         if a.is_empty() {
-            return Err(vm.type_error(format!("__new__ expected at least 1 argument, got {}", a.len())));
+            return Err(vm.type_error(format!(
+                "__new__ expected at least 1 argument, got {}",
+                a.len()
+            )));
         }
     }
-    let callback = a.get(1).copied().or_else(|| kwarg(kw, "callback")).unwrap_or(Value::None);
+    let callback = a
+        .get(1)
+        .copied()
+        .or_else(|| kwarg(kw, "callback"))
+        .unwrap_or(Value::None);
     vm.new_weakref(cls, a[0], callback, 0)
 }
 
@@ -66,7 +83,9 @@ fn ref_init<'gc>(_vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
 }
 
 fn keyed_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let Value::Obj(cls) = arg(args, 0) else { return Err(vm.type_error("KeyedRef.__new__(X): X is not a type object")) };
+    let Value::Obj(cls) = arg(args, 0) else {
+        return Err(vm.type_error("KeyedRef.__new__(X): X is not a type object"));
+    };
     nargs(vm, "KeyedRef", &args[1..], 3, 3)?;
     let r = vm.new_weakref(cls, args[1], args[2], 0)?;
     let k = vm.intern("key");
@@ -77,7 +96,10 @@ fn keyed_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
     Ok(r)
 }
 
-fn weak_of<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, gc_arena::Gc<'gc, crate::runtime::weak::WeakRef<'gc>>> {
+fn weak_of<'gc>(
+    vm: &mut Vm<'gc>,
+    v: Value<'gc>,
+) -> R<'gc, gc_arena::Gc<'gc, crate::runtime::weak::WeakRef<'gc>>> {
     match Vm::weak_data(v) {
         Some(w) => Ok(w),
         None => Err(vm.type_error("descriptor requires a 'weakref.ReferenceType' object")),
@@ -87,7 +109,10 @@ fn weak_of<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, gc_arena::Gc<'gc, cra
 fn ref_call<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     if args.len() > 1 || !kw.is_empty() {
         let t = vm.type_name(arg(args, 0));
-        return Err(vm.type_error(format!("{t} expected 0 arguments, got {}", args.len().saturating_sub(1))));
+        return Err(vm.type_error(format!(
+            "{t} expected 0 arguments, got {}",
+            args.len().saturating_sub(1)
+        )));
     }
     let w = weak_of(vm, arg(args, 0))?;
     Ok(vm.weak_referent(w).unwrap_or(Value::None))
@@ -110,7 +135,9 @@ fn ref_hash<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
 
 fn ref_eq_impl<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>]) -> R<'gc, Option<bool>> {
     let (a, b) = (arg(args, 0), arg(args, 1));
-    let (Some(wa), Some(wb)) = (Vm::weak_data(a), Vm::weak_data(b)) else { return Ok(None) };
+    let (Some(wa), Some(wb)) = (Vm::weak_data(a), Vm::weak_data(b)) else {
+        return Ok(None);
+    };
     if wb.kind != 0 {
         return Ok(None);
     }
@@ -143,7 +170,11 @@ fn proxy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let target = args[0];
     let callback = args.get(1).copied().unwrap_or(Value::None);
     let callable = crate::builtins::functions::is_callable(vm, target);
-    let (cls, kind) = if callable { (vm.st.types.weakcallableproxy, 2) } else { (vm.st.types.weakproxy, 1) };
+    let (cls, kind) = if callable {
+        (vm.st.types.weakcallableproxy, 2)
+    } else {
+        (vm.st.types.weakproxy, 1)
+    };
     vm.new_weakref(cls, target, callback, kind)
 }
 
@@ -151,7 +182,11 @@ fn proxy_call<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc
     let p = arg(args, 0);
     let target = match vm.proxy_target(p) {
         Some(t) => t?,
-        None => return Err(vm.type_error("descriptor '__call__' requires a 'weakref.CallableProxyType' object")),
+        None => {
+            return Err(vm.type_error(
+                "descriptor '__call__' requires a 'weakref.CallableProxyType' object",
+            ));
+        }
     };
     vm.call(target, &args[1..], kw)
 }
@@ -175,15 +210,31 @@ pub fn weak_repr<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, String> {
     if w.kind != 0 {
         let (tname, taddr) = match target {
             Some(t) => (vm.type_name(t), t.addr().unwrap_or(0)),
-            None => ("NoneType".to_string(), crate::builtins::functions::id_of(Value::None) as usize),
+            None => (
+                "NoneType".to_string(),
+                crate::builtins::functions::id_of(Value::None) as usize,
+            ),
         };
         return Ok(format!("<weakproxy at {me:#x} to {tname} at {taddr:#x}>"));
     }
-    let Some(t) = target else { return Ok(format!("<weakref at {me:#x}; dead>")) };
+    let Some(t) = target else {
+        return Ok(format!("<weakref at {me:#x}; dead>"));
+    };
     let tname = vm.type_name(t);
     let name = match t {
-        Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_) | Obj::Class(_) | Obj::Native(_) | Obj::Module(_) | Obj::Generator(_)) => {
-            vm.getattr_str(t, "__name__").ok().and_then(|n| n.as_str().map(|s| s.to_string()))
+        Value::Obj(o)
+            if matches!(
+                o.as_ref(),
+                Obj::Function(_)
+                    | Obj::Class(_)
+                    | Obj::Native(_)
+                    | Obj::Module(_)
+                    | Obj::Generator(_)
+            ) =>
+        {
+            vm.getattr_str(t, "__name__")
+                .ok()
+                .and_then(|n| n.as_str().map(|s| s.to_string()))
         }
         _ => None,
     };

@@ -25,6 +25,11 @@ pub enum Iter<'gc> {
     GetItem(Value<'gc>, i64),
     /// A weak container: table, slot position, version seen at start, what to yield
     /// (0 keys, 1 values, 2 items). Holes left by the collector are skipped.
-    Weak(gc_arena::Gc<'gc, gc_arena::lock::RefLock<super::weak::WeakTable<'gc>>>, usize, u64, u8),
+    Weak(
+        gc_arena::Gc<'gc, gc_arena::lock::RefLock<super::weak::WeakTable<'gc>>>,
+        usize,
+        u64,
+        u8,
+    ),
     Done,
 }

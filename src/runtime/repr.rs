@@ -279,7 +279,9 @@ impl<'gc> Vm<'gc> {
                     Payload::Value(inner) => return self.repr_of(inner),
                     Payload::Weak(_) => return crate::modules::weakref::weak_repr(self, v),
                     Payload::Table(_) => {
-                        let f = self.lookup_special(v, "__repr__").expect("weak containers define __repr__");
+                        let f = self
+                            .lookup_special(v, "__repr__")
+                            .expect("weak containers define __repr__");
                         let r = self.call_bound(f, v, &[])?;
                         return self.str_of(r);
                     }

@@ -266,6 +266,12 @@ pub struct ExcData<'gc> {
     pub context: Value<'gc>,
     pub suppress_context: bool,
     pub notes: Value<'gc>,
+    /// For the "Did you mean" hint: the missing name, and the object (AttributeError).
+    pub missing_name: Value<'gc>,
+    pub missing_on: Value<'gc>,
+    /// For NameError: the names that were in scope.
+    #[collect(require_static)]
+    pub scope_names: Option<Vec<String>>,
 }
 
 #[derive(Collect, Clone, Copy)]

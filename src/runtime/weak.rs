@@ -1,9 +1,9 @@
 //! Weak pointers to any heap value, weak reference objects, and the storage of the weak
 //! containers (WeakValueDictionary, WeakKeyDictionary, WeakSet).
 
+use super::dict::Dict;
 use super::iter::Iter;
 use super::value::{Instance, Obj, SetObj, StrObj, Tuple, Value};
-use super::dict::Dict;
 use gc_arena::lock::{Lock, RefLock};
 use gc_arena::{Collect, Finalization, Gc, GcWeak, Mutation};
 use hashbrown::HashTable;
@@ -173,14 +173,25 @@ pub struct WeakTable<'gc> {
 
 impl<'gc> WeakTable<'gc> {
     pub fn new(kind: TableKind) -> WeakTable<'gc> {
-        WeakTable { kind, entries: Vec::new(), index: HashTable::new(), len: 0, version: 0 }
+        WeakTable {
+            kind,
+            entries: Vec::new(),
+            index: HashTable::new(),
+            len: 0,
+            version: 0,
+        }
     }
 
     /// Slots whose stored hash matches, for comparison outside the borrow.
     pub fn candidates(&self, hash: u64) -> Vec<(usize, Slot<'gc>)> {
         self.index
             .iter_hash(hash)
-            .filter_map(|&i| self.entries[i as usize].as_ref().filter(|e| e.hash == hash).map(|e| (i as usize, e.key)))
+            .filter_map(|&i| {
+                self.entries[i as usize]
+                    .as_ref()
+                    .filter(|e| e.hash == hash)
+                    .map(|e| (i as usize, e.key))
+            })
             .collect()
     }
 
@@ -193,7 +204,9 @@ impl<'gc> WeakTable<'gc> {
         let slot = self.entries.len() as u32;
         self.entries.push(Some(TableEntry { hash, key, value }));
         let entries = &self.entries;
-        self.index.insert_unique(hash, slot, |&i| entries[i as usize].map(|e| e.hash).unwrap_or(0));
+        self.index.insert_unique(hash, slot, |&i| {
+            entries[i as usize].map(|e| e.hash).unwrap_or(0)
+        });
         self.len += 1;
     }
 
@@ -214,7 +227,9 @@ impl<'gc> WeakTable<'gc> {
             let slot = self.entries.len() as u32;
             self.entries.push(Some(e));
             let entries = &self.entries;
-            self.index.insert_unique(e.hash, slot, |&i| entries[i as usize].map(|e| e.hash).unwrap_or(0));
+            self.index.insert_unique(e.hash, slot, |&i| {
+                entries[i as usize].map(|e| e.hash).unwrap_or(0)
+            });
         }
     }
 

@@ -89,7 +89,9 @@ impl<'gc> Vm<'gc> {
             return None;
         };
         let k = self.intern("__module__");
-        let m = self.dict_get_str(c.dict, k).and_then(|v| v.as_str().map(|s| s.to_string()));
+        let m = self
+            .dict_get_str(c.dict, k)
+            .and_then(|v| v.as_str().map(|s| s.to_string()));
         if m.is_none() && c.flags.get() & flags::BUILTIN != 0 {
             return Some("builtins".into());
         }
@@ -123,6 +125,16 @@ impl<'gc> Vm<'gc> {
     }
 
     fn no_attr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
+        let e = self.no_attr_message(obj, name);
+        if let Some(d) = super::exc::exc_data(e) {
+            let mut d = d.borrow_mut(self.mc);
+            d.missing_name = name;
+            d.missing_on = obj;
+        }
+        e
+    }
+
+    fn no_attr_message(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
         let n = name.as_str().unwrap_or("?");
         let msg = match obj {
             Value::Obj(o) => match o.as_ref() {
@@ -195,7 +207,11 @@ impl<'gc> Vm<'gc> {
                     return Ok(self.traceback_value(obj));
                 }
                 "code" | "value" => {
-                    let owner = if n == "code" { self.st.types.system_exit } else { self.st.types.stop_iteration };
+                    let owner = if n == "code" {
+                        self.st.types.system_exit
+                    } else {
+                        self.st.types.stop_iteration
+                    };
                     if super::exc::is_subclass(cls, owner) {
                         return Ok(match d.args {
                             Value::Tuple(t) if t.items.len() == 1 => t.items[0],

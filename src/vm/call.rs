@@ -214,7 +214,13 @@ impl<'gc> Vm<'gc> {
         };
         let npos = argc - kwn.len();
         let args: Vec<Value<'gc>> = self.st.stack[args_at..args_at + argc].to_vec();
-        let qual: String = f.meta.borrow().qualname.as_str().map(|s| s.to_string()).unwrap_or_else(|| code.qualname.to_string());
+        let qual: String = f
+            .meta
+            .borrow()
+            .qualname
+            .as_str()
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| code.qualname.to_string());
         let has_varargs = code.flags & CO_VARARGS != 0;
         let has_varkw = code.flags & CO_VARKEYWORDS != 0;
         if npos > nargs && !has_varargs {
@@ -569,7 +575,14 @@ impl<'gc> Vm<'gc> {
     pub fn new_instance(&mut self, cls: ObjRef<'gc>, payload: Payload<'gc>) -> Value<'gc> {
         use crate::runtime::value::Instance;
         use gc_arena::lock::Lock;
-        let inst = Gc::new(self.mc, Instance { class: cls, dict: Lock::new(None), payload: Lock::new(payload) });
+        let inst = Gc::new(
+            self.mc,
+            Instance {
+                class: cls,
+                dict: Lock::new(None),
+                payload: Lock::new(payload),
+            },
+        );
         if let Obj::Class(c) = cls.as_ref() {
             if c.flags.get() & crate::runtime::value::flags::HAS_DEL != 0 {
                 self.register_finalizable(inst);

@@ -5,9 +5,9 @@
 use super::Vm;
 use super::frame::FrameKind;
 use super::interp::RunResult;
-use super::weakrefs::{finalize_step, StepReport};
 use super::state::{Config, GcStats, State};
 use super::types::Types;
+use super::weakrefs::{StepReport, finalize_step};
 use crate::runtime::dict::Dict;
 use crate::runtime::value::{Obj, StrObj, Tuple, Value};
 use gc_arena::arena::CollectionPhase;
@@ -204,7 +204,10 @@ impl Interpreter {
         });
         if changed && threshold > 0 {
             // threshold0 is how many allocations may happen before a cycle starts
-            let pacing = gc_arena::metrics::Pacing { min_sleep: threshold as usize, ..gc_arena::metrics::Pacing::DEFAULT };
+            let pacing = gc_arena::metrics::Pacing {
+                min_sleep: threshold as usize,
+                ..gc_arena::metrics::Pacing::DEFAULT
+            };
             self.arena.metrics().set_pacing(pacing);
         }
         // as in CPython, a threshold of 0 turns automatic collection off
@@ -300,7 +303,9 @@ impl Interpreter {
     fn finalize_and_sweep(&mut self) -> StepReport {
         let mut report = StepReport::default();
         loop {
-            let Some(marked) = self.arena.finish_marking() else { return report };
+            let Some(marked) = self.arena.finish_marking() else {
+                return report;
+            };
             let resurrected = marked.finalize(|fc, root| finalize_step(fc, root, &mut report));
             if !resurrected {
                 break;
@@ -312,7 +317,14 @@ impl Interpreter {
         report
     }
 
-    fn record_cycle(&mut self, full: bool, before: usize, after: usize, report: StepReport, start: std::time::Instant) {
+    fn record_cycle(
+        &mut self,
+        full: bool,
+        before: usize,
+        after: usize,
+        report: StepReport,
+        start: std::time::Instant,
+    ) {
         let trace = self.trace;
         self.with_vm(|vm| {
             let g = &mut vm.st.gc;
@@ -361,13 +373,19 @@ impl Interpreter {
     /// Calls the functions in gc.callbacks with ("start" | "stop", info).
     fn call_gc_callbacks(&mut self, phase: &str, collected: usize) {
         self.with_vm(|vm| {
-            let Some(list) = vm.st.gc_callbacks else { return };
+            let Some(list) = vm.st.gc_callbacks else {
+                return;
+            };
             let cbs = list.borrow().clone();
             if cbs.is_empty() {
                 return;
             }
             let info = vm.new_dict();
-            let pairs = [("generation", 2i64), ("collected", collected as i64), ("uncollectable", 0)];
+            let pairs = [
+                ("generation", 2i64),
+                ("collected", collected as i64),
+                ("uncollectable", 0),
+            ];
             for (k, v) in pairs {
                 let kv = vm.new_str(k);
                 let _ = vm.dict_set(info, kv, Value::Int(v));
@@ -513,7 +531,8 @@ impl Interpreter {
     /// `:heap`: reachable objects counted by type name, largest first.
     pub fn heap_counts(&mut self) -> Vec<(String, usize)> {
         self.with_vm(|vm| {
-            let mut counts: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+            let mut counts: std::collections::HashMap<String, usize> =
+                std::collections::HashMap::new();
             for v in vm.reachable_objects() {
                 *counts.entry(vm.type_name(v)).or_insert(0) += 1;
             }
@@ -527,8 +546,16 @@ impl Interpreter {
     pub fn completions(&mut self, base: Option<&str>) -> Vec<String> {
         let base = base.map(|s| s.to_string());
         self.with_vm(|vm| {
-            let Some(g) = vm.st.main_globals else { return vec![] };
-            let names = |d: crate::runtime::value::DictRef<'_>| -> Vec<String> { d.borrow().keys().iter().filter_map(|k| k.as_str().map(|s| s.to_string())).collect() };
+            let Some(g) = vm.st.main_globals else {
+                return vec![];
+            };
+            let names = |d: crate::runtime::value::DictRef<'_>| -> Vec<String> {
+                d.borrow()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| k.as_str().map(|s| s.to_string()))
+                    .collect()
+            };
             match base {
                 None => {
                     let mut v = names(g);
@@ -539,7 +566,9 @@ impl Interpreter {
                     let mut parts = path.split('.');
                     let first = parts.next().unwrap_or("");
                     let k = vm.new_str(first);
-                    let Ok(mut obj) = vm.load_global(g, k) else { return vec![] };
+                    let Ok(mut obj) = vm.load_global(g, k) else {
+                        return vec![];
+                    };
                     for p in parts {
                         match vm.getattr_str(obj, p) {
                             Ok(o) => obj = o,

@@ -15,6 +15,9 @@ pub fn make_exception<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, args: Value<'gc>)
             context: Value::None,
             suppress_context: false,
             notes: Value::None,
+            missing_name: Value::None,
+            missing_on: Value::Undef,
+            scope_names: None,
         }),
     );
     Value::Instance(Gc::new(
@@ -112,16 +115,119 @@ fn qualified_name<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>) -> String {
     }
 }
 
-/// The last line of a traceback: `Type: message`.
+/// The last line of a traceback: `Type: message`, with CPython 3.11's "Did you mean" hint for
+/// NameError and AttributeError.
 pub fn summary_line<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>) -> String {
     let cls = vm.type_of(exc);
     let name = qualified_name(vm, cls);
-    let msg = message(vm, exc);
+    let mut msg = message(vm, exc);
+    if let Some(hint) = suggestion(vm, exc) {
+        msg.push_str(&format!(". Did you mean: '{hint}'?"));
+    }
     if msg.is_empty() {
         name
     } else {
         format!("{name}: {msg}")
     }
+}
+
+fn suggestion<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>) -> Option<String> {
+    let d = exc_data(exc)?;
+    let (missing, on, scope) = {
+        let d = d.borrow();
+        (
+            d.missing_name.as_str()?.to_string(),
+            d.missing_on,
+            d.scope_names.clone(),
+        )
+    };
+    if !on.is_undef() {
+        let names = vm.builtins_dir(on)?;
+        return closest_name(&missing, &names);
+    }
+    closest_name(&missing, &scope?)
+}
+
+const MOVE_COST: usize = 2;
+const CASE_COST: usize = 1;
+
+fn substitution_cost(a: u8, b: u8) -> usize {
+    if a == b {
+        0
+    } else if a.eq_ignore_ascii_case(&b) {
+        CASE_COST
+    } else {
+        MOVE_COST
+    }
+}
+
+/// Edit distance where a case flip costs less than any other change; gives up above `max`.
+fn distance(a: &str, b: &str, max: usize) -> usize {
+    let (mut a, mut b) = (a.as_bytes(), b.as_bytes());
+    while let (Some(x), Some(y)) = (a.first(), b.first()) {
+        if x != y {
+            break;
+        }
+        a = &a[1..];
+        b = &b[1..];
+    }
+    while let (Some(x), Some(y)) = (a.last(), b.last()) {
+        if x != y {
+            break;
+        }
+        a = &a[..a.len() - 1];
+        b = &b[..b.len() - 1];
+    }
+    if a.is_empty() || b.is_empty() {
+        return (a.len() + b.len()) * MOVE_COST;
+    }
+    if a.len() > 40 || b.len() > 40 {
+        return max + 1;
+    }
+    let mut row: Vec<usize> = (1..=b.len()).map(|i| i * MOVE_COST).collect();
+    let mut result = 0;
+    for (i, &ca) in a.iter().enumerate() {
+        let mut diag = i * MOVE_COST;
+        result = (i + 1) * MOVE_COST;
+        let mut row_min = result;
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = diag + substitution_cost(ca, cb);
+            diag = row[j];
+            let ins_del = result.min(diag) + MOVE_COST;
+            result = ins_del.min(sub);
+            row[j] = result;
+            row_min = row_min.min(result);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+    }
+    result
+}
+
+/// The candidate closest to `name`, if it is close enough to be worth suggesting.
+pub fn closest_name(name: &str, candidates: &[String]) -> Option<String> {
+    if candidates.len() > 750 {
+        return None;
+    }
+    let mut best: Option<(&String, usize)> = None;
+    for c in candidates {
+        if c == name {
+            continue;
+        }
+        let mut max = (name.len() + c.len() + 3) * MOVE_COST / 6;
+        if let Some((_, d)) = best {
+            max = max.min(d.saturating_sub(1));
+        }
+        let d = distance(name, c, max);
+        if d > max {
+            continue;
+        }
+        if best.map(|(_, bd)| d < bd).unwrap_or(true) {
+            best = Some((c, d));
+        }
+    }
+    best.map(|(c, _)| c.clone())
 }
 
 fn source_line<'gc>(vm: &Vm<'gc>, file: &str, line: u32) -> Option<String> {

@@ -960,7 +960,50 @@ impl<'gc> Vm<'gc> {
     pub fn name_error(&mut self, name: Value<'gc>) -> Value<'gc> {
         let n = name.as_str().unwrap_or("?").to_string();
         let cls = self.st.types.name_error;
-        self.err(cls, format!("name '{n}' is not defined"))
+        let e = self.err(cls, format!("name '{n}' is not defined"));
+        // what was in scope, for the "Did you mean" hint: locals, then globals, then builtins
+        let mut scope: Vec<String> = vec![];
+        if let Some(f) = self.st.frames.last().copied() {
+            let code = &f.code.code;
+            if code.flags & crate::compiler::code::CO_NAMESPACE == 0 {
+                scope.extend(code.varnames.iter().map(|s| s.to_string()));
+                scope.extend(
+                    code.cellvars
+                        .iter()
+                        .chain(code.freevars.iter())
+                        .map(|s| s.to_string()),
+                );
+            }
+            if let Some(ns) = f.ns {
+                scope.extend(
+                    ns.borrow()
+                        .keys()
+                        .iter()
+                        .filter_map(|k| k.as_str().map(String::from)),
+                );
+            }
+            scope.extend(
+                f.globals
+                    .borrow()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| k.as_str().map(String::from)),
+            );
+        }
+        scope.extend(
+            self.st
+                .builtins
+                .borrow()
+                .keys()
+                .iter()
+                .filter_map(|k| k.as_str().map(String::from)),
+        );
+        if let Some(d) = exc::exc_data(e) {
+            let mut d = d.borrow_mut(self.mc);
+            d.missing_name = name;
+            d.scope_names = Some(scope);
+        }
+        e
     }
 
     pub fn builtin_name(&mut self, s: &str) -> Value<'gc> {

@@ -268,7 +268,9 @@ impl<'gc> Vm<'gc> {
                             let e = tb.entries[*pos];
                             *pos += 1;
                             if let Some(e) = e {
-                                if let (Some(k), Some(v)) = (e.key.get(self.mc), e.value.get(self.mc)) {
+                                if let (Some(k), Some(v)) =
+                                    (e.key.get(self.mc), e.value.get(self.mc))
+                                {
                                     found = Some((k, v));
                                     break;
                                 }

@@ -62,7 +62,12 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
             }
             Some(true)
         }
-        (Value::Instance(i), _) if i.class_flags() & flags::HAS_EQ != 0 || matches!(i.payload.get(), crate::runtime::value::Payload::Weak(_)) => None,
+        (Value::Instance(i), _)
+            if i.class_flags() & flags::HAS_EQ != 0
+                || matches!(i.payload.get(), crate::runtime::value::Payload::Weak(_)) =>
+        {
+            None
+        }
         (_, Value::Instance(i)) if i.class_flags() & flags::HAS_EQ != 0 => None,
         (Value::Obj(x), Value::Obj(y)) => match (x.as_ref(), y.as_ref()) {
             (Obj::BigInt(p), Obj::BigInt(q)) => Some(p == q),

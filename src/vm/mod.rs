@@ -174,7 +174,10 @@ impl<'gc> Vm<'gc> {
             Obj::Class(c) => {
                 if c.flags.get() & crate::runtime::value::flags::BUILTIN != 0 {
                     if let Some(k) = self.st.interned.get("__module__") {
-                        if let Some(m) = self.dict_get_str(c.dict, Value::Str(*k)).and_then(|m| m.as_str()) {
+                        if let Some(m) = self
+                            .dict_get_str(c.dict, Value::Str(*k))
+                            .and_then(|m| m.as_str())
+                        {
                             return format!("{m}.{}", c.name);
                         }
                     }

@@ -60,7 +60,11 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
         Value::Iter(it) => {
             if let Ok(it) = it.try_borrow() {
                 match &*it {
-                    Iter::Seq(s, _) | Iter::Dict(s, ..) | Iter::Enumerate(s, _) | Iter::Reversed(s, _) | Iter::GetItem(s, _) => out.push(*s),
+                    Iter::Seq(s, _)
+                    | Iter::Dict(s, ..)
+                    | Iter::Enumerate(s, _)
+                    | Iter::Reversed(s, _)
+                    | Iter::GetItem(s, _) => out.push(*s),
                     Iter::Str(s, _) => out.push(Value::Str(*s)),
                     Iter::Zip(its, _) => out.extend(its.iter().copied()),
                     Iter::Map(f, its) => {
@@ -118,8 +122,16 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
 /// Values that hold no references the collector cares about (CPython does not track them).
 pub fn is_atomic(v: Value<'_>) -> bool {
     match v {
-        Value::Undef | Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) => true,
-        Value::Obj(o) => matches!(o.as_ref(), Obj::BigInt(_) | Obj::Bytes(_) | Obj::Complex(..) | Obj::NotImplemented | Obj::Ellipsis),
+        Value::Undef
+        | Value::None
+        | Value::Bool(_)
+        | Value::Int(_)
+        | Value::Float(_)
+        | Value::Str(_) => true,
+        Value::Obj(o) => matches!(
+            o.as_ref(),
+            Obj::BigInt(_) | Obj::Bytes(_) | Obj::Complex(..) | Obj::NotImplemented | Obj::Ellipsis
+        ),
         _ => false,
     }
 }
@@ -128,8 +140,19 @@ pub fn is_atomic(v: Value<'_>) -> bool {
 pub fn is_tracked(v: Value<'_>) -> bool {
     match v {
         Value::Tuple(t) => t.items.iter().any(|x| !is_atomic(*x)),
-        Value::Dict(d) => d.try_borrow().map(|d| d.iter().any(|e| !is_atomic(e.key) || !is_atomic(e.value))).unwrap_or(true),
-        Value::Obj(o) => !matches!(o.as_ref(), Obj::BigInt(_) | Obj::Bytes(_) | Obj::Complex(..) | Obj::Range(..) | Obj::NotImplemented | Obj::Ellipsis),
+        Value::Dict(d) => d
+            .try_borrow()
+            .map(|d| d.iter().any(|e| !is_atomic(e.key) || !is_atomic(e.value)))
+            .unwrap_or(true),
+        Value::Obj(o) => !matches!(
+            o.as_ref(),
+            Obj::BigInt(_)
+                | Obj::Bytes(_)
+                | Obj::Complex(..)
+                | Obj::Range(..)
+                | Obj::NotImplemented
+                | Obj::Ellipsis
+        ),
         v => !is_atomic(v),
     }
 }
@@ -137,7 +160,8 @@ pub fn is_tracked(v: Value<'_>) -> bool {
 impl<'gc> Vm<'gc> {
     /// Everything reachable from the interpreter's roots, each object once.
     pub fn reachable_objects(&self) -> Vec<Value<'gc>> {
-        let mut roots: Vec<Value<'gc>> = vec![Value::Dict(self.st.modules), Value::Dict(self.st.builtins)];
+        let mut roots: Vec<Value<'gc>> =
+            vec![Value::Dict(self.st.modules), Value::Dict(self.st.builtins)];
         roots.extend(self.st.stack.iter().copied());
         roots.extend(self.st.exc_stack.iter().copied());
         roots.extend(self.st.frozen.iter().copied());

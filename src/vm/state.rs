@@ -3,8 +3,8 @@
 use super::frame::{Block, Frame};
 use crate::runtime::value::{DictRef, InstRef, ListRef, StrRef, Value};
 use crate::runtime::weak::{WeakAny, WeakTable};
-use gc_arena::lock::RefLock;
 use gc_arena::GcWeak;
+use gc_arena::lock::RefLock;
 
 /// The weak reference objects pointing at one referent.
 #[derive(Collect)]

@@ -122,7 +122,14 @@ types!(
     reference_error,
     lookup_error,
     syntax_error,
-    indentation_error, weakref, weakproxy, weakcallableproxy, keyed_ref, weak_value_dict, weak_key_dict, weak_set,
+    indentation_error,
+    weakref,
+    weakproxy,
+    weakcallableproxy,
+    keyed_ref,
+    weak_value_dict,
+    weak_key_dict,
+    weak_set,
 );
 
 /// (name, base) of every builtin exception, bases first.

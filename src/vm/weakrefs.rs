@@ -8,8 +8,8 @@
 
 use super::driver::Root;
 use super::state::{FinEntry, PendingCall, RefEntry};
-use super::{Vm, R};
-use crate::runtime::value::{flags, InstRef, Instance, Obj, ObjRef, Payload, Value};
+use super::{R, Vm};
+use crate::runtime::value::{InstRef, Instance, Obj, ObjRef, Payload, Value, flags};
 use crate::runtime::weak::{WeakAny, WeakRef, WeakTable};
 use gc_arena::barrier::unlock;
 use gc_arena::lock::{Lock, RefLock};
@@ -30,20 +30,30 @@ impl<'gc> Vm<'gc> {
         match v {
             Value::Set(_) => true,
             Value::Instance(i) => {
-                let Obj::Class(c) = i.class.as_ref() else { return false };
+                let Obj::Class(c) = i.class.as_ref() else {
+                    return false;
+                };
                 if c.flags.get() & flags::NO_WEAKREF != 0 {
                     return false;
                 }
                 match i.payload.get() {
                     Payload::Weak(_) => c.flags.get() & flags::BUILTIN == 0,
-                    Payload::Value(inner) => !matches!(inner, Value::Int(_) | Value::Bool(_) | Value::Tuple(_))
-                        && !matches!(inner, Value::Obj(o) if matches!(o.as_ref(), Obj::BigInt(_) | Obj::Bytes(_))),
+                    Payload::Value(inner) => {
+                        !matches!(inner, Value::Int(_) | Value::Bool(_) | Value::Tuple(_))
+                            && !matches!(inner, Value::Obj(o) if matches!(o.as_ref(), Obj::BigInt(_) | Obj::Bytes(_)))
+                    }
                     _ => true,
                 }
             }
             Value::Obj(o) => matches!(
                 o.as_ref(),
-                Obj::Function(_) | Obj::Class(_) | Obj::Method(..) | Obj::Native(_) | Obj::Generator(_) | Obj::Module(_) | Obj::Code(_)
+                Obj::Function(_)
+                    | Obj::Class(_)
+                    | Obj::Method(..)
+                    | Obj::Native(_)
+                    | Obj::Generator(_)
+                    | Obj::Module(_)
+                    | Obj::Code(_)
             ),
             _ => false,
         }
@@ -86,7 +96,13 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Creates (or shares) a weakref or proxy object of class `cls` for `target`.
-    pub fn new_weakref(&mut self, cls: ObjRef<'gc>, target: Value<'gc>, callback: Value<'gc>, kind: u8) -> R<'gc> {
+    pub fn new_weakref(
+        &mut self,
+        cls: ObjRef<'gc>,
+        target: Value<'gc>,
+        callback: Value<'gc>,
+        kind: u8,
+    ) -> R<'gc> {
         if !self.weakrefable(target) {
             return Err(self.weakref_error(target));
         }
@@ -99,7 +115,11 @@ impl<'gc> Vm<'gc> {
         let shareable = callback.is_none() && exact;
         if shareable {
             if let Some(e) = self.st.weakrefs.get(&addr) {
-                let basic = if kind == 0 { e.basic_ref } else { e.basic_proxy };
+                let basic = if kind == 0 {
+                    e.basic_ref
+                } else {
+                    e.basic_proxy
+                };
                 if let Some(r) = basic.and_then(|b| b.upgrade(self.mc)) {
                     return Ok(Value::Instance(r));
                 }
@@ -107,11 +127,29 @@ impl<'gc> Vm<'gc> {
         }
         let data = Gc::new(
             self.mc,
-            WeakRef { target: Lock::new(Some(w)), callback: Lock::new(callback), hash: Cell::new(None), kind, created: Cell::new(0) },
+            WeakRef {
+                target: Lock::new(Some(w)),
+                callback: Lock::new(callback),
+                hash: Cell::new(None),
+                kind,
+                created: Cell::new(0),
+            },
         );
-        let inst = Gc::new(self.mc, Instance { class: cls, dict: Lock::new(None), payload: Lock::new(Payload::Weak(data)) });
+        let inst = Gc::new(
+            self.mc,
+            Instance {
+                class: cls,
+                dict: Lock::new(None),
+                payload: Lock::new(Payload::Weak(data)),
+            },
+        );
         let weak_inst = Gc::downgrade(inst);
-        let entry = self.st.weakrefs.entry(addr).or_insert_with(|| RefEntry { target: w, refs: vec![], basic_ref: None, basic_proxy: None });
+        let entry = self.st.weakrefs.entry(addr).or_insert_with(|| RefEntry {
+            target: w,
+            refs: vec![],
+            basic_ref: None,
+            basic_proxy: None,
+        });
         entry.refs.push(weak_inst);
         if shareable {
             if kind == 0 {
@@ -125,7 +163,9 @@ impl<'gc> Vm<'gc> {
 
     /// The live weakref and proxy objects pointing at `target`, oldest first.
     pub fn weakrefs_to(&self, target: Value<'gc>) -> Vec<Value<'gc>> {
-        let Some(w) = WeakAny::of(target) else { return vec![] };
+        let Some(w) = WeakAny::of(target) else {
+            return vec![];
+        };
         match self.st.weakrefs.get(&w.addr()) {
             Some(e) => e
                 .refs
@@ -143,12 +183,21 @@ impl<'gc> Vm<'gc> {
 
     /// Remembers an instance whose class has `__del__`.
     pub fn register_finalizable(&mut self, inst: InstRef<'gc>) {
-        self.st.finalizable.push(FinEntry { obj: Gc::downgrade(inst), finalized: false });
+        self.st.finalizable.push(FinEntry {
+            obj: Gc::downgrade(inst),
+            finalized: false,
+        });
     }
 
     pub fn is_finalized(&self, v: Value<'gc>) -> bool {
         let Value::Instance(i) = v else { return false };
-        self.st.finalizable.iter().any(|e| e.finalized && e.obj.upgrade(self.mc).map(|o| Gc::ptr_eq(o, i)).unwrap_or(false))
+        self.st.finalizable.iter().any(|e| {
+            e.finalized
+                && e.obj
+                    .upgrade(self.mc)
+                    .map(|o| Gc::ptr_eq(o, i))
+                    .unwrap_or(false)
+        })
     }
 
     pub fn register_table(&mut self, t: Gc<'gc, RefLock<WeakTable<'gc>>>) {
@@ -187,7 +236,9 @@ impl<'gc> Vm<'gc> {
     pub fn report_ignored(&mut self, origin: Value<'gc>, e: Value<'gc>) {
         let what = self.repr_of(origin).unwrap_or_else(|_| "<object>".into());
         let tb = super::exc::format_exception(self, e);
-        self.st.out.write_err(&format!("Exception ignored in: {what}\n{tb}"));
+        self.st
+            .out
+            .write_err(&format!("Exception ignored in: {what}\n{tb}"));
     }
 }
 
@@ -201,7 +252,11 @@ fn clear_weakref<'gc>(mc: &gc_arena::Mutation<'gc>, w: Gc<'gc, WeakRef<'gc>>) ->
 
 /// One finalization step at the Marked phase. Returns true when it resurrected something, in
 /// which case marking must run again and the step must be repeated.
-pub fn finalize_step<'gc>(fc: &Finalization<'gc>, root: &Root<'gc>, report: &mut StepReport) -> bool {
+pub fn finalize_step<'gc>(
+    fc: &Finalization<'gc>,
+    root: &Root<'gc>,
+    report: &mut StepReport,
+) -> bool {
     let mut st = root.state.borrow_mut(fc);
     let st = &mut *st;
     // 1. ephemerons
@@ -236,9 +291,16 @@ pub fn finalize_step<'gc>(fc: &Finalization<'gc>, root: &Root<'gc>, report: &mut
         return true;
     }
     // 3. clear the weakrefs of dead referents and queue the callbacks of live weakref objects
-    let dead: Vec<usize> = st.weakrefs.iter().filter(|(_, e)| e.target.is_dead(fc)).map(|(k, _)| *k).collect();
+    let dead: Vec<usize> = st
+        .weakrefs
+        .iter()
+        .filter(|(_, e)| e.target.is_dead(fc))
+        .map(|(k, _)| *k)
+        .collect();
     for k in dead {
-        let Some(e) = st.weakrefs.remove(&k) else { continue };
+        let Some(e) = st.weakrefs.remove(&k) else {
+            continue;
+        };
         for r in e.refs.iter().rev() {
             if r.is_dead(fc) {
                 continue;
@@ -248,7 +310,8 @@ pub fn finalize_step<'gc>(fc: &Finalization<'gc>, root: &Root<'gc>, report: &mut
                 let cb = clear_weakref(fc, w);
                 report.cleared += 1;
                 if !cb.is_none() {
-                    st.pending.push(PendingCall::Callback(cb, Value::Instance(inst)));
+                    st.pending
+                        .push(PendingCall::Callback(cb, Value::Instance(inst)));
                     report.callbacks += 1;
                 }
             }
@@ -277,12 +340,18 @@ pub fn finalize_step<'gc>(fc: &Finalization<'gc>, root: &Root<'gc>, report: &mut
 
 /// Orders objects about to be finalized: an object that (through other dying objects) refers
 /// to another is finalized first; otherwise creation order.
-fn order_for_finalization<'gc>(fc: &Finalization<'gc>, doomed: &[(usize, InstRef<'gc>)]) -> Vec<InstRef<'gc>> {
+fn order_for_finalization<'gc>(
+    fc: &Finalization<'gc>,
+    doomed: &[(usize, InstRef<'gc>)],
+) -> Vec<InstRef<'gc>> {
     let n = doomed.len();
     if n == 1 {
         return vec![doomed[0].1];
     }
-    let addrs: Vec<usize> = doomed.iter().map(|(_, i)| Gc::as_ptr(*i) as *const () as usize).collect();
+    let addrs: Vec<usize> = doomed
+        .iter()
+        .map(|(_, i)| Gc::as_ptr(*i) as *const () as usize)
+        .collect();
     // reach[a][b]: a reaches b through dying objects
     let mut reach = vec![vec![false; n]; n];
     for (a, (_, inst)) in doomed.iter().enumerate() {
@@ -297,7 +366,8 @@ fn order_for_finalization<'gc>(fc: &Finalization<'gc>, doomed: &[(usize, InstRef
                 reach[a][b] = true;
             }
             // only dying objects can lead to other dying objects
-            let dying = WeakAny::of(v).map(|w| w.is_dead(fc)).unwrap_or(false) || addrs.contains(&addr);
+            let dying =
+                WeakAny::of(v).map(|w| w.is_dead(fc)).unwrap_or(false) || addrs.contains(&addr);
             if dying {
                 stack.extend(crate::vm::referents::referents_of(v));
             }

@@ -81,3 +81,36 @@ fn ctrl_d_leaves_the_repl() {
     p.send_control('d').unwrap();
     p.exp_eof().unwrap();
 }
+
+#[test]
+fn interactive_after_script_with_history_completion_and_colour() {
+    let dir = std::env::temp_dir().join(format!("wk-repl-i-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let script = dir.join("setup.wk");
+    std::fs::write(&script, "answer_so_far = 41\n").unwrap();
+    let hist = dir.join("history");
+    let _ = std::fs::remove_file(&hist);
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wk"));
+    // no NO_COLOR here: on a terminal, error reports are coloured
+    cmd.arg("-i")
+        .arg(&script)
+        .env("WK_HISTORY", &hist)
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .env_remove("WK_GC_STRESS");
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawn wk -i in a pty");
+    p.exp_string(">>> ").unwrap();
+    // the script's globals are there, and tab completes a global's name
+    p.send("answer_so\t").unwrap();
+    p.send_line(" + 1").unwrap();
+    p.exp_string("42").unwrap();
+    p.exp_string(">>> ").unwrap();
+    p.send_line("1 / 0").unwrap();
+    p.exp_string("\x1b[1;35mZeroDivisionError\x1b[0m").unwrap();
+    p.exp_string(">>> ").unwrap();
+    p.send_line("quit()").unwrap();
+    p.exp_eof().unwrap();
+    let saved = std::fs::read_to_string(&hist).expect("history file written");
+    assert!(saved.contains("answer_so_far + 1"), "history: {saved:?}");
+    assert!(saved.contains("1 / 0"), "history: {saved:?}");
+}

@@ -140,7 +140,7 @@ impl Interpreter {
             Ok(c) => c,
             Err(e) => {
                 let text = format_syntax_error(filename, src, e.pos, &e.msg, e.indentation);
-                self.with_vm(|vm| vm.st.out.write_err(&text));
+                self.with_vm(|vm| vm.st.out.write_report(&text));
                 return Outcome::Error(1);
             }
         };
@@ -431,7 +431,7 @@ fn report_uncaught<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> Outcome {
     } else {
         super::exc::format_exception(vm, e)
     };
-    vm.st.out.write_err(&text);
+    vm.st.out.write_report(&text);
     Outcome::Error(1)
 }
 

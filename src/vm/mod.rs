@@ -5,6 +5,7 @@
 pub mod attr;
 pub mod call;
 pub mod class;
+pub mod colour;
 pub mod driver;
 pub mod exc;
 pub mod frame;

@@ -36,6 +36,15 @@ impl Output {
         let _ = e.flush();
     }
 
+    /// Writes an error report (traceback or syntax error), coloured when stderr is a terminal.
+    pub fn write_report(&mut self, s: &str) {
+        if super::colour::stderr_wants_colour() {
+            self.write_err(&super::colour::colourize_report(s));
+        } else {
+            self.write_err(s);
+        }
+    }
+
     pub fn flush(&mut self) {
         if !self.buf.is_empty() {
             let mut o = std::io::stdout().lock();

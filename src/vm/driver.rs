@@ -43,10 +43,34 @@ enum Slice {
 const SLICE_BUDGET: i64 = 2_000;
 const STRESS_BUDGET: i64 = 1;
 
+/// gc-arena's default pacing counts an object that died while a weak reference pointed at it
+/// as "remembered" (its memory outlives its sweep), so a program that puts every object it
+/// makes into a weak container would see each cycle sleep longer than the last and the heap
+/// grow without bound. Cheaper sweep credits make sweeping finish while few new objects
+/// arrive, which keeps the cycle lengths shrinking back to the minimum.
+const PACING: gc_arena::metrics::Pacing = gc_arena::metrics::Pacing {
+    sleep_factor: 0.5,
+    min_sleep: 1024,
+    mark_factor: 0.1,
+    trace_factor: 0.4,
+    keep_factor: 0.02,
+    drop_factor: 0.05,
+    free_factor: 0.05,
+};
+
 pub struct Interpreter {
     arena: WkArena,
     stress: bool,
     trace: bool,
+    /// An incremental cycle past its Marked phase, reported once its sweep has finished.
+    sweeping: Option<PendingCycle>,
+}
+
+struct PendingCycle {
+    before: usize,
+    freed: usize,
+    report: StepReport,
+    pause: std::time::Duration,
 }
 
 impl Interpreter {
@@ -102,10 +126,12 @@ impl Interpreter {
                 state: Gc::new(mc, RefLock::new(state)),
             }
         });
+        arena.metrics().set_pacing(PACING);
         let mut interp = Interpreter {
             arena,
             stress,
             trace,
+            sweeping: None,
         };
         interp.with_vm(|vm| {
             crate::builtins::install(vm);
@@ -206,7 +232,7 @@ impl Interpreter {
             // threshold0 is how many allocations may happen before a cycle starts
             let pacing = gc_arena::metrics::Pacing {
                 min_sleep: threshold as usize,
-                ..gc_arena::metrics::Pacing::DEFAULT
+                ..PACING
             };
             self.arena.metrics().set_pacing(pacing);
         }
@@ -279,22 +305,45 @@ impl Interpreter {
         let freed = before.saturating_sub(self.arena.metrics().total_gc_count());
         if freed > 0 {
             self.with_vm(|vm| vm.st.gc.freed_total += freed as u64);
+            if let Some(p) = &mut self.sweeping {
+                p.freed += freed;
+            }
         }
     }
 
     fn collect_step_inner(&mut self) {
         match self.arena.collection_phase() {
             CollectionPhase::Sweeping => {
+                let t = std::time::Instant::now();
                 self.arena.cycle_debt();
-            }
-            _ => {
-                if self.arena.mark_debt().is_some() {
-                    let start = std::time::Instant::now();
-                    let before = self.arena.metrics().total_gc_count();
-                    let report = self.finalize_and_sweep();
-                    self.record_cycle(false, before, before, report, start);
+                if let Some(p) = &mut self.sweeping {
+                    p.pause += t.elapsed();
+                }
+                if self.arena.collection_phase() != CollectionPhase::Sweeping {
+                    self.finish_pending_cycle();
                 }
             }
+            _ => {
+                let t = std::time::Instant::now();
+                if self.arena.mark_debt().is_some() {
+                    let before = self.arena.metrics().total_gc_count();
+                    let report = self.finalize_and_sweep();
+                    self.sweeping = Some(PendingCycle {
+                        before,
+                        freed: 0,
+                        report,
+                        pause: t.elapsed(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Reports an incremental cycle whose sweep just ended (or was cut short by a full one).
+    fn finish_pending_cycle(&mut self) {
+        if let Some(p) = self.sweeping.take() {
+            let after = p.before.saturating_sub(p.freed);
+            self.record_cycle(false, p.before, after, p.report, p.pause);
         }
     }
 
@@ -323,7 +372,7 @@ impl Interpreter {
         before: usize,
         after: usize,
         report: StepReport,
-        start: std::time::Instant,
+        pause: std::time::Duration,
     ) {
         let trace = self.trace;
         self.with_vm(|vm| {
@@ -345,7 +394,7 @@ impl Interpreter {
                     report.cleared,
                     report.callbacks,
                     report.dels,
-                    start.elapsed().as_secs_f64() * 1000.0
+                    pause.as_secs_f64() * 1000.0
                 );
                 vm.st.out.write_err(&msg);
             }
@@ -356,16 +405,41 @@ impl Interpreter {
     pub fn collect_full(&mut self) -> usize {
         let start = std::time::Instant::now();
         self.call_gc_callbacks("start", 0);
+        // an incremental cycle in its sweep is finished first; what it frees counts as
+        // collected by this call too, since it died since the last collection
+        let mut swept = 0;
+        if matches!(
+            self.arena.collection_phase(),
+            CollectionPhase::Marking | CollectionPhase::Marked
+        ) {
+            // what this cycle already marked stays alive to its end, even if it became garbage
+            // since; finish it properly so the fresh cycle below starts from an unmarked heap
+            let t = std::time::Instant::now();
+            let before = self.arena.metrics().total_gc_count();
+            let report = self.finalize_and_sweep();
+            self.sweeping = Some(PendingCycle {
+                before,
+                freed: 0,
+                report,
+                pause: t.elapsed(),
+            });
+        }
         if self.arena.collection_phase() == CollectionPhase::Sweeping {
+            let n = self.arena.metrics().total_gc_count();
             self.arena.finish_cycle();
+            swept = n.saturating_sub(self.arena.metrics().total_gc_count());
+            if let Some(p) = &mut self.sweeping {
+                p.freed += swept;
+            }
+            self.finish_pending_cycle();
         }
         let before = self.arena.metrics().total_gc_count();
         let report = self.finalize_and_sweep();
         self.arena.finish_cycle();
         let after = self.arena.metrics().total_gc_count();
-        let freed = before.saturating_sub(after);
+        let freed = before.saturating_sub(after) + swept;
         self.with_vm(|vm| vm.st.gc.freed_total += freed as u64);
-        self.record_cycle(true, before, after, report, start);
+        self.record_cycle(true, before, after, report, start.elapsed());
         self.call_gc_callbacks("stop", freed);
         freed
     }

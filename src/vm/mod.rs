@@ -53,13 +53,24 @@ impl<'gc> Vm<'gc> {
         if s.is_empty() {
             return self.st.empty_str;
         }
+        self.note_bytes(s.len());
         Value::Str(Gc::new(self.mc, StrObj::new(Box::from(s))))
+    }
+
+    /// The collector paces itself by object count; a large string or buffer also counts as
+    /// the objects its bytes could have held, so building long strings still triggers cycles.
+    #[inline]
+    pub fn note_bytes(&self, n: usize) {
+        if n > 256 {
+            self.mc.metrics().adjust_debt(n as f64 / 64.0);
+        }
     }
 
     pub fn new_string(&self, s: String) -> Value<'gc> {
         if s.is_empty() {
             return self.st.empty_str;
         }
+        self.note_bytes(s.len());
         Value::Str(Gc::new(self.mc, StrObj::new(s.into_boxed_str())))
     }
 

@@ -35,6 +35,10 @@ pub enum PendingCall<'gc> {
 }
 use gc_arena::Collect;
 use std::collections::HashMap;
+
+/// Interned names and the weakref registry are looked up on hot paths (every attribute name,
+/// every weakref creation); SipHash's DoS resistance buys nothing there.
+pub type FastMap<K, V> = HashMap<K, V, hashbrown::DefaultHashBuilder>;
 use std::rc::Rc;
 
 /// Settings and counters with no heap pointers.
@@ -83,7 +87,7 @@ pub struct State<'gc> {
     pub builtins: DictRef<'gc>,
     /// sys.modules
     pub modules: DictRef<'gc>,
-    pub interned: HashMap<Box<str>, StrRef<'gc>>,
+    pub interned: FastMap<Box<str>, StrRef<'gc>>,
     pub main_globals: Option<DictRef<'gc>>,
     pub not_implemented: Value<'gc>,
     pub ellipsis: Value<'gc>,
@@ -104,7 +108,7 @@ pub struct State<'gc> {
     #[collect(require_static)]
     pub sources: HashMap<Rc<str>, Rc<str>>,
     /// Weak reference objects by the address of their referent.
-    pub weakrefs: HashMap<usize, RefEntry<'gc>>,
+    pub weakrefs: FastMap<usize, RefEntry<'gc>>,
     /// Every weak container, so the collector can prune them and run the ephemeron step.
     pub weak_tables: Vec<GcWeak<'gc, RefLock<WeakTable<'gc>>>>,
     /// Instances whose class defines `__del__`, in creation order.

@@ -173,7 +173,13 @@ fn object_setattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> 
 
 fn object_getattribute<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "__getattribute__", args, 2, 2)?;
-    vm.getattr(args[0], args[1])
+    match args[0] {
+        // a user __getattribute__ calling object.__getattribute__ must not come back to itself
+        Value::Instance(i) if !Vm::is_proxy(args[0]) => {
+            vm.generic_getattr(i, args[0], args[1], false)
+        }
+        _ => vm.getattr(args[0], args[1]),
+    }
 }
 
 fn object_delattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

@@ -14,10 +14,15 @@ pub struct Entry<'gc> {
     pub value: Value<'gc>,
 }
 
+/// Tables with at most this many slots have no hash index: a linear scan of the entries is
+/// faster than probing, and most dicts (instance attributes, keyword arguments) are this small.
+const SMALL: usize = 8;
+
 #[derive(Collect, Default)]
 #[collect(no_drop)]
 pub struct Dict<'gc> {
     entries: Vec<Option<Entry<'gc>>>,
+    /// Slot numbers by hash; kept only while `entries.len() > SMALL`.
     #[collect(require_static)]
     index: HashTable<u32>,
     len: usize,
@@ -39,7 +44,11 @@ impl<'gc> Dict<'gc> {
     pub fn with_capacity(n: usize) -> Dict<'gc> {
         Dict {
             entries: Vec::with_capacity(n),
-            index: HashTable::with_capacity(n),
+            index: if n > SMALL {
+                HashTable::with_capacity(n)
+            } else {
+                HashTable::new()
+            },
             len: 0,
             version: 0,
         }
@@ -55,6 +64,12 @@ impl<'gc> Dict<'gc> {
 
     /// Finds the entry slot whose key satisfies `eq` among entries with this hash.
     pub fn find(&self, hash: u64, mut eq: impl FnMut(Value<'gc>) -> bool) -> Option<usize> {
+        if self.entries.len() <= SMALL {
+            return self
+                .entries
+                .iter()
+                .position(|e| matches!(e, Some(e) if e.hash == hash && eq(e.key)));
+        }
         let entries = &self.entries;
         self.index
             .find(hash, |&i| match &entries[i as usize] {
@@ -66,6 +81,11 @@ impl<'gc> Dict<'gc> {
 
     /// Keys stored under `hash`, for comparisons that must run outside a borrow.
     pub fn candidates(&self, hash: u64) -> Vec<(usize, Value<'gc>)> {
+        if self.entries.len() <= SMALL {
+            return (self.entries.iter().enumerate())
+                .filter_map(|(i, e)| e.filter(|e| e.hash == hash).map(|e| (i, e.key)))
+                .collect();
+        }
         self.index
             .iter_hash(hash)
             .filter_map(|&i| {
@@ -91,18 +111,24 @@ impl<'gc> Dict<'gc> {
     pub fn insert_new(&mut self, hash: u64, key: Value<'gc>, value: Value<'gc>) {
         let slot = self.entries.len() as u32;
         self.entries.push(Some(Entry { hash, key, value }));
-        let entries = &self.entries;
-        self.index.insert_unique(hash, slot, |&i| {
-            entries[i as usize].map(|e| e.hash).unwrap_or(0)
-        });
+        if self.entries.len() == SMALL + 1 {
+            self.rebuild_index();
+        } else if self.entries.len() > SMALL {
+            let entries = &self.entries;
+            self.index.insert_unique(hash, slot, |&i| {
+                entries[i as usize].map(|e| e.hash).unwrap_or(0)
+            });
+        }
         self.len += 1;
         self.version += 1;
     }
 
     pub fn remove_at(&mut self, slot: usize) -> Option<Entry<'gc>> {
         let e = self.entries.get_mut(slot)?.take()?;
-        if let Ok(found) = self.index.find_entry(e.hash, |&i| i as usize == slot) {
-            found.remove();
+        if self.entries.len() > SMALL {
+            if let Ok(found) = self.index.find_entry(e.hash, |&i| i as usize == slot) {
+                found.remove();
+            }
         }
         self.len -= 1;
         self.version += 1;
@@ -113,15 +139,24 @@ impl<'gc> Dict<'gc> {
     }
 
     fn compact(&mut self) {
-        let old = std::mem::take(&mut self.entries);
+        self.entries.retain(|e| e.is_some());
+        self.rebuild_index();
+    }
+
+    /// Makes the index match the entries (or drops it for a small table).
+    fn rebuild_index(&mut self) {
+        if self.entries.len() <= SMALL {
+            self.index = HashTable::new();
+            return;
+        }
         self.index.clear();
-        for e in old.into_iter().flatten() {
-            let slot = self.entries.len() as u32;
-            self.entries.push(Some(e));
-            let entries = &self.entries;
-            self.index.insert_unique(e.hash, slot, |&i| {
-                entries[i as usize].map(|e| e.hash).unwrap_or(0)
-            });
+        let entries = &self.entries;
+        for (slot, e) in entries.iter().enumerate() {
+            if let Some(e) = e {
+                self.index.insert_unique(e.hash, slot as u32, |&i| {
+                    entries[i as usize].map(|e| e.hash).unwrap_or(0)
+                });
+            }
         }
     }
 

@@ -180,6 +180,55 @@ impl<'gc> Vm<'gc> {
         name: Value<'gc>,
     ) -> R<'gc> {
         let cls = inst.class;
+        let cflags = cls
+            .as_ref()
+            .as_class_ref()
+            .map(|c| c.flags.get())
+            .unwrap_or(0);
+        if cflags & flags::HAS_GETATTRIBUTE != 0 {
+            if let Some(ga) = self.class_lookup(cls, "__getattribute__") {
+                if !self.is_builtin_fn(ga) {
+                    // as CPython's slot: __getattr__ runs when __getattribute__ raises AttributeError
+                    return match self.call_bound(ga, obj, &[name]) {
+                        Err(e)
+                            if cflags & flags::HAS_GETATTR != 0
+                                && super::exc::is_subclass(
+                                    self.type_of(e),
+                                    self.st.types.attribute_error,
+                                ) =>
+                        {
+                            match self.class_lookup(cls, "__getattr__") {
+                                Some(g) => self.call_bound(g, obj, &[name]),
+                                None => Err(e),
+                            }
+                        }
+                        other => other,
+                    };
+                }
+            }
+        }
+        self.generic_getattr(inst, obj, name, true)
+    }
+
+    /// `object.__getattribute__`: data descriptors, the instance dict, then the class; with
+    /// `fallback`, `__getattr__` when all of them miss.
+    pub fn generic_getattr(
+        &mut self,
+        inst: InstRef<'gc>,
+        obj: Value<'gc>,
+        name: Value<'gc>,
+        fallback: bool,
+    ) -> R<'gc> {
+        let cls = inst.class;
+        if !self.st.late_descriptors {
+            if let (Obj::Class(c), Some(dict)) = (cls.as_ref(), inst.dict.get()) {
+                if c.flags.get() & (flags::HAS_DESCRIPTORS | flags::HAS_GETATTRIBUTE) == 0 {
+                    if let Some(v) = self.dict_get_str(dict, name) {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
         let descr = self.class_lookup_v(cls, name);
         if let Some(d) = descr {
             if let Some(r) = self.data_descriptor_get(d, obj, cls)? {
@@ -242,8 +291,10 @@ impl<'gc> Vm<'gc> {
             }
             _ => {}
         }
-        if let Some(ga) = self.class_lookup(cls, "__getattr__") {
-            return self.call_bound(ga, obj, &[name]);
+        if fallback {
+            if let Some(ga) = self.class_lookup(cls, "__getattr__") {
+                return self.call_bound(ga, obj, &[name]);
+            }
         }
         Err(self.no_attr(obj, name))
     }
@@ -594,6 +645,12 @@ impl<'gc> Vm<'gc> {
             Value::Obj(o) => match o.as_ref() {
                 Obj::Class(c) => {
                     self.dict_set(c.dict, name, v)?;
+                    // classes created earlier computed their descriptor flag without this
+                    if self.is_data_descriptor(v)
+                        || matches!(name.as_str(), Some("__set__" | "__delete__"))
+                    {
+                        self.st.late_descriptors = true;
+                    }
                     self.refresh_class_flags(o, name);
                     Ok(())
                 }
@@ -788,6 +845,15 @@ impl<'gc> Vm<'gc> {
     ) -> R<'gc, (Value<'gc>, Value<'gc>)> {
         match obj {
             Value::Instance(_) if Self::is_proxy(obj) => {}
+            Value::Instance(inst)
+                if inst
+                    .class
+                    .as_ref()
+                    .as_class_ref()
+                    .map(|c| c.flags.get())
+                    .unwrap_or(0)
+                    & flags::HAS_GETATTRIBUTE
+                    != 0 => {}
             Value::Instance(inst) => {
                 if let Some(d) = self.class_lookup_v(inst.class, name) {
                     if let Value::Obj(o) = d {
@@ -821,6 +887,18 @@ impl<'gc> Vm<'gc> {
             }
         }
         Ok((self.getattr(obj, name)?, Value::Undef))
+    }
+
+    /// A property, or an instance whose type defines `__set__` or `__delete__`.
+    pub fn is_data_descriptor(&mut self, v: Value<'gc>) -> bool {
+        match v {
+            Value::Obj(o) => matches!(o.as_ref(), Obj::Property(_)),
+            Value::Instance(_) => {
+                self.lookup_special(v, "__set__").is_some()
+                    || self.lookup_special(v, "__delete__").is_some()
+            }
+            _ => false,
+        }
     }
 
     /// Recomputes the fast-path flags of a class after a dunder is set or deleted.

@@ -89,6 +89,17 @@ pub fn compute_flags<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>) {
             }
         }
     }
+    // data descriptors in any class of the MRO make attribute reads consult the class first;
+    // without them an instance's own dict answers (see instance_getattr's fast path)
+    'scan: for k in &chain {
+        let entries: Vec<Value<'gc>> = class_of(*k).dict.borrow().iter().map(|e| e.value).collect();
+        for v in entries {
+            if vm.is_data_descriptor(v) {
+                f |= flags::HAS_DESCRIPTORS;
+                break 'scan;
+            }
+        }
+    }
     c.flags.set(f);
 }
 

@@ -116,6 +116,7 @@ impl Interpreter {
                 sources: HashMap::new(),
                 out_guard: Vec::new(),
                 weakrefs: Default::default(),
+                late_descriptors: false,
                 weak_tables: Vec::new(),
                 finalizable: Vec::new(),
                 pending: Vec::new(),

@@ -119,6 +119,10 @@ pub struct State<'gc> {
     pub frozen: Vec<Value<'gc>>,
     /// The gc.callbacks list, once the gc module exists.
     pub gc_callbacks: Option<ListRef<'gc>>,
+    /// A data descriptor was assigned to a class after its creation: the per-class descriptor
+    /// flags may be stale for subclasses, so attribute reads take the full path from then on.
+    #[collect(require_static)]
+    pub late_descriptors: bool,
     /// Addresses of containers being printed, to print `[...]` for cycles.
     #[collect(require_static)]
     pub out_guard: Vec<usize>,

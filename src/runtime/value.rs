@@ -20,8 +20,12 @@ pub type IterRef<'gc> = Gc<'gc, RefLock<super::iter::Iter<'gc>>>;
 pub type TupleRef<'gc> = Gc<'gc, Tuple<'gc>>;
 pub type StrRef<'gc> = Gc<'gc, StrObj>;
 
+/// A full-word tag puts every payload at offset 8, so a Value moves as two aligned words;
+/// with a one-byte tag LLVM copies the unaligned bytes 1..16 and stalls store forwarding
+/// on every stack push (18% of a tight loop's time in the profile).
 #[derive(Clone, Copy, Collect)]
 #[collect(no_drop)]
+#[repr(u64)]
 pub enum Value<'gc> {
     /// An unbound local or a missing stack entry; never visible to programs.
     Undef,
@@ -306,4 +310,15 @@ pub enum Obj<'gc> {
     DictView(u8, DictRef<'gc>),
     NotImplemented,
     Ellipsis,
+}
+
+#[cfg(test)]
+mod layout_tests {
+    use super::Value;
+
+    #[test]
+    fn a_value_is_two_words() {
+        assert_eq!(std::mem::size_of::<Value<'static>>(), 16);
+        assert_eq!(std::mem::size_of::<Option<Value<'static>>>(), 16);
+    }
 }

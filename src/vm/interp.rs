@@ -37,6 +37,31 @@ impl<'gc> Vm<'gc> {
         self.st.stack.pop().unwrap_or(Value::None)
     }
 
+    /// The two ints on top of the stack, read through references: a tag and a payload load
+    /// each match the two stores that pushed them, where copying the whole Value out with one
+    /// 16-byte load would stall store forwarding.
+    #[inline(always)]
+    fn top_two_ints(&self) -> Option<(i64, i64)> {
+        let s = &self.st.stack;
+        let n = s.len();
+        if n < 2 {
+            return None;
+        }
+        match (&s[n - 2], &s[n - 1]) {
+            (Value::Int(x), Value::Int(y)) => Some((*x, *y)),
+            _ => None,
+        }
+    }
+
+    /// Replaces the top two stack entries with `v`.
+    #[inline(always)]
+    fn replace_top_two(&mut self, v: Value<'gc>) {
+        let s = &mut self.st.stack;
+        let n = s.len();
+        s[n - 2] = v;
+        s.truncate(n - 1);
+    }
+
     #[inline]
     fn top(&self) -> Value<'gc> {
         *self.st.stack.last().unwrap()
@@ -327,6 +352,12 @@ impl<'gc> Vm<'gc> {
                         tri!(self.delitem(obj, idx));
                     }
                     Op::Binary(bop) => {
+                        if let Some((x, y)) = self.top_two_ints() {
+                            if let Some(v) = crate::runtime::ops::int_fast(bop, x, y) {
+                                self.replace_top_two(v);
+                                continue;
+                            }
+                        }
                         let b = self.pop();
                         let a = self.pop();
                         let r = match (a, b) {
@@ -347,6 +378,12 @@ impl<'gc> Vm<'gc> {
                         self.push(r);
                     }
                     Op::Inplace(bop) => {
+                        if let Some((x, y)) = self.top_two_ints() {
+                            if let Some(v) = crate::runtime::ops::int_fast(bop, x, y) {
+                                self.replace_top_two(v);
+                                continue;
+                            }
+                        }
                         let b = self.pop();
                         let a = self.pop();
                         save_ip!();
@@ -371,6 +408,21 @@ impl<'gc> Vm<'gc> {
                         self.push(r);
                     }
                     Op::Compare(cop) => {
+                        if let Some((x, y)) = self.top_two_ints() {
+                            let r = match cop {
+                                CmpOp::Lt => Some(x < y),
+                                CmpOp::LtE => Some(x <= y),
+                                CmpOp::Gt => Some(x > y),
+                                CmpOp::GtE => Some(x >= y),
+                                CmpOp::Eq => Some(x == y),
+                                CmpOp::NotEq => Some(x != y),
+                                _ => None,
+                            };
+                            if let Some(b) = r {
+                                self.replace_top_two(Value::Bool(b));
+                                continue;
+                            }
+                        }
                         let b = self.pop();
                         let a = self.pop();
                         let r = match (cop, a, b) {
@@ -400,6 +452,13 @@ impl<'gc> Vm<'gc> {
                         ip = t as usize;
                     }
                     Op::PopJumpIfFalse(t) => {
+                        if let Some(&Value::Bool(b)) = self.st.stack.last() {
+                            self.st.stack.pop();
+                            if !b {
+                                ip = t as usize;
+                            }
+                            continue;
+                        }
                         let v = self.pop();
                         let b = match v {
                             Value::Bool(b) => b,
@@ -413,6 +472,13 @@ impl<'gc> Vm<'gc> {
                         }
                     }
                     Op::PopJumpIfTrue(t) => {
+                        if let Some(&Value::Bool(b)) = self.st.stack.last() {
+                            self.st.stack.pop();
+                            if b {
+                                ip = t as usize;
+                            }
+                            continue;
+                        }
                         let v = self.pop();
                         let b = match v {
                             Value::Bool(b) => b,

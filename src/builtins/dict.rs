@@ -156,6 +156,7 @@ fn pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn popitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let d = this(vm, arg(args, 0))?;
+    vm.note_table_write(Table::Dict(d));
     let e = d.borrow_mut(vm.mc).pop_last();
     match e {
         Some(e) => Ok(vm.new_tuple(vec![e.key, e.value])),
@@ -193,6 +194,7 @@ fn copy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn clear<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let d = this(vm, arg(args, 0))?;
+    vm.note_table_write(Table::Dict(d));
     d.borrow_mut(vm.mc).clear();
     Ok(Value::None)
 }

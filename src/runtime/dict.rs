@@ -29,6 +29,9 @@ pub struct Dict<'gc> {
     /// Bumped on every insertion or removal so iterators can detect changes in size.
     #[collect(require_static)]
     pub version: u64,
+    /// The namespace of a class: writing to it invalidates the VM's attribute cache.
+    #[collect(require_static)]
+    pub class_dict: bool,
 }
 
 impl<'gc> Dict<'gc> {
@@ -38,6 +41,7 @@ impl<'gc> Dict<'gc> {
             index: HashTable::new(),
             len: 0,
             version: 0,
+            class_dict: false,
         }
     }
 
@@ -51,6 +55,7 @@ impl<'gc> Dict<'gc> {
             },
             len: 0,
             version: 0,
+            class_dict: false,
         }
     }
 

@@ -9,7 +9,27 @@ use gc_arena::barrier::unlock;
 
 impl<'gc> Vm<'gc> {
     /// Looks `name` up in `cls` and its MRO.
-    pub fn class_lookup_v(&self, cls: ObjRef<'gc>, name: Value<'gc>) -> Option<Value<'gc>> {
+    pub fn class_lookup_v(&mut self, cls: ObjRef<'gc>, name: Value<'gc>) -> Option<Value<'gc>> {
+        let Value::Str(key) = name else {
+            return self.class_lookup_uncached(cls, name);
+        };
+        let slot = ((Gc::as_ptr(cls) as usize >> 4) ^ (Gc::as_ptr(key) as usize >> 3))
+            & (super::state::ATTR_CACHE_SIZE - 1);
+        if let Some(e) = &self.st.attr_cache[slot] {
+            if Gc::ptr_eq(e.class, cls) && Gc::ptr_eq(e.name, key) {
+                return e.found;
+            }
+        }
+        let found = self.class_lookup_uncached(cls, name);
+        self.st.attr_cache[slot] = Some(super::state::AttrCacheEntry {
+            class: cls,
+            name: key,
+            found,
+        });
+        found
+    }
+
+    fn class_lookup_uncached(&self, cls: ObjRef<'gc>, name: Value<'gc>) -> Option<Value<'gc>> {
         let Obj::Class(c) = cls.as_ref() else {
             return None;
         };

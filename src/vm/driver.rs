@@ -117,6 +117,7 @@ impl Interpreter {
                 out_guard: Vec::new(),
                 weakrefs: Default::default(),
                 late_descriptors: false,
+                attr_cache: vec![None; super::state::ATTR_CACHE_SIZE].into_boxed_slice(),
                 weak_tables: Vec::new(),
                 finalizable: Vec::new(),
                 pending: Vec::new(),
@@ -324,7 +325,11 @@ impl Interpreter {
                     self.finish_pending_cycle();
                 }
             }
-            _ => {
+            phase => {
+                if phase == CollectionPhase::Sleeping {
+                    // cached lookups hold classes strongly; a cycle must be free to collect them
+                    self.with_vm(|vm| vm.st.clear_attr_cache());
+                }
                 let t = std::time::Instant::now();
                 if self.arena.mark_debt().is_some() {
                     let before = self.arena.metrics().total_gc_count();
@@ -409,6 +414,7 @@ impl Interpreter {
         // an incremental cycle in its sweep is finished first; what it frees counts as
         // collected by this call too, since it died since the last collection
         let mut swept = 0;
+        self.with_vm(|vm| vm.st.clear_attr_cache());
         if matches!(
             self.arena.collection_phase(),
             CollectionPhase::Marking | CollectionPhase::Marked

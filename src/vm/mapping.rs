@@ -236,9 +236,20 @@ impl<'gc> Vm<'gc> {
             .and_then(|slot| t.borrow().entry_at(slot).map(|e| (slot, e.value))))
     }
 
+    /// A write to a class namespace makes cached MRO lookups stale.
+    #[inline]
+    pub fn note_table_write(&mut self, t: Table<'gc>) {
+        if let Table::Dict(d) = t {
+            if d.borrow().class_dict {
+                self.st.clear_attr_cache();
+            }
+        }
+    }
+
     /// Inserts or replaces; returns true when the key was new.
     pub fn table_set(&mut self, t: Table<'gc>, k: Value<'gc>, v: Value<'gc>) -> R<'gc, bool> {
         let h = self.hash(k)?;
+        self.note_table_write(t);
         match self.find_slot(t, h, k)? {
             Some(slot) => {
                 t.borrow_mut(self).set_value_at(slot, v);
@@ -257,6 +268,7 @@ impl<'gc> Vm<'gc> {
         k: Value<'gc>,
     ) -> R<'gc, Option<(Value<'gc>, Value<'gc>)>> {
         let h = self.hash(k)?;
+        self.note_table_write(t);
         match self.find_slot(t, h, k)? {
             Some(slot) => Ok(t.borrow_mut(self).remove_at(slot).map(|e| (e.key, e.value))),
             None => Ok(None),

@@ -1,7 +1,7 @@
 //! The interpreter state that lives in the arena root: stacks, frames, types, modules, GC settings.
 
 use super::frame::{Block, Frame};
-use crate::runtime::value::{DictRef, InstRef, ListRef, StrRef, Value};
+use crate::runtime::value::{DictRef, InstRef, ListRef, ObjRef, StrRef, Value};
 use crate::runtime::weak::{WeakAny, WeakTable};
 use gc_arena::GcWeak;
 use gc_arena::lock::RefLock;
@@ -119,6 +119,10 @@ pub struct State<'gc> {
     pub frozen: Vec<Value<'gc>>,
     /// The gc.callbacks list, once the gc module exists.
     pub gc_callbacks: Option<ListRef<'gc>>,
+    /// Results of looking a name up along a class's MRO, by (class, name) identity. Emptied
+    /// whenever a class namespace changes and when a collection cycle starts (its entries
+    /// keep classes alive, which must not outlast one cycle).
+    pub attr_cache: Box<[Option<AttrCacheEntry<'gc>>]>,
     /// A data descriptor was assigned to a class after its creation: the per-class descriptor
     /// flags may be stale for subclasses, so attribute reads take the full path from then on.
     #[collect(require_static)]
@@ -126,4 +130,20 @@ pub struct State<'gc> {
     /// Addresses of containers being printed, to print `[...]` for cycles.
     #[collect(require_static)]
     pub out_guard: Vec<usize>,
+}
+
+pub const ATTR_CACHE_SIZE: usize = 1024;
+
+#[derive(Collect, Clone, Copy)]
+#[collect(no_drop)]
+pub struct AttrCacheEntry<'gc> {
+    pub class: ObjRef<'gc>,
+    pub name: StrRef<'gc>,
+    pub found: Option<Value<'gc>>,
+}
+
+impl<'gc> State<'gc> {
+    pub fn clear_attr_cache(&mut self) {
+        self.attr_cache.fill(None);
+    }
 }

@@ -16,6 +16,7 @@ pub fn new_class<'gc>(
     dict: DictRef<'gc>,
     flag_bits: u32,
 ) -> ObjRef<'gc> {
+    dict.borrow_mut(mc).class_dict = true;
     Gc::new(
         mc,
         Obj::Class(Class {

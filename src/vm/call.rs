@@ -467,9 +467,10 @@ impl<'gc> Vm<'gc> {
             Obj::Class(c) => c,
             _ => unreachable!(),
         };
-        let new = self.class_lookup(cls, "__new__");
+        let (name_new, name_init) = (self.st.name_new, self.st.name_init);
+        let new = self.class_lookup_v(cls, name_new);
         // any __new__ but object's decides construction (script ones, and natives like ref's)
-        let object_new = self.class_lookup(self.st.types.object, "__new__");
+        let object_new = self.class_lookup_v(self.st.types.object, name_new);
         let user_new = match (new, object_new) {
             (Some(n), Some(o)) => !n.is(o),
             _ => false,
@@ -478,7 +479,7 @@ impl<'gc> Vm<'gc> {
         let _ = builtin_layout;
         if !user_new && !builtin_layout {
             let inst = self.create_instance(cls, pos, argc, kwnames);
-            let init = self.class_lookup(cls, "__init__");
+            let init = self.class_lookup_v(cls, name_init);
             if let Some(Value::Obj(fo)) = init {
                 if let Obj::Function(f) = fo.as_ref() {
                     let Value::Instance(ir) = inst else {
@@ -527,8 +528,8 @@ impl<'gc> Vm<'gc> {
         };
         let inst = self.call(new_f, &a, &kw)?;
         if crate::vm::exc::is_subclass(self.type_of(inst), cls) {
-            if let Some(init) = self.class_lookup(cls, "__init__") {
-                let object_init = self.class_lookup(self.st.types.object, "__init__");
+            if let Some(init) = self.class_lookup_v(cls, name_init) {
+                let object_init = self.class_lookup_v(self.st.types.object, name_init);
                 if !object_init.map(|o| o.is(init)).unwrap_or(false) {
                     let is_user_init =
                         matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));

@@ -104,6 +104,8 @@ impl Interpreter {
                 ellipsis: Value::Obj(Gc::new(mc, Obj::Ellipsis)),
                 empty_tuple,
                 empty_str,
+                name_new: Value::None,
+                name_init: Value::None,
                 scratch: Vec::new(),
                 config,
                 gc: GcStats {
@@ -136,6 +138,8 @@ impl Interpreter {
             sweeping: None,
         };
         interp.with_vm(|vm| {
+            vm.st.name_new = vm.intern("__new__");
+            vm.st.name_init = vm.intern("__init__");
             crate::builtins::install(vm);
             let (m, d) = crate::modules::new_module(vm, "__main__");
             let key = vm.new_str("__main__");

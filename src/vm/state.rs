@@ -93,6 +93,9 @@ pub struct State<'gc> {
     pub ellipsis: Value<'gc>,
     pub empty_tuple: Value<'gc>,
     pub empty_str: Value<'gc>,
+    /// Interned `__new__` and `__init__`, looked up at every instantiation.
+    pub name_new: Value<'gc>,
+    pub name_init: Value<'gc>,
     /// Values that must stay alive across slices (REPL `_`, pending results).
     pub scratch: Vec<Value<'gc>>,
     #[collect(require_static)]

@@ -76,19 +76,17 @@ impl<'gc> Vm<'gc> {
         frame.block_base = self.st.blocks.len() as u32;
         frame.exc_base = self.st.exc_stack.len() as u32;
         frame.kind = kind;
-        let saved = std::mem::take(&mut g2.stack);
-        let blocks = std::mem::take(&mut g2.blocks);
-        let excs = std::mem::take(&mut g2.exc_stack);
         g2.state = GenState::Running;
-        drop(g2);
-        self.st.stack.extend(saved);
-        for b in blocks {
+        // drain rather than take: the generator keeps its buffers' capacity for the next yield
+        self.st.stack.append(&mut g2.stack);
+        for b in g2.blocks.drain(..) {
             self.st.blocks.push(Block {
                 handler: b.handler,
                 depth: b.depth + base as u32,
             });
         }
-        self.st.exc_stack.extend(excs);
+        self.st.exc_stack.append(&mut g2.exc_stack);
+        drop(g2);
         if state == GenState::Suspended {
             self.push(send);
         }
@@ -104,22 +102,21 @@ impl<'gc> Vm<'gc> {
             _ => unreachable!("yield outside a generator frame"),
         };
         let base = frame.base as usize;
-        let stack: Vec<Value<'gc>> = self.st.stack.drain(base..).collect();
-        let blocks: Vec<Block> = self
-            .st
-            .blocks
-            .drain(frame.block_base as usize..)
-            .map(|b| Block {
-                handler: b.handler,
-                depth: b.depth - base as u32,
-            })
-            .collect();
-        let excs: Vec<Value<'gc>> = self.st.exc_stack.drain(frame.exc_base as usize..).collect();
         {
             let mut g2 = gen_cell(g).borrow_mut(self.mc);
-            g2.stack = stack;
-            g2.blocks = blocks;
-            g2.exc_stack = excs;
+            let g2 = &mut *g2;
+            g2.stack.extend(self.st.stack.drain(base..));
+            g2.blocks.extend(
+                self.st
+                    .blocks
+                    .drain(frame.block_base as usize..)
+                    .map(|b| Block {
+                        handler: b.handler,
+                        depth: b.depth - base as u32,
+                    }),
+            );
+            g2.exc_stack
+                .extend(self.st.exc_stack.drain(frame.exc_base as usize..));
             g2.frame = Some(frame);
             g2.state = GenState::Suspended;
         }

@@ -57,12 +57,13 @@ impl<'gc> Vm<'gc> {
         Value::Str(Gc::new(self.mc, StrObj::new(Box::from(s))))
     }
 
-    /// The collector paces itself by object count; a large string or buffer also counts as
-    /// the objects its bytes could have held, so building long strings still triggers cycles.
+    /// The collector paces itself by object count; a large string also counts as one object
+    /// per 256 bytes, so building long strings still triggers cycles. (One per 64 bytes cost
+    /// strings_dicts 35% more time for 8% less peak memory.)
     #[inline]
     pub fn note_bytes(&self, n: usize) {
         if n > 256 {
-            self.mc.metrics().adjust_debt(n as f64 / 64.0);
+            self.mc.metrics().adjust_debt(n as f64 / 256.0);
         }
     }
 

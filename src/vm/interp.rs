@@ -145,6 +145,22 @@ impl<'gc> Vm<'gc> {
                     }
                 };
             }
+            // ints without overflow and floats, computed in place (see top_two_ints); a
+            // macro because `continue` must leave the dispatch loop's current iteration
+            macro_rules! arith_fast_path {
+                ($bop:expr) => {
+                    if let Some((x, y)) = self.top_two_ints() {
+                        if let Some(v) = crate::runtime::ops::int_fast($bop, x, y) {
+                            self.replace_top_two(v);
+                            continue;
+                        }
+                    }
+                    if let Some(v) = self.float_fast($bop) {
+                        self.replace_top_two(v);
+                        continue;
+                    }
+                };
+            }
             macro_rules! save_ip {
                 () => {
                     self.st.frames[fidx].ip = ip as u32;
@@ -382,58 +398,19 @@ impl<'gc> Vm<'gc> {
                         tri!(self.delitem(obj, idx));
                     }
                     Op::Binary(bop) => {
-                        if let Some((x, y)) = self.top_two_ints() {
-                            if let Some(v) = crate::runtime::ops::int_fast(bop, x, y) {
-                                self.replace_top_two(v);
-                                continue;
-                            }
-                        }
-                        if let Some(v) = self.float_fast(bop) {
-                            self.replace_top_two(v);
-                            continue;
-                        }
-                        let b = self.pop();
-                        let a = self.pop();
-                        let r = match (a, b) {
-                            (Value::Int(x), Value::Int(y)) => {
-                                match crate::runtime::ops::int_fast(bop, x, y) {
-                                    Some(v) => v,
-                                    None => {
-                                        save_ip!();
-                                        tri!(self.binary(bop, a, b))
-                                    }
-                                }
-                            }
-                            _ => {
-                                save_ip!();
-                                tri!(self.binary(bop, a, b))
-                            }
-                        };
-                        self.push(r);
-                    }
-                    Op::Inplace(bop) => {
-                        if let Some((x, y)) = self.top_two_ints() {
-                            if let Some(v) = crate::runtime::ops::int_fast(bop, x, y) {
-                                self.replace_top_two(v);
-                                continue;
-                            }
-                        }
-                        if let Some(v) = self.float_fast(bop) {
-                            self.replace_top_two(v);
-                            continue;
-                        }
+                        arith_fast_path!(bop);
                         let b = self.pop();
                         let a = self.pop();
                         save_ip!();
-                        let r = match (a, b) {
-                            (Value::Int(x), Value::Int(y)) => {
-                                match crate::runtime::ops::int_fast(bop, x, y) {
-                                    Some(v) => v,
-                                    None => tri!(self.binary(bop, a, b)),
-                                }
-                            }
-                            _ => tri!(self.inplace(bop, a, b)),
-                        };
+                        let r = tri!(self.binary(bop, a, b));
+                        self.push(r);
+                    }
+                    Op::Inplace(bop) => {
+                        arith_fast_path!(bop);
+                        let b = self.pop();
+                        let a = self.pop();
+                        save_ip!();
+                        let r = tri!(self.inplace(bop, a, b));
                         self.push(r);
                     }
                     Op::Unary(uop) => {
@@ -463,15 +440,9 @@ impl<'gc> Vm<'gc> {
                         }
                         let b = self.pop();
                         let a = self.pop();
-                        let r = match (cop, a, b) {
-                            (CmpOp::Lt, Value::Int(x), Value::Int(y)) => Value::Bool(x < y),
-                            (CmpOp::LtE, Value::Int(x), Value::Int(y)) => Value::Bool(x <= y),
-                            (CmpOp::Gt, Value::Int(x), Value::Int(y)) => Value::Bool(x > y),
-                            (CmpOp::GtE, Value::Int(x), Value::Int(y)) => Value::Bool(x >= y),
-                            (CmpOp::Eq, Value::Int(x), Value::Int(y)) => Value::Bool(x == y),
-                            (CmpOp::NotEq, Value::Int(x), Value::Int(y)) => Value::Bool(x != y),
-                            (CmpOp::Is, _, _) => Value::Bool(a.is(b)),
-                            (CmpOp::IsNot, _, _) => Value::Bool(!a.is(b)),
+                        let r = match cop {
+                            CmpOp::Is => Value::Bool(a.is(b)),
+                            CmpOp::IsNot => Value::Bool(!a.is(b)),
                             _ => {
                                 save_ip!();
                                 tri!(self.compare(cop, a, b))
@@ -497,14 +468,10 @@ impl<'gc> Vm<'gc> {
                             }
                             continue;
                         }
+                        // not a bool (the fast path above took those)
                         let v = self.pop();
-                        let b = match v {
-                            Value::Bool(b) => b,
-                            _ => {
-                                save_ip!();
-                                tri!(self.truthy(v))
-                            }
-                        };
+                        save_ip!();
+                        let b = tri!(self.truthy(v));
                         if !b {
                             ip = t as usize;
                         }
@@ -517,14 +484,10 @@ impl<'gc> Vm<'gc> {
                             }
                             continue;
                         }
+                        // not a bool (the fast path above took those)
                         let v = self.pop();
-                        let b = match v {
-                            Value::Bool(b) => b,
-                            _ => {
-                                save_ip!();
-                                tri!(self.truthy(v))
-                            }
-                        };
+                        save_ip!();
+                        let b = tri!(self.truthy(v));
                         if b {
                             ip = t as usize;
                         }

@@ -338,17 +338,23 @@ impl Interpreter {
                 }
                 let t = std::time::Instant::now();
                 if self.arena.mark_debt().is_some() {
-                    let before = self.arena.metrics().total_gc_count();
-                    let report = self.finalize_and_sweep();
-                    self.sweeping = Some(PendingCycle {
-                        before,
-                        freed: 0,
-                        report,
-                        pause: t.elapsed(),
-                    });
+                    self.finalize_and_start_sweeping(t);
                 }
             }
         }
+    }
+
+    /// Ends the marking of an incremental cycle (begun at `started`): finalization, then the
+    /// sweep, which is reported when it finishes.
+    fn finalize_and_start_sweeping(&mut self, started: std::time::Instant) {
+        let before = self.arena.metrics().total_gc_count();
+        let report = self.finalize_and_sweep();
+        self.sweeping = Some(PendingCycle {
+            before,
+            freed: 0,
+            report,
+            pause: started.elapsed(),
+        });
     }
 
     /// Reports an incremental cycle whose sweep just ended (or was cut short by a full one).
@@ -427,15 +433,7 @@ impl Interpreter {
         ) {
             // what this cycle already marked stays alive to its end, even if it became garbage
             // since; finish it properly so the fresh cycle below starts from an unmarked heap
-            let t = std::time::Instant::now();
-            let before = self.arena.metrics().total_gc_count();
-            let report = self.finalize_and_sweep();
-            self.sweeping = Some(PendingCycle {
-                before,
-                freed: 0,
-                report,
-                pause: t.elapsed(),
-            });
+            self.finalize_and_start_sweeping(std::time::Instant::now());
         }
         if self.arena.collection_phase() == CollectionPhase::Sweeping {
             let n = self.arena.metrics().total_gc_count();

@@ -145,6 +145,24 @@ pub fn complex_repr(r: f64, i: f64) -> String {
 }
 
 impl<'gc> Vm<'gc> {
+    /// Calls a script-defined `__repr__`/`__str__` of `v`, if its class has one, and checks
+    /// that it returned a str.
+    fn user_text_dunder(&mut self, v: Value<'gc>, name: &str) -> R<'gc, Option<String>> {
+        let Some(f) = self
+            .lookup_special(v, name)
+            .filter(|f| !self.is_builtin_fn(*f))
+        else {
+            return Ok(None);
+        };
+        match self.call_bound(f, v, &[])? {
+            Value::Str(s) => Ok(Some(s.s.to_string())),
+            r => {
+                let t = self.type_name(r);
+                Err(self.type_error(format!("{name} returned non-string (type {t})")))
+            }
+        }
+    }
+
     /// Runs `f` with `v` marked as being printed; a re-entry prints `placeholder`.
     fn guarded(
         &mut self,
@@ -252,18 +270,8 @@ impl<'gc> Vm<'gc> {
                 });
             }
             Value::Instance(inst) => {
-                if let Some(f) = self
-                    .lookup_special(v, "__repr__")
-                    .filter(|f| !self.is_builtin_fn(*f))
-                {
-                    let r = self.call_bound(f, v, &[])?;
-                    return match r {
-                        Value::Str(s) => Ok(s.s.to_string()),
-                        _ => {
-                            let t = self.type_name(r);
-                            Err(self.type_error(format!("__repr__ returned non-string (type {t})")))
-                        }
-                    };
+                if let Some(text) = self.user_text_dunder(v, "__repr__")? {
+                    return Ok(text);
                 }
                 match inst.payload.get() {
                     Payload::Exc(d) => {
@@ -440,18 +448,8 @@ impl<'gc> Vm<'gc> {
         match v {
             Value::Str(s) => Ok(s.s.to_string()),
             Value::Instance(inst) => {
-                if let Some(f) = self
-                    .lookup_special(v, "__str__")
-                    .filter(|f| !self.is_builtin_fn(*f))
-                {
-                    let r = self.call_bound(f, v, &[])?;
-                    return match r {
-                        Value::Str(s) => Ok(s.s.to_string()),
-                        _ => {
-                            let t = self.type_name(r);
-                            Err(self.type_error(format!("__str__ returned non-string (type {t})")))
-                        }
-                    };
+                if let Some(text) = self.user_text_dunder(v, "__str__")? {
+                    return Ok(text);
                 }
                 match inst.payload.get() {
                     Payload::Exc(d) => {

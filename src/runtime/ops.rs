@@ -414,11 +414,11 @@ impl<'gc> Vm<'gc> {
                 if n > 0 && (x.s.len() as u128) * (n as u128) > (1u128 << 34) {
                     return Err(self.memory_error());
                 }
-                Some(self.new_string(x.s.repeat(n.max(0) as usize)))
+                Some(self.new_string(x.s.as_str().repeat(n.max(0) as usize)))
             }
             (BinOp::Mul, Value::Str(x), Value::Bool(n))
             | (BinOp::Mul, Value::Bool(n), Value::Str(x)) => {
-                Some(self.new_string(x.s.repeat(n as usize)))
+                Some(self.new_string(x.s.as_str().repeat(n as usize)))
             }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let mut v = x.borrow().clone();

@@ -4,6 +4,7 @@
 
 use super::dict::Dict;
 use super::function::{CodeObj, Function, Native};
+use compact_str::CompactString;
 use gc_arena::lock::{Lock, RefLock};
 use gc_arena::{Collect, Gc};
 use num_bigint::BigInt;
@@ -130,13 +131,14 @@ impl<'gc> Value<'gc> {
 #[derive(Collect)]
 #[collect(require_static)]
 pub struct StrObj {
-    pub s: Box<str>,
+    /// Strings up to 24 bytes live inside the object: one allocation instead of two.
+    pub s: CompactString,
     pub chars: usize,
     pub hash: Cell<u64>,
 }
 
 impl StrObj {
-    pub fn new(s: Box<str>) -> StrObj {
+    pub fn new(s: CompactString) -> StrObj {
         let chars = if s.is_ascii() {
             s.len()
         } else {

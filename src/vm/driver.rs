@@ -10,6 +10,7 @@ use super::types::Types;
 use super::weakrefs::{StepReport, finalize_step};
 use crate::runtime::dict::Dict;
 use crate::runtime::value::{Obj, StrObj, Tuple, Value};
+use compact_str::CompactString;
 use gc_arena::arena::CollectionPhase;
 use gc_arena::lock::RefLock;
 use gc_arena::{Arena, Collect, Gc, GcRefLock, Rootable};
@@ -91,7 +92,7 @@ impl Interpreter {
                     items: Box::new([]),
                 },
             ));
-            let empty_str = Value::Str(Gc::new(mc, StrObj::new(Box::from(""))));
+            let empty_str = Value::Str(Gc::new(mc, StrObj::new(CompactString::const_new(""))));
             let state = State {
                 stack: Vec::with_capacity(1024),
                 frames: Vec::with_capacity(64),
@@ -121,6 +122,7 @@ impl Interpreter {
                 out_guard: Vec::new(),
                 weakrefs: Default::default(),
                 late_descriptors: false,
+                big_bytes: std::cell::Cell::new(0),
                 attr_cache: vec![None; super::state::ATTR_CACHE_SIZE].into_boxed_slice(),
                 weak_tables: Vec::new(),
                 finalizable: Vec::new(),
@@ -214,6 +216,7 @@ impl Interpreter {
                         *top = Value::Int(freed);
                     }
                 }
+                vm.st.big_bytes.set(0);
                 match vm.run(0, budget) {
                     Ok(RunResult::Suspended) => Slice::Suspended,
                     Ok(_) => Slice::Done(Outcome::Ok),
@@ -307,25 +310,17 @@ impl Interpreter {
 
     /// One increment of collection work, paid against the allocation debt.
     fn collect_step(&mut self) {
-        // nothing allocates during a step, so the drop in live objects is what it freed
-        let before = self.arena.metrics().total_gc_count();
-        self.collect_step_inner();
-        let freed = before.saturating_sub(self.arena.metrics().total_gc_count());
-        if freed > 0 {
-            self.with_vm(|vm| vm.st.gc.freed_total += freed as u64);
-            if let Some(p) = &mut self.sweeping {
-                p.freed += freed;
-            }
-        }
-    }
-
-    fn collect_step_inner(&mut self) {
         match self.arena.collection_phase() {
             CollectionPhase::Sweeping => {
+                // nothing allocates during a step, so the drop in live objects is what it freed
+                let before = self.arena.metrics().total_gc_count();
                 let t = std::time::Instant::now();
                 self.arena.cycle_debt();
+                let freed = before.saturating_sub(self.arena.metrics().total_gc_count());
+                self.with_vm(|vm| vm.st.gc.freed_total += freed as u64);
                 if let Some(p) = &mut self.sweeping {
                     p.pause += t.elapsed();
+                    p.freed += freed;
                 }
                 if self.arena.collection_phase() != CollectionPhase::Sweeping {
                     self.finish_pending_cycle();

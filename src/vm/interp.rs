@@ -9,6 +9,9 @@ use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{Obj, TbEntry, Value};
 
+/// Bytes of large strings one slice may build before it ends early (about `min_sleep` of debt).
+const BIG_BYTES_PER_SLICE: usize = 256 * 1024;
+
 pub enum RunResult<'gc> {
     /// The boundary frame returned this value.
     Return(Value<'gc>),
@@ -130,7 +133,10 @@ impl<'gc> Vm<'gc> {
             // a call is a safe point: the new frame is complete, so the slice may end here
             macro_rules! entered_frame {
                 () => {{
-                    if budget <= 0 && stop == 0 && self.st.nested == 0 {
+                    if (budget <= 0 || self.st.big_bytes.get() > BIG_BYTES_PER_SLICE)
+                        && stop == 0
+                        && self.st.nested == 0
+                    {
                         return Ok(RunResult::Suspended);
                     }
                     continue 'frames;
@@ -453,7 +459,10 @@ impl<'gc> Vm<'gc> {
                     Op::Jump(t) => {
                         if (t as usize) < ip {
                             budget -= 1;
-                            if budget <= 0 && stop == 0 && self.st.nested == 0 {
+                            if (budget <= 0 || self.st.big_bytes.get() > BIG_BYTES_PER_SLICE)
+                                && stop == 0
+                                && self.st.nested == 0
+                            {
                                 self.st.frames[fidx].ip = t;
                                 return Ok(RunResult::Suspended);
                             }

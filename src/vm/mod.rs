@@ -23,6 +23,7 @@ pub mod weakrefs;
 use crate::runtime::dict::Dict;
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{DictRef, Obj, ObjRef, SetObj, StrObj, Tuple, Value};
+use compact_str::CompactString;
 use gc_arena::lock::{Lock, RefLock};
 use gc_arena::{Gc, Mutation};
 use num_bigint::BigInt;
@@ -54,7 +55,7 @@ impl<'gc> Vm<'gc> {
             return self.st.empty_str;
         }
         self.note_bytes(s.len());
-        Value::Str(Gc::new(self.mc, StrObj::new(Box::from(s))))
+        Value::Str(Gc::new(self.mc, StrObj::new(CompactString::from(s))))
     }
 
     /// The collector paces itself by object count; a large string also counts as one object
@@ -64,6 +65,8 @@ impl<'gc> Vm<'gc> {
     pub fn note_bytes(&self, n: usize) {
         if n > 256 {
             self.mc.metrics().adjust_debt(n as f64 / 256.0);
+            let big = &self.st.big_bytes;
+            big.set(big.get() + n);
         }
     }
 
@@ -72,7 +75,7 @@ impl<'gc> Vm<'gc> {
             return self.st.empty_str;
         }
         self.note_bytes(s.len());
-        Value::Str(Gc::new(self.mc, StrObj::new(s.into_boxed_str())))
+        Value::Str(Gc::new(self.mc, StrObj::new(CompactString::from(s))))
     }
 
     /// The one shared string object for `s` (attribute and global names).
@@ -80,7 +83,7 @@ impl<'gc> Vm<'gc> {
         if let Some(o) = self.st.interned.get(s) {
             return Value::Str(*o);
         }
-        let o = Gc::new(self.mc, StrObj::new(Box::from(s)));
+        let o = Gc::new(self.mc, StrObj::new(CompactString::from(s)));
         self.st.interned.insert(Box::from(s), o);
         Value::Str(o)
     }

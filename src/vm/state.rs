@@ -130,6 +130,10 @@ pub struct State<'gc> {
     /// flags may be stale for subclasses, so attribute reads take the full path from then on.
     #[collect(require_static)]
     pub late_descriptors: bool,
+    /// Bytes of large strings made in this slice. Past `BIG_BYTES_PER_SLICE` the slice ends at
+    /// the next safe point, so the collector keeps up with programs that build long strings.
+    #[collect(require_static)]
+    pub big_bytes: std::cell::Cell<usize>,
     /// Addresses of containers being printed, to print `[...]` for cycles.
     #[collect(require_static)]
     pub out_guard: Vec<usize>,

@@ -2,8 +2,9 @@
 //! Hashing and equality that may run user code are done by the caller (see `vm/mapping.rs`);
 //! this type only stores entries and probes with a caller-supplied comparison.
 
-use super::value::Value;
+use super::value::{StrObj, Value};
 use gc_arena::Collect;
+use gc_arena::Gc;
 use hashbrown::HashTable;
 
 #[derive(Collect, Clone, Copy)]
@@ -26,12 +27,28 @@ pub struct Dict<'gc> {
     #[collect(require_static)]
     index: HashTable<u32>,
     len: usize,
-    /// Bumped on every insertion or removal so iterators can detect changes in size.
+    /// Changes on every insertion or removal, to a number no table state had before: iterators
+    /// detect changes in size with it, and inline caches know that a slot they remember still
+    /// holds the same key (no other dict, even one at the same address, has that version).
     #[collect(require_static)]
     pub version: u64,
     /// The namespace of a class: writing to it invalidates the VM's attribute cache.
     #[collect(require_static)]
     pub class_dict: bool,
+}
+
+thread_local! {
+    static NEXT_VERSION: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
+}
+
+/// A table version never handed out before (in this thread, which owns the heap).
+#[inline]
+pub fn fresh_version() -> u64 {
+    NEXT_VERSION.with(|n| {
+        let v = n.get();
+        n.set(v + 1);
+        v
+    })
 }
 
 impl<'gc> Dict<'gc> {
@@ -40,7 +57,7 @@ impl<'gc> Dict<'gc> {
             entries: Vec::new(),
             index: HashTable::new(),
             len: 0,
-            version: 0,
+            version: fresh_version(),
             class_dict: false,
         }
     }
@@ -54,7 +71,7 @@ impl<'gc> Dict<'gc> {
                 HashTable::new()
             },
             len: 0,
-            version: 0,
+            version: fresh_version(),
             class_dict: false,
         }
     }
@@ -102,6 +119,19 @@ impl<'gc> Dict<'gc> {
             .collect()
     }
 
+    /// The value at `slot` if its key is the string object `key` itself (interned names).
+    #[inline]
+    pub fn value_if_key_at(&self, slot: usize, key: Gc<'gc, StrObj>) -> Option<Value<'gc>> {
+        match self.entries.get(slot) {
+            Some(Some(Entry {
+                key: Value::Str(k),
+                value,
+                ..
+            })) if Gc::ptr_eq(*k, key) => Some(*value),
+            _ => None,
+        }
+    }
+
     pub fn entry_at(&self, slot: usize) -> Option<&Entry<'gc>> {
         self.entries.get(slot).and_then(|e| e.as_ref())
     }
@@ -125,7 +155,7 @@ impl<'gc> Dict<'gc> {
             });
         }
         self.len += 1;
-        self.version += 1;
+        self.version = fresh_version();
     }
 
     pub fn remove_at(&mut self, slot: usize) -> Option<Entry<'gc>> {
@@ -136,7 +166,7 @@ impl<'gc> Dict<'gc> {
             }
         }
         self.len -= 1;
-        self.version += 1;
+        self.version = fresh_version();
         if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
             self.compact();
         }
@@ -169,7 +199,7 @@ impl<'gc> Dict<'gc> {
         self.entries.clear();
         self.index.clear();
         self.len = 0;
-        self.version += 1;
+        self.version = fresh_version();
     }
 
     /// Entries in insertion order.

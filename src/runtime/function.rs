@@ -5,6 +5,7 @@ use crate::compiler::code::Code;
 use crate::vm::Vm;
 use gc_arena::lock::RefLock;
 use gc_arena::{Collect, Gc};
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// A code object plus its constants and names as heap values, made once per compiled code.
@@ -16,6 +17,18 @@ pub struct CodeObj<'gc> {
     pub consts: Box<[Value<'gc>]>,
     /// Interned name strings, indexed like `code.names`.
     pub names: Box<[Value<'gc>]>,
+    /// One per instruction, used by the name and attribute instructions (see `vm/cache.rs`).
+    #[collect(require_static)]
+    pub caches: Box<[InlineCache]>,
+}
+
+/// What an instruction learnt the last time it ran: a dict slot and the table version (or
+/// other key) under which that slot is known to be right. Holds no heap pointers, so a stale
+/// entry can only miss, never keep or reach a dead object.
+#[derive(Default)]
+pub struct InlineCache {
+    pub version: Cell<u64>,
+    pub slot: Cell<u32>,
 }
 
 #[derive(Collect)]

@@ -10,8 +10,8 @@ use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
 
 /// Integer arithmetic that fits in i64; None means "take the slow path".
 #[inline]
-pub fn int_fast<'gc>(op: BinOp, x: i64, y: i64) -> Option<Value<'gc>> {
-    Some(Value::Int(match op {
+pub fn int_fast(op: BinOp, x: i64, y: i64) -> Option<i64> {
+    Some(match op {
         BinOp::Add => x.checked_add(y)?,
         BinOp::Sub => x.checked_sub(y)?,
         BinOp::Mul => x.checked_mul(y)?,
@@ -60,12 +60,8 @@ pub fn int_fast<'gc>(op: BinOp, x: i64, y: i64) -> Option<Value<'gc>> {
                 x >> y
             }
         }
-        BinOp::Div => {
-            if y == 0 {
-                return None;
-            }
-            return Some(Value::Float(int_true_div(x, y)));
-        }
+        // true division gives a float: the caller handles it
+        BinOp::Div => return None,
         BinOp::Pow => {
             if !(0..=u32::MAX as i64).contains(&y) {
                 return None;
@@ -73,7 +69,7 @@ pub fn int_fast<'gc>(op: BinOp, x: i64, y: i64) -> Option<Value<'gc>> {
             x.checked_pow(y as u32)?
         }
         BinOp::MatMul => return None,
-    }))
+    })
 }
 
 fn int_true_div(x: i64, y: i64) -> f64 {
@@ -266,8 +262,11 @@ impl<'gc> Vm<'gc> {
         }
         // both integers
         if let (I(x), I(y)) = (a, b) {
+            if op == BinOp::Div && *y != 0 {
+                return Ok(Some(Value::Float(int_true_div(*x, *y))));
+            }
             if let Some(v) = int_fast(op, *x, *y) {
-                return Ok(Some(v));
+                return Ok(Some(Value::Int(v)));
             }
         }
         let (x, y) = (to_big(a), to_big(b));

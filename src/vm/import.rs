@@ -4,7 +4,7 @@
 use super::frame::{Frame, FrameKind};
 use super::{R, Vm};
 use crate::compiler::code::{Code, Const};
-use crate::runtime::function::CodeObj;
+use crate::runtime::function::{CodeObj, InlineCache};
 use crate::runtime::value::{DictRef, Obj, Value};
 use gc_arena::Gc;
 use std::rc::Rc;
@@ -48,6 +48,7 @@ impl<'gc> Vm<'gc> {
                 code: code.clone(),
                 consts: consts.into_boxed_slice(),
                 names: names.into_boxed_slice(),
+                caches: code.ops.iter().map(|_| InlineCache::default()).collect(),
             },
         )
     }

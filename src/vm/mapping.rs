@@ -285,16 +285,8 @@ impl<'gc> Vm<'gc> {
     /// Lookup of a str key: no user code can run, so no errors.
     pub fn dict_get_str(&self, d: DictRef<'gc>, k: Value<'gc>) -> Option<Value<'gc>> {
         let Value::Str(s) = k else { return None };
-        let mut h = s.hash.get();
-        if h == 0 {
-            h = hash::hash_str(&s.s) as u64;
-            s.hash.set(h);
-        }
         let t = d.borrow();
-        let slot = t.find(h, |stored| match stored {
-            Value::Str(o) => Gc::ptr_eq(o, s) || o.s == s.s,
-            _ => false,
-        })?;
+        let slot = super::cache::find_str(&t, s)?;
         t.entry_at(slot).map(|e| e.value)
     }
 

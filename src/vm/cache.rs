@@ -1,0 +1,151 @@
+//! Inline caches: global loads and instance attribute reads and writes remember, per
+//! instruction, the dict slot where they last found their name.
+//!
+//! A global slot is trusted while the globals dict keeps the version it had when the slot was
+//! found (versions are never reused, see `runtime/dict.rs`). An instance attribute slot is a
+//! guess checked against the key stored there: instances of one class usually get their
+//! attributes in the same order, so the guess made for one instance holds for the next.
+
+use super::{R, Vm};
+use crate::runtime::dict::Dict;
+use crate::runtime::function::InlineCache;
+use crate::runtime::value::{DictRef, InstRef, Obj, StrObj, Value, flags};
+use gc_arena::Gc;
+
+/// Marks a cached global slot as one in the builtins dict (the name is absent from globals).
+const IN_BUILTINS: u32 = 1 << 31;
+
+/// The slot of the string key `s` in `t`.
+pub fn find_str<'gc>(t: &Dict<'gc>, s: Gc<'gc, StrObj>) -> Option<usize> {
+    let mut h = s.hash.get();
+    if h == 0 {
+        h = crate::runtime::hash::hash_str(&s.s) as u64;
+        s.hash.set(h);
+    }
+    t.find(h, |stored| match stored {
+        Value::Str(o) => Gc::ptr_eq(o, s) || o.s == s.s,
+        _ => false,
+    })
+}
+
+impl<'gc> Vm<'gc> {
+    /// LoadGlobal: globals, then builtins, through the instruction's cache.
+    #[inline]
+    pub fn load_global_cached(
+        &mut self,
+        globals: DictRef<'gc>,
+        name: Value<'gc>,
+        cache: &InlineCache,
+    ) -> R<'gc> {
+        let g = globals.borrow();
+        if g.version == cache.version.get() {
+            let slot = cache.slot.get();
+            if slot & IN_BUILTINS == 0 {
+                if let Some(e) = g.entry_at(slot as usize) {
+                    return Ok(e.value);
+                }
+            } else if let Value::Str(s) = name {
+                let b = self.st.builtins.borrow();
+                if let Some(v) = b.value_if_key_at((slot & !IN_BUILTINS) as usize, s) {
+                    return Ok(v);
+                }
+            }
+        }
+        drop(g);
+        self.load_global_miss(globals, name, cache)
+    }
+
+    #[inline(never)]
+    fn load_global_miss(
+        &mut self,
+        globals: DictRef<'gc>,
+        name: Value<'gc>,
+        cache: &InlineCache,
+    ) -> R<'gc> {
+        let Value::Str(s) = name else {
+            return self.load_global(globals, name);
+        };
+        let g = globals.borrow();
+        if let Some(slot) = find_str(&g, s) {
+            cache.version.set(g.version);
+            cache.slot.set(slot as u32);
+            return Ok(g.entry_at(slot).map(|e| e.value).unwrap_or(Value::None));
+        }
+        let b = self.st.builtins.borrow();
+        if let Some(slot) = find_str(&b, s) {
+            cache.version.set(g.version);
+            cache.slot.set(slot as u32 | IN_BUILTINS);
+            return Ok(b.entry_at(slot).map(|e| e.value).unwrap_or(Value::None));
+        }
+        drop((g, b));
+        Err(self.name_error(name))
+    }
+
+    /// The dict of an instance whose attribute access can skip the class: no class in its MRO
+    /// defines one of the `hooks` (flag bits) or a data descriptor.
+    #[inline]
+    fn plain_instance_dict(&self, inst: InstRef<'gc>, hooks: u32) -> Option<DictRef<'gc>> {
+        if self.st.late_descriptors {
+            return None;
+        }
+        let Obj::Class(c) = inst.class.as_ref() else {
+            return None;
+        };
+        if c.flags.get() & (hooks | flags::HAS_DESCRIPTORS) != 0 {
+            return None;
+        }
+        inst.dict.get()
+    }
+
+    /// `inst.name` when the instance's own dict answers; None sends the read down the full path.
+    #[inline]
+    pub fn instance_attr_cached(
+        &self,
+        inst: InstRef<'gc>,
+        name: Value<'gc>,
+        cache: &InlineCache,
+    ) -> Option<Value<'gc>> {
+        let dict = self.plain_instance_dict(inst, flags::HAS_GETATTRIBUTE)?;
+        let Value::Str(s) = name else { return None };
+        let d = dict.borrow();
+        if let Some(v) = d.value_if_key_at(cache.slot.get() as usize, s) {
+            return Some(v);
+        }
+        let slot = find_str(&d, s)?;
+        cache.slot.set(slot as u32);
+        d.entry_at(slot).map(|e| e.value)
+    }
+
+    /// `inst.name = v` when the name is already in the instance's own dict and no hook or
+    /// descriptor intervenes; returns false to send the write down the full path.
+    #[inline]
+    pub fn instance_store_cached(
+        &self,
+        inst: InstRef<'gc>,
+        name: Value<'gc>,
+        v: Value<'gc>,
+        cache: &InlineCache,
+    ) -> bool {
+        let Some(dict) = self.plain_instance_dict(inst, flags::HAS_SETATTR) else {
+            return false;
+        };
+        let Value::Str(s) = name else { return false };
+        let slot = {
+            let d = dict.borrow();
+            let guess = cache.slot.get() as usize;
+            if d.value_if_key_at(guess, s).is_some() {
+                guess
+            } else {
+                match find_str(&d, s) {
+                    Some(slot) => {
+                        cache.slot.set(slot as u32);
+                        slot
+                    }
+                    None => return false,
+                }
+            }
+        };
+        dict.borrow_mut(self.mc).set_value_at(slot, v);
+        true
+    }
+}

@@ -176,23 +176,41 @@ impl<'gc> Vm<'gc> {
                 self.st.stack[off + i] = *c;
             }
         }
-        let frame = Frame {
-            code: f.code,
-            ip: 0,
-            base: args_at as u32,
-            ret_sp: ret_sp as u32,
-            globals: f.globals,
-            ns: None,
-            block_base: self.st.blocks.len() as u32,
-            exc_base: self.st.exc_stack.len() as u32,
-            kind,
-        };
-        if code.is_generator() {
+        if code.is_generator() || self.st.frames.is_empty() {
+            let frame = Frame {
+                code: f.code,
+                ip: 0,
+                base: args_at as u32,
+                ret_sp: ret_sp as u32,
+                globals: f.globals,
+                ns: None,
+                block_base: self.st.blocks.len() as u32,
+                exc_base: self.st.exc_stack.len() as u32,
+                kind,
+            };
+            if !code.is_generator() {
+                self.st.frames.push(frame);
+                return Ok(true);
+            }
             let g = self.make_generator(frame, args_at);
             self.st.stack.truncate(ret_sp);
             return self.deliver(g, kind);
         }
-        self.st.frames.push(frame);
+        // The new frame starts as a copy of the caller's and its fields are then written one by
+        // one: a Frame built in a temporary and copied in stalled store forwarding (8% of fib).
+        let (block_base, exc_base) = (self.st.blocks.len() as u32, self.st.exc_stack.len() as u32);
+        let frames = &mut self.st.frames;
+        frames.push(frames[frames.len() - 1]);
+        let fr = frames.last_mut().unwrap();
+        fr.code = f.code;
+        fr.ip = 0;
+        fr.base = args_at as u32;
+        fr.ret_sp = ret_sp as u32;
+        fr.globals = f.globals;
+        fr.ns = None;
+        fr.block_base = block_base;
+        fr.exc_base = exc_base;
+        fr.kind = kind;
         Ok(true)
     }
 

@@ -51,16 +51,11 @@ impl<'gc> Vm<'gc> {
                     self.call_at(pos, argc + 1, kwnames, kind)
                 }
                 Obj::Native(n) => {
-                    let (args, kw) = self.take_args(pos, argc, kwnames);
-                    let r = if n.bound.is_undef() {
-                        (n.f)(self, &args, &kw)?
-                    } else {
-                        let mut a = Vec::with_capacity(args.len() + 1);
-                        a.push(n.bound);
-                        a.extend_from_slice(&args);
-                        (n.f)(self, &a, &kw)?
-                    };
-                    self.deliver(r, kind)
+                    let (mut args, kw) = self.take_args_after(n.bound, pos, argc, kwnames);
+                    let r = (n.f)(self, &args, &kw);
+                    args.clear();
+                    self.st.arg_pool.push(args);
+                    self.deliver(r?, kind)
                 }
                 Obj::Class(_) => self.instantiate(o, pos, argc, kwnames, kind),
                 Obj::StaticMethod(f) => {
@@ -126,6 +121,32 @@ impl<'gc> Vm<'gc> {
             let vals = args.split_off(args.len() - n);
             kw = t.items.iter().copied().zip(vals).collect();
         }
+        (args, kw)
+    }
+
+    /// As `take_args`, into a vector from the pool that starts with `first`; the caller returns
+    /// the vector to `arg_pool`.
+    #[allow(clippy::type_complexity)]
+    fn take_args_after(
+        &mut self,
+        first: Value<'gc>,
+        pos: usize,
+        argc: usize,
+        kwnames: Option<Value<'gc>>,
+    ) -> (Vec<Value<'gc>>, Vec<(Value<'gc>, Value<'gc>)>) {
+        let mut args = self.st.arg_pool.pop().unwrap_or_default();
+        if !first.is_undef() {
+            args.push(first);
+        }
+        args.extend(self.st.stack.drain(pos + 1..pos + 1 + argc));
+        self.st.stack.truncate(pos);
+        let kw = match kwnames {
+            Some(Value::Tuple(t)) => {
+                let vals = args.split_off(args.len() - t.items.len());
+                t.items.iter().copied().zip(vals).collect()
+            }
+            _ => Vec::new(),
+        };
         (args, kw)
     }
 
@@ -524,6 +545,14 @@ impl<'gc> Vm<'gc> {
                     return self.push_function_frame(f, pos + 1, argc + 1, kwnames, pos, k);
                 }
             }
+            if argc == 0 && kwnames.is_none() {
+                let object_init = self.class_lookup_v(self.st.types.object, name_init);
+                if init.is_none_or(|i| object_init.is_some_and(|o| o.is(i))) {
+                    // object.__init__ with no arguments does nothing
+                    self.st.stack.truncate(pos);
+                    return self.deliver(inst, kind);
+                }
+            }
             let (args, kw) = self.take_args(pos, argc, kwnames);
             if let Some(init) = init {
                 let mut a = vec![inst];
@@ -532,11 +561,25 @@ impl<'gc> Vm<'gc> {
             }
             return self.deliver(inst, kind);
         }
-        // builtin types and user __new__: construct through __new__, then __init__
-        let (args, kw) = self.take_args(pos, argc, kwnames);
-        let new = new.unwrap_or(Value::None);
-        let mut a = vec![Value::Obj(cls)];
-        a.extend_from_slice(&args);
+        // builtin types and user __new__: construct through __new__, then __init__, with one
+        // argument vector: [cls, args...] for __new__, then [instance, args...] for __init__
+        let (mut a, kw) = self.take_args_after(Value::Obj(cls), pos, argc, kwnames);
+        let r = self.construct(cls, new.unwrap_or(Value::None), &mut a, &kw);
+        a.clear();
+        self.st.arg_pool.push(a);
+        let inst = r?;
+        self.deliver(inst, kind)
+    }
+
+    /// `cls.__new__(cls, *args)`, then `__init__` on the result unless it is object's; `a` holds
+    /// `[cls, args...]`.
+    fn construct(
+        &mut self,
+        cls: ObjRef<'gc>,
+        new: Value<'gc>,
+        a: &mut [Value<'gc>],
+        kw: &[(Value<'gc>, Value<'gc>)],
+    ) -> R<'gc> {
         let new_f = match new {
             Value::Obj(o) => match o.as_ref() {
                 Obj::StaticMethod(f) => *f,
@@ -544,26 +587,26 @@ impl<'gc> Vm<'gc> {
             },
             _ => new,
         };
-        let inst = self.call(new_f, &a, &kw)?;
-        if crate::vm::exc::is_subclass(self.type_of(inst), cls) {
-            if let Some(init) = self.class_lookup_v(cls, name_init) {
-                let object_init = self.class_lookup_v(self.st.types.object, name_init);
-                if !object_init.map(|o| o.is(init)).unwrap_or(false) {
-                    let is_user_init =
-                        matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));
-                    let mut a = vec![inst];
-                    a.extend(args);
-                    let r = self.call(init, &a, &kw)?;
-                    if !r.is_none() && is_user_init {
-                        let t = self.type_name(r);
-                        return Err(
-                            self.type_error(format!("__init__() should return None, not '{t}'"))
-                        );
-                    }
-                }
-            }
+        let inst = self.call(new_f, a, kw)?;
+        if !crate::vm::exc::is_subclass(self.type_of(inst), cls) {
+            return Ok(inst);
         }
-        self.deliver(inst, kind)
+        let name_init = self.st.name_init;
+        let Some(init) = self.class_lookup_v(cls, name_init) else {
+            return Ok(inst);
+        };
+        let object_init = self.class_lookup_v(self.st.types.object, name_init);
+        if object_init.is_some_and(|o| o.is(init)) {
+            return Ok(inst);
+        }
+        let is_user_init = matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));
+        a[0] = inst;
+        let r = self.call(init, a, kw)?;
+        if !r.is_none() && is_user_init {
+            let t = self.type_name(r);
+            return Err(self.type_error(format!("__init__() should return None, not '{t}'")));
+        }
+        Ok(inst)
     }
 
     /// A fresh instance of a plain class (exception classes get their exception data).

@@ -120,6 +120,7 @@ impl Interpreter {
                 out: Default::default(),
                 sources: HashMap::new(),
                 out_guard: Vec::new(),
+                arg_pool: Vec::new(),
                 weakrefs: Default::default(),
                 late_descriptors: false,
                 big_bytes: std::cell::Cell::new(0),

@@ -134,6 +134,9 @@ pub struct State<'gc> {
     /// the next safe point, so the collector keeps up with programs that build long strings.
     #[collect(require_static)]
     pub big_bytes: std::cell::Cell<usize>,
+    /// Emptied argument vectors for native calls, reused so a call does not allocate. They
+    /// hold values only while a native runs, and no collection happens then.
+    pub arg_pool: Vec<Vec<Value<'gc>>>,
     /// Addresses of containers being printed, to print `[...]` for cycles.
     #[collect(require_static)]
     pub out_guard: Vec<usize>,

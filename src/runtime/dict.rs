@@ -32,6 +32,11 @@ pub struct Dict<'gc> {
     /// holds the same key (no other dict, even one at the same address, has that version).
     #[collect(require_static)]
     pub version: u64,
+    /// One bit per key, chosen by its hash (bit `hash % 64`): a clear bit proves a key absent
+    /// without a probe, which is most of the cost of "does the instance shadow this method".
+    /// Bits are set on insertion and only cleared when the table empties or is compacted.
+    #[collect(require_static)]
+    key_mask: u64,
     /// The namespace of a class: writing to it invalidates the VM's attribute cache.
     #[collect(require_static)]
     pub class_dict: bool,
@@ -39,6 +44,11 @@ pub struct Dict<'gc> {
 
 thread_local! {
     static NEXT_VERSION: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
+}
+
+#[inline(always)]
+fn mask_bit(hash: u64) -> u64 {
+    1 << (hash & 63)
 }
 
 /// A table version never handed out before (in this thread, which owns the heap).
@@ -57,6 +67,7 @@ impl<'gc> Dict<'gc> {
             entries: Vec::new(),
             index: HashTable::new(),
             len: 0,
+            key_mask: 0,
             version: fresh_version(),
             class_dict: false,
         }
@@ -71,6 +82,7 @@ impl<'gc> Dict<'gc> {
                 HashTable::new()
             },
             len: 0,
+            key_mask: 0,
             version: fresh_version(),
             class_dict: false,
         }
@@ -86,6 +98,9 @@ impl<'gc> Dict<'gc> {
 
     /// Finds the entry slot whose key satisfies `eq` among entries with this hash.
     pub fn find(&self, hash: u64, mut eq: impl FnMut(Value<'gc>) -> bool) -> Option<usize> {
+        if self.key_mask & mask_bit(hash) == 0 {
+            return None;
+        }
         if self.entries.len() <= SMALL {
             return self
                 .entries
@@ -103,6 +118,9 @@ impl<'gc> Dict<'gc> {
 
     /// Keys stored under `hash`, for comparisons that must run outside a borrow.
     pub fn candidates(&self, hash: u64) -> Vec<(usize, Value<'gc>)> {
+        if self.key_mask & mask_bit(hash) == 0 {
+            return Vec::new();
+        }
         if self.entries.len() <= SMALL {
             return (self.entries.iter().enumerate())
                 .filter_map(|(i, e)| e.filter(|e| e.hash == hash).map(|e| (i, e.key)))
@@ -146,6 +164,7 @@ impl<'gc> Dict<'gc> {
     pub fn insert_new(&mut self, hash: u64, key: Value<'gc>, value: Value<'gc>) {
         let slot = self.entries.len() as u32;
         self.entries.push(Some(Entry { hash, key, value }));
+        self.key_mask |= mask_bit(hash);
         if self.entries.len() == SMALL + 1 {
             self.rebuild_index();
         } else if self.entries.len() > SMALL {
@@ -175,6 +194,7 @@ impl<'gc> Dict<'gc> {
 
     fn compact(&mut self) {
         self.entries.retain(|e| e.is_some());
+        self.key_mask = self.entries.iter().flatten().fold(0, |m, e| m | mask_bit(e.hash));
         self.rebuild_index();
     }
 
@@ -197,6 +217,7 @@ impl<'gc> Dict<'gc> {
 
     pub fn clear(&mut self) {
         self.entries.clear();
+        self.key_mask = 0;
         self.index.clear();
         self.len = 0;
         self.version = fresh_version();

@@ -108,6 +108,28 @@ pub enum Op {
     SetupAnnotations,
     /// Stores TOS into `__annotations__[name]` of the current namespace.
     StoreAnnotation(u32),
+
+    // Superinstructions, written over the first of the instructions they stand for by
+    // `compiler/fuse.rs`. The originals after it stay in place: a fused instruction ends by
+    // skipping them, or, when its fast path does not apply, does only the first instruction's
+    // work and lets the next one run.
+    /// LoadFast a; LoadFast b.
+    LoadFast2(u32, u32),
+    /// StoreFast a; StoreFast b.
+    StoreFast2(u32, u32),
+    /// LoadFast a; LoadAttr name.
+    LoadFastAttr(u32, u32),
+    /// LoadSmallInt k; Binary(op) or Inplace(op).
+    SmallIntArith(BinOp, i32),
+    /// Compare(op); PopJumpIfFalse(target).
+    CompareJumpIfFalse(CmpOp, u32),
+    /// LoadNone; Compare(Is or IsNot); PopJumpIfFalse or PopJumpIfTrue: pops TOS and jumps
+    /// when it is None (`true`) or when it is not (`false`).
+    JumpIfNone(bool, u32),
+    /// Dup2; BinarySubscr.
+    Dup2Subscr,
+    /// Rot3; StoreSubscr.
+    Rot3StoreSubscr,
 }
 
 /// A compile-time constant.

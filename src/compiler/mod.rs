@@ -3,6 +3,7 @@
 
 pub mod code;
 mod expr;
+mod fuse;
 pub mod scope;
 mod stmt;
 
@@ -183,6 +184,7 @@ impl<'a> Compiler<'a> {
             }
         }
         u.code.cell_args = cell_args;
+        fuse::fuse(&mut u.code.ops);
         u.code
     }
 

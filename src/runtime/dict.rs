@@ -194,7 +194,11 @@ impl<'gc> Dict<'gc> {
 
     fn compact(&mut self) {
         self.entries.retain(|e| e.is_some());
-        self.key_mask = self.entries.iter().flatten().fold(0, |m, e| m | mask_bit(e.hash));
+        self.key_mask = self
+            .entries
+            .iter()
+            .flatten()
+            .fold(0, |m, e| m | mask_bit(e.hash));
         self.rebuild_index();
     }
 

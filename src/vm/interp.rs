@@ -234,12 +234,7 @@ impl<'gc> Vm<'gc> {
                     Op::LoadFast(i) => {
                         let v = self.st.stack[base + i as usize];
                         if v.is_undef() {
-                            let name = code.varnames[i as usize].clone();
-                            let cls = self.st.types.unbound_local_error;
-                            throw!(self.err(
-                                cls,
-                                format!("cannot access local variable '{name}' where it is not associated with a value")
-                            ));
+                            throw!(self.unbound_local(code, i));
                         }
                         self.push(v);
                     }
@@ -247,14 +242,138 @@ impl<'gc> Vm<'gc> {
                         let v = self.pop();
                         self.st.stack[base + i as usize] = v;
                     }
+                    Op::LoadFast2(a, b) => {
+                        let va = self.st.stack[base + a as usize];
+                        let vb = self.st.stack[base + b as usize];
+                        if va.is_undef() {
+                            throw!(self.unbound_local(code, a));
+                        }
+                        self.push(va);
+                        // an unbound second local is reported by the LoadFast after this
+                        if !vb.is_undef() {
+                            self.push(vb);
+                            ip += 1;
+                        }
+                    }
+                    Op::StoreFast2(a, b) => {
+                        let v = self.pop();
+                        self.st.stack[base + a as usize] = v;
+                        let v = self.pop();
+                        self.st.stack[base + b as usize] = v;
+                        ip += 1;
+                    }
+                    Op::LoadFastAttr(a, n) => {
+                        let v = self.st.stack[base + a as usize];
+                        if v.is_undef() {
+                            throw!(self.unbound_local(code, a));
+                        }
+                        if let Value::Instance(inst) = v {
+                            let name = codeobj.names[n as usize];
+                            // the cache of the LoadAttr this stands for
+                            if let Some(r) =
+                                self.instance_attr_cached(inst, name, &codeobj.caches[ip])
+                            {
+                                self.push(r);
+                                ip += 1;
+                                continue;
+                            }
+                        }
+                        self.push(v);
+                    }
+                    Op::SmallIntArith(bop, k) => {
+                        match self.st.stack.last_mut() {
+                            Some(Value::Int(x)) => {
+                                if let Some(r) = crate::runtime::ops::int_fast(bop, *x, k as i64) {
+                                    *x = r;
+                                    ip += 1;
+                                    continue;
+                                }
+                            }
+                            Some(Value::Float(x)) => {
+                                let k = k as f64;
+                                let r = match bop {
+                                    BinOp::Add => Some(*x + k),
+                                    BinOp::Sub => Some(*x - k),
+                                    BinOp::Mul => Some(*x * k),
+                                    _ => None,
+                                };
+                                if let Some(r) = r {
+                                    *x = r;
+                                    ip += 1;
+                                    continue;
+                                }
+                            }
+                            _ => {}
+                        }
+                        self.push(Value::Int(k as i64));
+                    }
+                    Op::CompareJumpIfFalse(cop, t) => {
+                        let int_result = match self.top_two_ints() {
+                            Some((x, y)) => match cop {
+                                CmpOp::Lt => Some(x < y),
+                                CmpOp::LtE => Some(x <= y),
+                                CmpOp::Gt => Some(x > y),
+                                CmpOp::GtE => Some(x >= y),
+                                CmpOp::Eq => Some(x == y),
+                                CmpOp::NotEq => Some(x != y),
+                                _ => None,
+                            },
+                            None => None,
+                        };
+                        let truth = match int_result {
+                            Some(b) => {
+                                let n = self.st.stack.len();
+                                self.st.stack.truncate(n - 2);
+                                b
+                            }
+                            None => {
+                                let b = self.pop();
+                                let a = self.pop();
+                                save_ip!();
+                                let r = match cop {
+                                    CmpOp::Is => Value::Bool(a.is(b)),
+                                    CmpOp::IsNot => Value::Bool(!a.is(b)),
+                                    _ => tri!(self.compare(cop, a, b)),
+                                };
+                                match r {
+                                    Value::Bool(b) => b,
+                                    other => tri!(self.truthy(other)),
+                                }
+                            }
+                        };
+                        if truth {
+                            ip += 1;
+                        } else {
+                            ip = t as usize;
+                        }
+                    }
+                    Op::JumpIfNone(when_none, t) => {
+                        let v = self.pop();
+                        if matches!(v, Value::None) == when_none {
+                            ip = t as usize;
+                        } else {
+                            ip += 2;
+                        }
+                    }
+                    Op::Dup2Subscr => {
+                        let n = self.st.stack.len();
+                        let (obj, idx) = (self.st.stack[n - 2], self.st.stack[n - 1]);
+                        save_ip!();
+                        let v = tri!(self.getitem(obj, idx));
+                        self.push(v);
+                        ip += 1;
+                    }
+                    Op::Rot3StoreSubscr => {
+                        let v = self.pop();
+                        let idx = self.pop();
+                        let obj = self.pop();
+                        save_ip!();
+                        tri!(self.setitem(obj, idx, v));
+                        ip += 1;
+                    }
                     Op::DeleteFast(i) => {
                         if self.st.stack[base + i as usize].is_undef() {
-                            let name = code.varnames[i as usize].clone();
-                            let cls = self.st.types.unbound_local_error;
-                            throw!(self.err(
-                                cls,
-                                format!("cannot access local variable '{name}' where it is not associated with a value")
-                            ));
+                            throw!(self.unbound_local(code, i));
                         }
                         self.st.stack[base + i as usize] = Value::Undef;
                     }
@@ -1124,6 +1243,19 @@ impl<'gc> Vm<'gc> {
 
     pub fn builtin_name(&mut self, s: &str) -> Value<'gc> {
         self.intern(s)
+    }
+
+    /// UnboundLocalError for local slot `i` of `code`.
+    #[cold]
+    fn unbound_local(&mut self, code: &crate::compiler::code::Code, i: u32) -> Value<'gc> {
+        let name = code.varnames[i as usize].clone();
+        let cls = self.st.types.unbound_local_error;
+        self.err(
+            cls,
+            format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ),
+        )
     }
 
     pub fn load_global(

@@ -1,0 +1,69 @@
+//! Superinstructions: rewrites the commonest instruction pairs (and one triple) of finished
+//! code into single instructions, so the interpreter dispatches less.
+//!
+//! Only the first instruction of a group is replaced; the rest stay as they were. A jump into
+//! the middle of a group therefore still finds the original instructions, and a fused
+//! instruction whose fast path fails can do just the first instruction's work and continue.
+//! Each replacement is decided from the original code, so groups may overlap.
+
+use super::code::Op;
+use crate::parser::ast::{BinOp, CmpOp};
+
+pub fn fuse(ops: &mut [Op]) {
+    let orig = ops.to_vec();
+    for i in 0..orig.len() {
+        let next = orig.get(i + 1).copied();
+        let third = orig.get(i + 2).copied();
+        let fused = match (orig[i], next, third) {
+            (
+                Op::LoadNone,
+                Some(Op::Compare(c @ (CmpOp::Is | CmpOp::IsNot))),
+                Some(jump @ (Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t))),
+            ) => {
+                let jump_if_true = matches!(jump, Op::PopJumpIfTrue(_));
+                Some(Op::JumpIfNone((c == CmpOp::Is) == jump_if_true, t))
+            }
+            (Op::LoadFast(a), Some(Op::LoadFast(b)), _) => Some(Op::LoadFast2(a, b)),
+            (Op::StoreFast(a), Some(Op::StoreFast(b)), _) => Some(Op::StoreFast2(a, b)),
+            (Op::LoadFast(a), Some(Op::LoadAttr(n)), _) => Some(Op::LoadFastAttr(a, n)),
+            (Op::LoadSmallInt(k), Some(Op::Binary(op) | Op::Inplace(op)), _)
+                if op != BinOp::Div && op != BinOp::MatMul =>
+            {
+                Some(Op::SmallIntArith(op, k))
+            }
+            (Op::Compare(c), Some(Op::PopJumpIfFalse(t)), _) => Some(Op::CompareJumpIfFalse(c, t)),
+            (Op::Dup2, Some(Op::BinarySubscr), _) => Some(Op::Dup2Subscr),
+            (Op::Rot3, Some(Op::StoreSubscr), _) => Some(Op::Rot3StoreSubscr),
+            _ => None,
+        };
+        if let Some(f) = fused {
+            ops[i] = f;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_are_fused_from_the_original_code() {
+        let mut ops = vec![
+            Op::LoadFast(0),
+            Op::LoadFast(1),
+            Op::LoadFast(2),
+            Op::LoadNone,
+            Op::Compare(CmpOp::IsNot),
+            Op::PopJumpIfFalse(9),
+            Op::Return,
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::LoadFast2(0, 1));
+        assert_eq!(ops[1], Op::LoadFast2(1, 2));
+        assert_eq!(ops[2], Op::LoadFast(2));
+        // `is not None` then jump-if-false: jumps when the value is None
+        assert_eq!(ops[3], Op::JumpIfNone(true, 9));
+        assert_eq!(ops[4], Op::CompareJumpIfFalse(CmpOp::IsNot, 9));
+        assert_eq!(ops[5], Op::PopJumpIfFalse(9));
+    }
+}

@@ -113,13 +113,7 @@ fn str_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
                     }
                 }
             }
-            match v {
-                Value::Str(_) => v,
-                _ => {
-                    let s = vm.str_of(v)?;
-                    vm.new_string(s)
-                }
-            }
+            vm.str_value(v)?
         }
     };
     match cls {

@@ -403,10 +403,11 @@ impl<'gc> Vm<'gc> {
         }
         Ok(match (op, a, b) {
             (BinOp::Add, Value::Str(x), Value::Str(y)) => {
-                let mut s = String::with_capacity(x.s.len() + y.s.len());
+                // short results stay inside the string object: no temporary allocation
+                let mut s = compact_str::CompactString::with_capacity(x.s.len() + y.s.len());
                 s.push_str(&x.s);
                 s.push_str(&y.s);
-                Some(self.new_string(s))
+                Some(self.new_compact(s))
             }
             (BinOp::Mul, Value::Str(x), Value::Int(n))
             | (BinOp::Mul, Value::Int(n), Value::Str(x)) => {

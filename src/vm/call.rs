@@ -57,7 +57,16 @@ impl<'gc> Vm<'gc> {
                     self.st.arg_pool.push(args);
                     self.deliver(r?, kind)
                 }
-                Obj::Class(_) => self.instantiate(o, pos, argc, kwnames, kind),
+                Obj::Class(_) => {
+                    // str(x), the commonest conversion, without the general construction
+                    if argc == 1 && kwnames.is_none() && Gc::ptr_eq(o, self.st.types.str) {
+                        let v = self.st.stack[pos + 1];
+                        self.st.stack.truncate(pos);
+                        let r = self.str_value(v)?;
+                        return self.deliver(r, kind);
+                    }
+                    self.instantiate(o, pos, argc, kwnames, kind)
+                }
                 Obj::StaticMethod(f) => {
                     self.st.stack[pos] = *f;
                     self.call_at(pos, argc, kwnames, kind)

@@ -71,6 +71,30 @@ impl<'gc> Vm<'gc> {
         }
     }
 
+    pub fn new_compact(&self, s: CompactString) -> Value<'gc> {
+        if s.is_empty() {
+            return self.st.empty_str;
+        }
+        self.note_bytes(s.len());
+        Value::Str(Gc::new(self.mc, StrObj::new(s)))
+    }
+
+    /// `str(v)` as a string object: `v` itself for a str, ints formatted without a
+    /// temporary String.
+    pub fn str_value(&mut self, v: Value<'gc>) -> R<'gc> {
+        match v {
+            Value::Str(_) => Ok(v),
+            Value::Int(i) => {
+                use compact_str::ToCompactString;
+                Ok(self.new_compact(i.to_compact_string()))
+            }
+            _ => {
+                let s = self.str_of(v)?;
+                Ok(self.new_string(s))
+            }
+        }
+    }
+
     pub fn new_string(&self, s: String) -> Value<'gc> {
         if s.is_empty() {
             return self.st.empty_str;

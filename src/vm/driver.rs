@@ -67,6 +67,8 @@ pub struct Interpreter {
     trace: bool,
     /// An incremental cycle past its Marked phase, reported once its sweep has finished.
     sweeping: Option<PendingCycle>,
+    /// The pacing's minimum sleep (gc.set_threshold changes it).
+    min_sleep: usize,
 }
 
 struct PendingCycle {
@@ -141,6 +143,7 @@ impl Interpreter {
             stress,
             trace,
             sweeping: None,
+            min_sleep: PACING.min_sleep,
         };
         interp.with_vm(|vm| {
             vm.st.name_new = vm.intern("__new__");
@@ -247,6 +250,7 @@ impl Interpreter {
                 ..PACING
             };
             self.arena.metrics().set_pacing(pacing);
+            self.min_sleep = pacing.min_sleep;
         }
         // as in CPython, a threshold of 0 turns automatic collection off
         let enabled = enabled && threshold != 0;
@@ -356,8 +360,25 @@ impl Interpreter {
     /// Reports an incremental cycle whose sweep just ended (or was cut short by a full one).
     fn finish_pending_cycle(&mut self) {
         if let Some(p) = self.sweeping.take() {
+            self.discount_weakly_remembered(p.report.weak_dead);
             let after = p.before.saturating_sub(p.freed);
             self.record_cycle(false, p.before, after, p.report, p.pause);
+        }
+    }
+
+    /// gc-arena sleeps in proportion to the objects the last cycle remembered, and it counts
+    /// objects that died while weakly referenced as remembered (their allocations wait for the
+    /// weak pointers to go). A program that weakly references what it allocates would sleep
+    /// longer each cycle and its heap would grow without bound; so the next cycle is brought
+    /// forward by the share of the sleep those dead objects account for.
+    fn discount_weakly_remembered(&self, weak_dead: u64) {
+        let metrics = self.arena.metrics();
+        let remembered = metrics.total_gc_count() as f64;
+        let min = self.min_sleep as f64;
+        let sleep = (remembered * PACING.sleep_factor).max(min);
+        let wanted = ((remembered - weak_dead as f64).max(0.0) * PACING.sleep_factor).max(min);
+        if sleep > wanted {
+            metrics.adjust_debt(sleep - wanted);
         }
     }
 
@@ -443,6 +464,7 @@ impl Interpreter {
         let before = self.arena.metrics().total_gc_count();
         let report = self.finalize_and_sweep();
         self.arena.finish_cycle();
+        self.discount_weakly_remembered(report.weak_dead);
         let after = self.arena.metrics().total_gc_count();
         let freed = before.saturating_sub(after) + swept;
         self.with_vm(|vm| vm.st.gc.freed_total += freed as u64);

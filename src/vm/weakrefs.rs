@@ -22,6 +22,9 @@ pub struct StepReport {
     pub cleared: u64,
     pub callbacks: u64,
     pub dels: u64,
+    /// Dead objects that were still weakly referenced when marking ended (referents, weakref
+    /// objects, weak-container entries): gc-arena counts them as remembered this cycle.
+    pub weak_dead: u64,
 }
 
 impl<'gc> Vm<'gc> {
@@ -297,18 +300,23 @@ pub fn finalize_step<'gc>(
         .filter(|(_, e)| e.target.is_dead(fc))
         .map(|(k, _)| *k)
         .collect();
+    report.weak_dead += dead.len() as u64;
     for k in dead {
         let Some(e) = st.weakrefs.remove(&k) else {
             continue;
         };
         for r in e.refs.iter().rev() {
             if r.is_dead(fc) {
+                report.weak_dead += 1;
                 continue;
             }
             let Some(inst) = r.upgrade(fc) else { continue };
             if let Payload::Weak(w) = inst.payload.get() {
                 let cb = clear_weakref(fc, w);
                 report.cleared += 1;
+                // a cleared weakref (object and payload) usually dies soon after: callbacks
+                // exist to drop it, so pacing treats it as good as dead
+                report.weak_dead += 2;
                 if !cb.is_none() {
                     st.pending
                         .push(PendingCall::Callback(cb, Value::Instance(inst)));
@@ -319,7 +327,9 @@ pub fn finalize_step<'gc>(
     }
     // weakref objects that died themselves leave their referent's list
     for e in st.weakrefs.values_mut() {
+        let before = e.refs.len();
         e.refs.retain(|r| !r.is_dead(fc));
+        report.weak_dead += (before - e.refs.len()) as u64;
         if e.basic_ref.map(|b| b.is_dead(fc)).unwrap_or(false) {
             e.basic_ref = None;
         }
@@ -330,11 +340,13 @@ pub fn finalize_step<'gc>(
     st.weakrefs.retain(|_, e| !e.refs.is_empty());
     for t in &st.weak_tables {
         if let Some(t) = t.upgrade(fc) {
-            t.borrow_mut(fc).prune(fc);
+            report.weak_dead += t.borrow_mut(fc).prune(fc) as u64;
         }
     }
     // finalized objects that are dead again are freed now
+    let before = st.finalizable.len();
     st.finalizable.retain(|e| !e.obj.is_dead(fc));
+    report.weak_dead += (before - st.finalizable.len()) as u64;
     false
 }
 

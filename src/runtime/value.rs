@@ -8,6 +8,7 @@ use compact_str::CompactString;
 use gc_arena::lock::{Lock, RefLock};
 use gc_arena::{Collect, Gc};
 use num_bigint::BigInt;
+use smallvec::SmallVec;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -159,7 +160,8 @@ impl StrObj {
 #[derive(Collect)]
 #[collect(no_drop)]
 pub struct Tuple<'gc> {
-    pub items: Box<[Value<'gc>]>,
+    /// Pairs (and smaller) live inside the tuple object: one allocation, not two.
+    pub items: SmallVec<[Value<'gc>; 2]>,
 }
 
 #[derive(Collect)]

@@ -681,7 +681,7 @@ impl<'gc> Vm<'gc> {
         };
         let tuple_items = |v: Option<Value<'gc>>| -> Box<[Value<'gc>]> {
             match v {
-                Some(Value::Tuple(t)) => t.items.clone(),
+                Some(Value::Tuple(t)) => t.items.to_vec().into_boxed_slice(),
                 _ => Box::new([]),
             }
         };

@@ -91,7 +91,7 @@ impl Interpreter {
             let empty_tuple = Value::Tuple(Gc::new(
                 mc,
                 Tuple {
-                    items: Box::new([]),
+                    items: smallvec::SmallVec::new(),
                 },
             ));
             let empty_str = Value::Str(Gc::new(mc, StrObj::new(CompactString::const_new(""))));

@@ -769,8 +769,8 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::BuildTuple(n) => {
                         let at = self.st.stack.len() - n as usize;
-                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
-                        let t = self.new_tuple(items);
+                        let t = self.new_tuple_from(&self.st.stack[at..]);
+                        self.st.stack.truncate(at);
                         self.push(t);
                     }
                     Op::BuildList(n) => {

@@ -124,7 +124,20 @@ impl<'gc> Vm<'gc> {
         Value::Tuple(Gc::new(
             self.mc,
             Tuple {
-                items: v.into_boxed_slice(),
+                items: smallvec::SmallVec::from_vec(v),
+            },
+        ))
+    }
+
+    /// A tuple from a slice, without an intermediate vector for pairs.
+    pub fn new_tuple_from(&self, v: &[Value<'gc>]) -> Value<'gc> {
+        if v.is_empty() {
+            return self.st.empty_tuple;
+        }
+        Value::Tuple(Gc::new(
+            self.mc,
+            Tuple {
+                items: smallvec::SmallVec::from_slice(v),
             },
         ))
     }

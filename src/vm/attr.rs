@@ -664,6 +664,9 @@ impl<'gc> Vm<'gc> {
             }
             Value::Obj(o) => match o.as_ref() {
                 Obj::Class(c) => {
+                    if c.flags.get() & flags::BUILTIN != 0 {
+                        return Err(self.immutable_type(&c.name, name));
+                    }
                     self.dict_set(c.dict, name, v)?;
                     // classes created earlier computed their descriptor flag without this
                     if self.is_data_descriptor(v)
@@ -692,6 +695,14 @@ impl<'gc> Vm<'gc> {
             },
             _ => Err(self.readonly_attr(obj, name)),
         }
+    }
+
+    /// Builtin classes cannot change (the VM relies on it, e.g. for `object.__init__`).
+    fn immutable_type(&mut self, type_name: &str, name: Value<'gc>) -> Value<'gc> {
+        let n = name.as_str().unwrap_or("?");
+        self.type_error(format!(
+            "cannot set '{n}' attribute of immutable type '{type_name}'"
+        ))
     }
 
     fn readonly_attr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
@@ -832,6 +843,9 @@ impl<'gc> Vm<'gc> {
             }
             Value::Obj(o) => match o.as_ref() {
                 Obj::Class(c) => {
+                    if c.flags.get() & flags::BUILTIN != 0 {
+                        return Err(self.immutable_type(&c.name, name));
+                    }
                     if !self.dict_del(c.dict, name)? {
                         return Err(self.no_attr(obj, name));
                     }

@@ -9,7 +9,7 @@
 use super::{R, Vm};
 use crate::runtime::dict::Dict;
 use crate::runtime::function::InlineCache;
-use crate::runtime::value::{DictRef, InstRef, Obj, StrObj, Value, flags};
+use crate::runtime::value::{DictRef, InstRef, Obj, Payload, StrObj, Value, flags};
 use gc_arena::Gc;
 
 /// Marks a cached global slot as one in the builtins dict (the name is absent from globals).
@@ -116,36 +116,68 @@ impl<'gc> Vm<'gc> {
         d.entry_at(slot).map(|e| e.value)
     }
 
-    /// `inst.name = v` when the name is already in the instance's own dict and no hook or
-    /// descriptor intervenes; returns false to send the write down the full path.
+    /// `inst.name = v` straight into the instance's own dict when no hook, descriptor or
+    /// `__slots__` intervenes; returns false to send the write down the full path.
     #[inline]
     pub fn instance_store_cached(
-        &self,
+        &mut self,
         inst: InstRef<'gc>,
         name: Value<'gc>,
         v: Value<'gc>,
         cache: &InlineCache,
     ) -> bool {
-        let Some(dict) = self.plain_instance_dict(inst, flags::HAS_SETATTR) else {
+        if self.st.late_descriptors {
+            return false;
+        }
+        let Obj::Class(c) = inst.class.as_ref() else {
             return false;
         };
+        let hooks = flags::HAS_SETATTR | flags::HAS_DESCRIPTORS | flags::NO_DICT;
+        if c.flags.get() & hooks != 0 {
+            return false;
+        }
         let Value::Str(s) = name else { return false };
+        let dict = match inst.dict.get() {
+            Some(d) => d,
+            None => {
+                if !plain_payload(inst) {
+                    return false;
+                }
+                self.instance_dict(inst)
+            }
+        };
         let slot = {
             let d = dict.borrow();
             let guess = cache.slot.get() as usize;
             if d.value_if_key_at(guess, s).is_some() {
-                guess
+                Some(guess)
             } else {
-                match find_str(&d, s) {
-                    Some(slot) => {
-                        cache.slot.set(slot as u32);
-                        slot
-                    }
-                    None => return false,
-                }
+                find_str(&d, s)
             }
         };
-        dict.borrow_mut(self.mc).set_value_at(slot, v);
+        let mut d = dict.borrow_mut(self.mc);
+        match slot {
+            Some(slot) => {
+                cache.slot.set(slot as u32);
+                d.set_value_at(slot, v);
+            }
+            None => {
+                // exception instances keep some attributes outside their dict
+                if !plain_payload(inst) {
+                    return false;
+                }
+                cache.slot.set(d.slots() as u32);
+                d.insert_new(s.hash.get(), name, v);
+            }
+        }
         true
     }
+}
+
+/// Instances whose attribute writes all go to their dict (not exceptions or weakref objects).
+fn plain_payload(inst: InstRef<'_>) -> bool {
+    matches!(
+        inst.payload.get(),
+        Payload::None | Payload::Value(_) | Payload::Table(_)
+    )
 }

@@ -518,11 +518,7 @@ impl<'gc> Vm<'gc> {
         let (name_new, name_init) = (self.st.name_new, self.st.name_init);
         let new = self.class_lookup_v(cls, name_new);
         // any __new__ but object's decides construction (script ones, and natives like ref's)
-        let object_new = self.class_lookup_v(self.st.types.object, name_new);
-        let user_new = match (new, object_new) {
-            (Some(n), Some(o)) => !n.is(o),
-            _ => false,
-        };
+        let user_new = new.is_some_and(|n| !n.is(self.st.object_new));
         let builtin_layout = !matches!(c.layout, Layout::Object | Layout::Exception);
         let _ = builtin_layout;
         if !user_new && !builtin_layout {
@@ -555,8 +551,7 @@ impl<'gc> Vm<'gc> {
                 }
             }
             if argc == 0 && kwnames.is_none() {
-                let object_init = self.class_lookup_v(self.st.types.object, name_init);
-                if init.is_none_or(|i| object_init.is_some_and(|o| o.is(i))) {
+                if init.is_none_or(|i| i.is(self.st.object_init)) {
                     // object.__init__ with no arguments does nothing
                     self.st.stack.truncate(pos);
                     return self.deliver(inst, kind);
@@ -604,8 +599,7 @@ impl<'gc> Vm<'gc> {
         let Some(init) = self.class_lookup_v(cls, name_init) else {
             return Ok(inst);
         };
-        let object_init = self.class_lookup_v(self.st.types.object, name_init);
-        if object_init.is_some_and(|o| o.is(init)) {
+        if init.is(self.st.object_init) {
             return Ok(inst);
         }
         let is_user_init = matches!(init, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_)));

@@ -111,6 +111,8 @@ impl Interpreter {
                 empty_str,
                 name_new: Value::None,
                 name_init: Value::None,
+                object_new: Value::None,
+                object_init: Value::None,
                 scratch: Vec::new(),
                 config,
                 gc: GcStats {
@@ -149,6 +151,10 @@ impl Interpreter {
             vm.st.name_new = vm.intern("__new__");
             vm.st.name_init = vm.intern("__init__");
             crate::builtins::install(vm);
+            let object = vm.st.types.object;
+            let (new, init) = (vm.st.name_new, vm.st.name_init);
+            vm.st.object_new = vm.class_lookup_v(object, new).unwrap_or(Value::None);
+            vm.st.object_init = vm.class_lookup_v(object, init).unwrap_or(Value::None);
             let (m, d) = crate::modules::new_module(vm, "__main__");
             let key = vm.new_str("__main__");
             let mods = vm.st.modules;

@@ -96,6 +96,9 @@ pub struct State<'gc> {
     /// Interned `__new__` and `__init__`, looked up at every instantiation.
     pub name_new: Value<'gc>,
     pub name_init: Value<'gc>,
+    /// `object.__new__` and `object.__init__` (builtin types are immutable, so these are fixed).
+    pub object_new: Value<'gc>,
+    pub object_init: Value<'gc>,
     /// Values that must stay alive across slices (REPL `_`, pending results).
     pub scratch: Vec<Value<'gc>>,
     #[collect(require_static)]

@@ -793,10 +793,10 @@ fn ord<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "ord", args, 1, 1)?;
     match args[0] {
         Value::Str(s) => {
-            if s.chars != 1 {
+            if s.chars() != 1 {
                 return Err(vm.type_error(format!(
                     "ord() expected a character, but string of length {} found",
-                    s.chars
+                    s.chars()
                 )));
             }
             Ok(Value::Int(s.s.chars().next().unwrap() as i64))

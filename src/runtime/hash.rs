@@ -77,7 +77,17 @@ pub fn frexp(v: f64) -> (f64, i32) {
     (f64::from_bits(m_bits), e)
 }
 
-pub fn hash_str(s: &str) -> i64 {
+/// `hash()` of a str (and of bytes with the same content): a 32-bit value, never -1, so that
+/// string objects can cache it in four bytes.
+pub fn str_hash(s: &str) -> i64 {
+    let h = hash_str(s);
+    match (h ^ (h >> 32)) as i32 {
+        -1 => -2,
+        h32 => h32 as i64,
+    }
+}
+
+fn hash_str(s: &str) -> i64 {
     // FNV-1a, then mixed; never -1.
     let mut h: u64 = 0xcbf29ce484222325;
     for b in s.bytes() {

@@ -134,7 +134,7 @@ impl<'gc> Vm<'gc> {
             }
             Value::Str(s) => {
                 if is_slice(idx) {
-                    let (start, st, n) = self.slice_positions(idx, s.chars)?;
+                    let (start, st, n) = self.slice_positions(idx, s.chars())?;
                     if s.is_ascii() {
                         let b = s.s.as_bytes();
                         if st == 1 {
@@ -152,7 +152,7 @@ impl<'gc> Vm<'gc> {
                         .collect();
                     return Ok(self.new_string(out));
                 }
-                let i = self.norm_index(idx, s.chars, "string")?;
+                let i = self.norm_index(idx, s.chars(), "string")?;
                 if s.is_ascii() {
                     let c = &s.s[i..i + 1];
                     return Ok(self.char_str(c));
@@ -465,7 +465,7 @@ impl<'gc> Vm<'gc> {
             return self.len(t);
         }
         Ok(match v {
-            Value::Str(s) => s.chars,
+            Value::Str(s) => s.chars(),
             Value::List(l) => l.borrow().len(),
             Value::Tuple(t) => t.items.len(),
             Value::Dict(d) => d.borrow().len(),

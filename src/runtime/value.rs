@@ -134,26 +134,51 @@ impl<'gc> Value<'gc> {
 pub struct StrObj {
     /// Strings up to 24 bytes live inside the object: one allocation instead of two.
     pub s: CompactString,
-    pub chars: usize,
-    pub hash: Cell<u64>,
+    /// Length in characters; `u32::MAX` when too long to store (then counted when asked).
+    chars: u32,
+    /// Python's hash once computed, 0 before. Hashes of str are 32-bit values in wk, which
+    /// keeps a short string object within 48 bytes with its header.
+    hash: Cell<i32>,
 }
 
 impl StrObj {
     pub fn new(s: CompactString) -> StrObj {
-        let chars = if s.is_ascii() {
+        let n = if s.is_ascii() {
             s.len()
         } else {
             s.chars().count()
         };
         StrObj {
             s,
-            chars,
+            chars: u32::try_from(n).unwrap_or(u32::MAX),
             hash: Cell::new(0),
         }
     }
 
+    /// Length in characters.
+    #[inline]
+    pub fn chars(&self) -> usize {
+        if self.chars != u32::MAX {
+            self.chars as usize
+        } else {
+            self.s.chars().count()
+        }
+    }
+
     pub fn is_ascii(&self) -> bool {
-        self.chars == self.s.len()
+        self.chars() == self.s.len()
+    }
+
+    /// `hash(s)`: computed once, never -1.
+    #[inline]
+    pub fn hash_value(&self) -> i64 {
+        let cached = self.hash.get();
+        if cached != 0 {
+            return cached as i64;
+        }
+        let h = super::hash::str_hash(&self.s);
+        self.hash.set(h as i32);
+        h
     }
 }
 
@@ -318,11 +343,16 @@ pub enum Obj<'gc> {
 
 #[cfg(test)]
 mod layout_tests {
-    use super::Value;
+    use super::{StrObj, Value};
 
     #[test]
     fn a_value_is_two_words() {
         assert_eq!(std::mem::size_of::<Value<'static>>(), 16);
         assert_eq!(std::mem::size_of::<Option<Value<'static>>>(), 16);
+    }
+
+    #[test]
+    fn a_short_string_fits_in_48_bytes_with_its_gc_header() {
+        assert!(std::mem::size_of::<StrObj>() <= 32);
     }
 }

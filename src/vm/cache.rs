@@ -17,12 +17,7 @@ const IN_BUILTINS: u32 = 1 << 31;
 
 /// The slot of the string key `s` in `t`.
 pub fn find_str<'gc>(t: &Dict<'gc>, s: Gc<'gc, StrObj>) -> Option<usize> {
-    let mut h = s.hash.get();
-    if h == 0 {
-        h = crate::runtime::hash::hash_str(&s.s) as u64;
-        s.hash.set(h);
-    }
-    t.find(h, |stored| match stored {
+    t.find(s.hash_value() as u64, |stored| match stored {
         Value::Str(o) => Gc::ptr_eq(o, s) || o.s == s.s,
         _ => false,
     })
@@ -167,7 +162,7 @@ impl<'gc> Vm<'gc> {
                     return false;
                 }
                 cache.slot.set(d.slots() as u32);
-                d.insert_new(s.hash.get(), name, v);
+                d.insert_new(s.hash_value() as u64, name, v);
             }
         }
         true

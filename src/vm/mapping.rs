@@ -106,15 +106,7 @@ impl<'gc> Vm<'gc> {
             Value::Bool(b) => b as i64,
             Value::Int(i) => hash::hash_i64(i),
             Value::Float(f) => hash::hash_f64(f),
-            Value::Str(s) => {
-                let cached = s.hash.get();
-                if cached != 0 {
-                    return Ok(cached as i64);
-                }
-                let h = hash::hash_str(&s.s);
-                s.hash.set(h as u64);
-                h
-            }
+            Value::Str(s) => s.hash_value(),
             Value::Tuple(t) => {
                 let mut hs = Vec::with_capacity(t.items.len());
                 for it in t.items.iter() {
@@ -170,7 +162,7 @@ impl<'gc> Vm<'gc> {
             Value::Cell(_) | Value::Iter(_) => hash::hash_addr(v.addr().unwrap_or(0)),
             Value::Obj(o) => match o.as_ref() {
                 Obj::BigInt(b) => hash::hash_bigint(b),
-                Obj::Bytes(b) => hash::hash_str(&String::from_utf8_lossy(b)),
+                Obj::Bytes(b) => hash::str_hash(&String::from_utf8_lossy(b)),
                 Obj::Complex(re, im) => {
                     let h = hash::hash_f64(*re)
                         .wrapping_add(1000003i64.wrapping_mul(hash::hash_f64(*im)));

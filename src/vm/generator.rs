@@ -78,14 +78,19 @@ impl<'gc> Vm<'gc> {
         frame.kind = kind;
         g2.state = GenState::Running;
         // drain rather than take: the generator keeps its buffers' capacity for the next yield
-        self.st.stack.append(&mut g2.stack);
-        for b in g2.blocks.drain(..) {
-            self.st.blocks.push(Block {
-                handler: b.handler,
-                depth: b.depth + base as u32,
-            });
+        self.st.stack.extend_from_slice(&g2.stack);
+        g2.stack.clear();
+        if !g2.blocks.is_empty() {
+            for b in g2.blocks.drain(..) {
+                self.st.blocks.push(Block {
+                    handler: b.handler,
+                    depth: b.depth + base as u32,
+                });
+            }
         }
-        self.st.exc_stack.append(&mut g2.exc_stack);
+        if !g2.exc_stack.is_empty() {
+            self.st.exc_stack.append(&mut g2.exc_stack);
+        }
         drop(g2);
         if state == GenState::Suspended {
             self.push(send);
@@ -105,18 +110,24 @@ impl<'gc> Vm<'gc> {
         {
             let mut g2 = gen_cell(g).borrow_mut(self.mc);
             let g2 = &mut *g2;
-            g2.stack.extend(self.st.stack.drain(base..));
-            g2.blocks.extend(
-                self.st
-                    .blocks
-                    .drain(frame.block_base as usize..)
-                    .map(|b| Block {
+            // copied as slices (memcpy); most generators have no blocks or exceptions to save
+            g2.stack.extend_from_slice(&self.st.stack[base..]);
+            self.st.stack.truncate(base);
+            let block_base = frame.block_base as usize;
+            if self.st.blocks.len() > block_base {
+                g2.blocks
+                    .extend(self.st.blocks[block_base..].iter().map(|b| Block {
                         handler: b.handler,
                         depth: b.depth - base as u32,
-                    }),
-            );
-            g2.exc_stack
-                .extend(self.st.exc_stack.drain(frame.exc_base as usize..));
+                    }));
+                self.st.blocks.truncate(block_base);
+            }
+            let exc_base = frame.exc_base as usize;
+            if self.st.exc_stack.len() > exc_base {
+                g2.exc_stack
+                    .extend_from_slice(&self.st.exc_stack[exc_base..]);
+                self.st.exc_stack.truncate(exc_base);
+            }
             g2.frame = Some(frame);
             g2.state = GenState::Suspended;
         }

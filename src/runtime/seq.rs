@@ -99,6 +99,39 @@ impl<'gc> Vm<'gc> {
     }
 
     /// `obj[idx]`.
+    /// `obj[i]` for a list or tuple and an int index in range; None for everything else.
+    #[inline]
+    pub fn index_fast(obj: Value<'gc>, idx: Value<'gc>) -> Option<Value<'gc>> {
+        let Value::Int(i) = idx else { return None };
+        let at = |n: usize| {
+            let j = if i < 0 { i + n as i64 } else { i };
+            (0..n as i64).contains(&j).then_some(j as usize)
+        };
+        match obj {
+            Value::List(l) => {
+                let l = l.borrow();
+                at(l.len()).map(|j| l[j])
+            }
+            Value::Tuple(t) => at(t.items.len()).map(|j| t.items[j]),
+            _ => None,
+        }
+    }
+
+    /// `list[i] = v` for an int index in range; false for everything else.
+    #[inline]
+    pub fn store_index_fast(&self, obj: Value<'gc>, idx: Value<'gc>, v: Value<'gc>) -> bool {
+        let (Value::List(l), Value::Int(i)) = (obj, idx) else {
+            return false;
+        };
+        let n = l.borrow().len() as i64;
+        let j = if i < 0 { i + n } else { i };
+        if !(0..n).contains(&j) {
+            return false;
+        }
+        l.borrow_mut(self.mc)[j as usize] = v;
+        true
+    }
+
     pub fn getitem(&mut self, obj: Value<'gc>, idx: Value<'gc>) -> R<'gc> {
         if Self::is_proxy(obj) {
             let t = self.deproxy(obj)?;

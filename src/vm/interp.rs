@@ -358,8 +358,13 @@ impl<'gc> Vm<'gc> {
                     Op::Dup2Subscr => {
                         let n = self.st.stack.len();
                         let (obj, idx) = (self.st.stack[n - 2], self.st.stack[n - 1]);
-                        save_ip!();
-                        let v = tri!(self.getitem(obj, idx));
+                        let v = match Self::index_fast(obj, idx) {
+                            Some(v) => v,
+                            None => {
+                                save_ip!();
+                                tri!(self.getitem(obj, idx))
+                            }
+                        };
                         self.push(v);
                         ip += 1;
                     }
@@ -367,8 +372,10 @@ impl<'gc> Vm<'gc> {
                         let v = self.pop();
                         let idx = self.pop();
                         let obj = self.pop();
-                        save_ip!();
-                        tri!(self.setitem(obj, idx, v));
+                        if !self.store_index_fast(obj, idx, v) {
+                            save_ip!();
+                            tri!(self.setitem(obj, idx, v));
+                        }
                         ip += 1;
                     }
                     Op::DeleteFast(i) => {
@@ -545,6 +552,10 @@ impl<'gc> Vm<'gc> {
                     Op::BinarySubscr => {
                         let idx = self.pop();
                         let obj = self.pop();
+                        if let Some(v) = Self::index_fast(obj, idx) {
+                            self.push(v);
+                            continue;
+                        }
                         save_ip!();
                         let v = tri!(self.getitem(obj, idx));
                         self.push(v);
@@ -553,6 +564,9 @@ impl<'gc> Vm<'gc> {
                         let idx = self.pop();
                         let obj = self.pop();
                         let v = self.pop();
+                        if self.store_index_fast(obj, idx, v) {
+                            continue;
+                        }
                         save_ip!();
                         tri!(self.setitem(obj, idx, v));
                     }
@@ -894,6 +908,18 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::UnpackSequence(n) => {
                         let v = self.pop();
+                        // a tuple or list of the right length: its items, last first
+                        match v {
+                            Value::Tuple(t) if t.items.len() == n as usize => {
+                                self.st.stack.extend(t.items.iter().rev());
+                                continue;
+                            }
+                            Value::List(l) if l.borrow().len() == n as usize => {
+                                self.st.stack.extend(l.borrow().iter().rev());
+                                continue;
+                            }
+                            _ => {}
+                        }
                         save_ip!();
                         tri!(self.unpack_into_stack(v, n as usize, None));
                     }

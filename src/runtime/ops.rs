@@ -8,6 +8,20 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
 
+/// An ordering comparison of two small ints (None for `is`, `in` and their negations).
+#[inline(always)]
+pub fn int_compare(op: CmpOp, x: i64, y: i64) -> Option<bool> {
+    Some(match op {
+        CmpOp::Lt => x < y,
+        CmpOp::LtE => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::GtE => x >= y,
+        CmpOp::Eq => x == y,
+        CmpOp::NotEq => x != y,
+        _ => return None,
+    })
+}
+
 /// Integer arithmetic that fits in i64; None means "take the slow path".
 #[inline]
 pub fn int_fast(op: BinOp, x: i64, y: i64) -> Option<i64> {

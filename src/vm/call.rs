@@ -122,19 +122,11 @@ impl<'gc> Vm<'gc> {
         argc: usize,
         kwnames: Option<Value<'gc>>,
     ) -> (Vec<Value<'gc>>, Vec<(Value<'gc>, Value<'gc>)>) {
-        let mut args: Vec<Value<'gc>> = self.st.stack.drain(pos + 1..pos + 1 + argc).collect();
-        self.st.stack.truncate(pos);
-        let mut kw = Vec::new();
-        if let Some(Value::Tuple(t)) = kwnames {
-            let n = t.items.len();
-            let vals = args.split_off(args.len() - n);
-            kw = t.items.iter().copied().zip(vals).collect();
-        }
-        (args, kw)
+        self.take_args_after(Value::Undef, pos, argc, kwnames)
     }
 
-    /// As `take_args`, into a vector from the pool that starts with `first`; the caller returns
-    /// the vector to `arg_pool`.
+    /// As `take_args`, into a vector from the pool that starts with `first` (unless Undef); the
+    /// caller may return the vector to `arg_pool`.
     #[allow(clippy::type_complexity)]
     fn take_args_after(
         &mut self,

@@ -29,6 +29,24 @@ enum Unwound<'gc> {
     Escaped(Value<'gc>),
 }
 
+/// Defines a method that replaces the top two stack entries with a number result. When the
+/// lower entry already holds that kind of number only its payload is written: building a whole
+/// `Value` in a temporary and copying it as 16 bytes stalled store forwarding on every result.
+macro_rules! replace_top_two_number {
+    ($name:ident, $variant:ident, $ty:ty) => {
+        #[inline(always)]
+        fn $name(&mut self, r: $ty) {
+            let s = &mut self.st.stack;
+            let n = s.len();
+            match &mut s[n - 2] {
+                Value::$variant(slot) => *slot = r,
+                slot => *slot = Value::$variant(r),
+            }
+            s.truncate(n - 1);
+        }
+    };
+}
+
 impl<'gc> Vm<'gc> {
     #[inline]
     pub fn push(&mut self, v: Value<'gc>) {
@@ -95,31 +113,8 @@ impl<'gc> Vm<'gc> {
         s.truncate(n - 1);
     }
 
-    /// Replaces the top two stack entries, of which the lower is an int, with the int `r`:
-    /// only the payload is written. (Building a whole `Value` in a temporary and copying it
-    /// as 16 bytes stalled store forwarding on every arithmetic result.)
-    #[inline(always)]
-    fn replace_top_two_int(&mut self, r: i64) {
-        let s = &mut self.st.stack;
-        let n = s.len();
-        match &mut s[n - 2] {
-            Value::Int(slot) => *slot = r,
-            slot => *slot = Value::Int(r),
-        }
-        s.truncate(n - 1);
-    }
-
-    /// As `replace_top_two_int`, for a float result.
-    #[inline(always)]
-    fn replace_top_two_float(&mut self, r: f64) {
-        let s = &mut self.st.stack;
-        let n = s.len();
-        match &mut s[n - 2] {
-            Value::Float(slot) => *slot = r,
-            slot => *slot = Value::Float(r),
-        }
-        s.truncate(n - 1);
-    }
+    replace_top_two_number!(replace_top_two_int, Int, i64);
+    replace_top_two_number!(replace_top_two_float, Float, f64);
 
     #[inline]
     fn top(&self) -> Value<'gc> {
@@ -308,18 +303,9 @@ impl<'gc> Vm<'gc> {
                         self.push(Value::Int(k as i64));
                     }
                     Op::CompareJumpIfFalse(cop, t) => {
-                        let int_result = match self.top_two_ints() {
-                            Some((x, y)) => match cop {
-                                CmpOp::Lt => Some(x < y),
-                                CmpOp::LtE => Some(x <= y),
-                                CmpOp::Gt => Some(x > y),
-                                CmpOp::GtE => Some(x >= y),
-                                CmpOp::Eq => Some(x == y),
-                                CmpOp::NotEq => Some(x != y),
-                                _ => None,
-                            },
-                            None => None,
-                        };
+                        let int_result = self
+                            .top_two_ints()
+                            .and_then(|(x, y)| crate::runtime::ops::int_compare(cop, x, y));
                         let truth = match int_result {
                             Some(b) => {
                                 let n = self.st.stack.len();
@@ -603,16 +589,7 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::Compare(cop) => {
                         if let Some((x, y)) = self.top_two_ints() {
-                            let r = match cop {
-                                CmpOp::Lt => Some(x < y),
-                                CmpOp::LtE => Some(x <= y),
-                                CmpOp::Gt => Some(x > y),
-                                CmpOp::GtE => Some(x >= y),
-                                CmpOp::Eq => Some(x == y),
-                                CmpOp::NotEq => Some(x != y),
-                                _ => None,
-                            };
-                            if let Some(b) = r {
+                            if let Some(b) = crate::runtime::ops::int_compare(cop, x, y) {
                                 self.replace_top_two(Value::Bool(b));
                                 continue;
                             }

@@ -76,6 +76,32 @@ impl<'gc> Vm<'gc> {
         Err(self.name_error(name))
     }
 
+    /// `module.name` through the instruction's cache (the slot is trusted while the module's
+    /// dict keeps its version, as for globals). None sends the read down the full path.
+    #[inline]
+    pub fn module_attr_cached(
+        &self,
+        module: Value<'gc>,
+        name: Value<'gc>,
+        cache: &InlineCache,
+    ) -> Option<Value<'gc>> {
+        let Value::Obj(o) = module else { return None };
+        let Obj::Module(m) = o.as_ref() else {
+            return None;
+        };
+        let d = m.dict.borrow();
+        if d.version == cache.version.get() {
+            if let Some(e) = d.entry_at(cache.slot.get() as usize) {
+                return Some(e.value);
+            }
+        }
+        let Value::Str(s) = name else { return None };
+        let slot = find_str(&d, s)?;
+        cache.version.set(d.version);
+        cache.slot.set(slot as u32);
+        d.entry_at(slot).map(|e| e.value)
+    }
+
     /// The dict of an instance whose attribute access can skip the class: no class in its MRO
     /// defines one of the `hooks` (flag bits) or a data descriptor.
     #[inline]
@@ -107,7 +133,7 @@ impl<'gc> Vm<'gc> {
             return Some(v);
         }
         let slot = find_str(&d, s)?;
-        cache.slot.set(slot as u32);
+        remember_guess(cache, slot);
         d.entry_at(slot).map(|e| e.value)
     }
 
@@ -153,7 +179,7 @@ impl<'gc> Vm<'gc> {
         let mut d = dict.borrow_mut(self.mc);
         match slot {
             Some(slot) => {
-                cache.slot.set(slot as u32);
+                remember_guess(cache, slot);
                 d.set_value_at(slot, v);
             }
             None => {
@@ -161,12 +187,19 @@ impl<'gc> Vm<'gc> {
                 if !plain_payload(inst) {
                     return false;
                 }
-                cache.slot.set(d.slots() as u32);
+                remember_guess(cache, d.slots());
                 d.insert_new(s.hash_value() as u64, name, v);
             }
         }
         true
     }
+}
+
+/// Records an instance-dict slot guess. The version is cleared: a LoadAttr that also meets
+/// modules keeps (version, slot) pairs in the same cache, and a guess must not pass for one.
+fn remember_guess(cache: &InlineCache, slot: usize) {
+    cache.version.set(0);
+    cache.slot.set(slot as u32);
 }
 
 /// Instances whose attribute writes all go to their dict (not exceptions or weakref objects).

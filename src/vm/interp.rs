@@ -451,12 +451,21 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::LoadAttr(n) => {
                         let name = codeobj.names[n as usize];
-                        if let Some(Value::Instance(inst)) = self.st.stack.last() {
-                            let cache = &codeobj.caches[ip - 1];
-                            if let Some(v) = self.instance_attr_cached(*inst, name, cache) {
-                                *self.st.stack.last_mut().unwrap() = v;
-                                continue;
+                        let cache = &codeobj.caches[ip - 1];
+                        match self.st.stack.last() {
+                            Some(Value::Instance(inst)) => {
+                                if let Some(v) = self.instance_attr_cached(*inst, name, cache) {
+                                    *self.st.stack.last_mut().unwrap() = v;
+                                    continue;
+                                }
                             }
+                            Some(&m @ Value::Obj(_)) => {
+                                if let Some(v) = self.module_attr_cached(m, name, cache) {
+                                    *self.st.stack.last_mut().unwrap() = v;
+                                    continue;
+                                }
+                            }
+                            _ => {}
                         }
                         let obj = self.pop();
                         save_ip!();
@@ -485,6 +494,13 @@ impl<'gc> Vm<'gc> {
                     Op::LoadMethod(n) => {
                         let name = codeobj.names[n as usize];
                         let obj = self.pop();
+                        // `module.function(...)`: no bound self
+                        let cache = &codeobj.caches[ip - 1];
+                        if let Some(f) = self.module_attr_cached(obj, name, cache) {
+                            self.push(f);
+                            self.push(Value::Undef);
+                            continue;
+                        }
                         save_ip!();
                         let (f, this) = tri!(self.load_method(obj, name));
                         self.push(f);

@@ -5,6 +5,7 @@ use super::ops::{Num, to_num};
 use crate::parser::ast::CmpOp;
 use crate::runtime::value::{Obj, Value};
 use crate::vm::{R, Vm};
+use gc_arena::Gc;
 use num_bigint::BigInt;
 use num_traits::ToPrimitive;
 use std::cmp::Ordering;
@@ -70,6 +71,11 @@ pub fn builtin_compare<'gc>(
     a: Value<'gc>,
     b: Value<'gc>,
 ) -> R<'gc, Option<bool>> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => return Ok(Some(ord_result(op, Some(x.cmp(&y))))),
+        (Value::Float(x), Value::Float(y)) => return Ok(Some(ord_result(op, x.partial_cmp(&y)))),
+        _ => {}
+    }
     if let (Some(x), Some(y)) = (to_num(a), to_num(b)) {
         if let (Num::C(..), _) | (_, Num::C(..)) = (&x, &y) {
             if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
@@ -90,10 +96,14 @@ pub fn builtin_compare<'gc>(
     }
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Ok(Some(ord_result(op, Some(x.s.cmp(&y.s))))),
-        (Value::Tuple(x), Value::Tuple(y)) => {
-            let (p, q) = (x.items.to_vec(), y.items.to_vec());
-            seq_compare(vm, op, &p, &q).map(Some)
-        }
+        // tuples cannot change while their items are compared: no copies
+        (Value::Tuple(x), Value::Tuple(y)) => seq_compare(
+            vm,
+            op,
+            Gc::as_ref(x).items.as_slice(),
+            Gc::as_ref(y).items.as_slice(),
+        )
+        .map(Some),
         (Value::List(x), Value::List(y)) => {
             let (p, q) = (x.borrow().clone(), y.borrow().clone());
             seq_compare(vm, op, &p, &q).map(Some)
@@ -206,6 +216,16 @@ pub fn seq_compare<'gc>(
         return Ok(op == CmpOp::NotEq);
     }
     for (x, y) in a.iter().zip(b.iter()) {
+        if let (Value::Int(i), Value::Int(j)) = (x, y) {
+            if i == j {
+                continue;
+            }
+            return Ok(match op {
+                CmpOp::Eq => false,
+                CmpOp::NotEq => true,
+                _ => ord_result(op, Some(i.cmp(j))),
+            });
+        }
         if !vm.key_eq(*x, *y)? {
             return match op {
                 CmpOp::Eq => Ok(false),

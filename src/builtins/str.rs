@@ -173,8 +173,21 @@ fn split_args<'gc>(
     Ok((sep, max))
 }
 
+/// The pieces of a split as a list. Equal short pieces share one string object: text repeats
+/// its words, and a word count over split() then makes (and the collector marks) one object
+/// per distinct word instead of one per occurrence. Python leaves the identity of equal
+/// strings unspecified, so nothing can tell.
 fn to_list<'gc>(vm: &mut Vm<'gc>, parts: Vec<&str>) -> Value<'gc> {
-    let items = parts.into_iter().map(|p| vm.new_str(p)).collect();
+    let mut made: crate::vm::state::FastMap<&str, Value<'gc>> = Default::default();
+    let items = parts
+        .into_iter()
+        .map(|p| {
+            if p.len() > 24 {
+                return vm.new_str(p);
+            }
+            *made.entry(p).or_insert_with(|| vm.new_str(p))
+        })
+        .collect();
     vm.new_list(items)
 }
 

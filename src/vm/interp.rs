@@ -3,11 +3,12 @@
 
 use super::exc;
 use super::frame::{Block, FrameKind};
+use super::unwind::Unwound;
 use super::{R, Vm};
 use crate::compiler::code::{CO_NAMESPACE, Op};
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
 use crate::runtime::iter::Iter;
-use crate::runtime::value::{Obj, TbEntry, Value};
+use crate::runtime::value::{Obj, Value};
 
 /// Bytes of large strings one slice may build before it ends early (about `min_sleep` of debt).
 const BIG_BYTES_PER_SLICE: usize = 256 * 1024;
@@ -19,14 +20,6 @@ pub enum RunResult<'gc> {
     Yield(Value<'gc>),
     /// The slice budget ran out; the state is saved and the driver may collect.
     Suspended,
-}
-
-/// What happens after an exception has been raised.
-enum Unwound<'gc> {
-    /// A handler in some frame took it; continue the loop.
-    Handled,
-    /// It left the boundary frame.
-    Escaped(Value<'gc>),
 }
 
 /// Defines a method that replaces the top two stack entries with a number result. When the
@@ -1291,158 +1284,6 @@ impl<'gc> Vm<'gc> {
         }
         Err(self.name_error(name))
     }
-
-    pub fn set_cause(&mut self, e: Value<'gc>, cause: Value<'gc>) -> R<'gc, ()> {
-        let cause = if cause.is_none() {
-            Value::None
-        } else if exc::is_exception_class(self, cause) {
-            self.call(cause, &[], &[])?
-        } else if exc::is_exception(self, cause) {
-            cause
-        } else {
-            return Err(self.type_error("exception causes must derive from BaseException"));
-        };
-        if let Some(d) = exc::exc_data(e) {
-            let mut d = d.borrow_mut(self.mc);
-            d.cause = cause;
-            d.suppress_context = true;
-        }
-        Ok(())
-    }
-
-    /// Pops the current frame after `return v`. Returns Some when the run must end.
-    fn return_from_frame(&mut self, v: Value<'gc>) -> R<'gc, Option<RunResult<'gc>>> {
-        let frame = self.st.frames.pop().unwrap();
-        self.st.stack.truncate(frame.ret_sp as usize);
-        self.st.blocks.truncate(frame.block_base as usize);
-        self.st.exc_stack.truncate(frame.exc_base as usize);
-        match frame.kind {
-            FrameKind::Normal | FrameKind::NextForIter(_) => {
-                self.push(v);
-                Ok(None)
-            }
-            FrameKind::Discard => Ok(None),
-            FrameKind::Init(inst) => {
-                if !v.is_none() {
-                    let t = self.type_name(v);
-                    return Err(
-                        self.type_error(format!("__init__() should return None, not '{t}'"))
-                    );
-                }
-                self.push(Value::Instance(inst));
-                Ok(None)
-            }
-            FrameKind::Boundary => Ok(Some(RunResult::Return(v))),
-            FrameKind::GenForIter(g, exit) => {
-                self.finish_generator(g);
-                // the caller's iterator is on top: drop it and leave the loop
-                self.pop();
-                let top = self.st.frames.len() - 1;
-                self.st.frames[top].ip = exit;
-                Ok(None)
-            }
-            FrameKind::GenBoundary(g) => {
-                self.finish_generator(g);
-                Ok(Some(RunResult::Return(v)))
-            }
-        }
-    }
-
-    /// Raises `e` from the current frame: finds a handler or pops frames until the boundary.
-    fn unwind(&mut self, e: Value<'gc>, stop: usize, add_tb: bool) -> Unwound<'gc> {
-        let mut add_tb = add_tb;
-        // implicit chaining: an exception raised while handling another
-        if add_tb {
-            if let Some(&handling) = self.st.exc_stack.last() {
-                if !handling.is(e) {
-                    if let Some(d) = exc::exc_data(e) {
-                        let mut d = d.borrow_mut(self.mc);
-                        if d.context.is_none() {
-                            d.context = handling;
-                        }
-                    }
-                }
-            }
-        }
-        let mut e = e;
-        loop {
-            let fidx = self.st.frames.len() - 1;
-            let frame = self.st.frames[fidx];
-            if add_tb {
-                let line = frame
-                    .code
-                    .code
-                    .line_at((frame.ip as usize).saturating_sub(1));
-                exc::add_traceback(
-                    self,
-                    e,
-                    TbEntry {
-                        code: frame.code,
-                        line,
-                    },
-                );
-            }
-            add_tb = true;
-            if self.st.blocks.len() > frame.block_base as usize {
-                let b = self.st.blocks.pop().unwrap();
-                self.st.stack.truncate(b.depth as usize);
-                self.st.stack.push(e);
-                self.st.frames[fidx].ip = b.handler;
-                return Unwound::Handled;
-            }
-            self.st.frames.pop();
-            self.st.stack.truncate(frame.ret_sp as usize);
-            self.st.exc_stack.truncate(frame.exc_base as usize);
-            match frame.kind {
-                FrameKind::Boundary => return Unwound::Escaped(e),
-                FrameKind::GenBoundary(g) | FrameKind::GenForIter(g, _) => {
-                    self.finish_generator(g);
-                    if exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) {
-                        let cls = self.st.types.runtime_error;
-                        let new = self.err(cls, "generator raised StopIteration");
-                        if let Some(d) = exc::exc_data(new) {
-                            d.borrow_mut(self.mc).cause = e;
-                            d.borrow_mut(self.mc).context = e;
-                        }
-                        e = new;
-                    }
-                    if matches!(frame.kind, FrameKind::GenBoundary(_)) {
-                        return Unwound::Escaped(e);
-                    }
-                }
-                FrameKind::NextForIter(exit) => {
-                    if exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) {
-                        self.pop();
-                        let top = self.st.frames.len() - 1;
-                        self.st.frames[top].ip = exit;
-                        return Unwound::Handled;
-                    }
-                }
-                _ => {}
-            }
-            if self.st.frames.len() <= stop || self.st.frames.is_empty() {
-                return Unwound::Escaped(e);
-            }
-        }
-    }
-
-    /// The `__traceback__` value of an exception (a tuple of (file, line, name) entries).
-    pub fn traceback_value(&mut self, e: Value<'gc>) -> Value<'gc> {
-        let entries = match exc::exc_data(e) {
-            Some(d) => d.borrow().traceback.clone(),
-            None => return Value::None,
-        };
-        if entries.is_empty() {
-            return Value::None;
-        }
-        let mut items = vec![];
-        for en in entries.iter().rev() {
-            let f = self.new_str(&en.code.code.filename);
-            let n = self.new_str(&en.code.code.name);
-            items.push(self.new_tuple(vec![f, Value::Int(en.line as i64), n]));
-        }
-        self.new_tuple(items)
-    }
 }
 
 pub enum ForIterStep<'gc> {
@@ -1461,15 +1302,5 @@ pub fn cell_get<'gc>(cell: Value<'gc>) -> Value<'gc> {
 pub fn cell_set<'gc>(vm: &Vm<'gc>, cell: Value<'gc>, v: Value<'gc>) {
     if let Value::Cell(c) = cell {
         c.set(vm.mc, v);
-    }
-}
-
-impl<'gc> Vm<'gc> {
-    /// Raises `e` inside the top frame (for `generator.throw`): Ok when a handler took it.
-    pub fn raise_in_top_frame(&mut self, e: Value<'gc>, stop: usize) -> R<'gc, ()> {
-        match self.unwind(e, stop, true) {
-            Unwound::Handled => Ok(()),
-            Unwound::Escaped(e) => Err(e),
-        }
     }
 }

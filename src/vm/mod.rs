@@ -19,6 +19,7 @@ pub mod output;
 pub mod referents;
 pub mod state;
 pub mod types;
+pub mod unwind;
 pub mod weakrefs;
 
 use crate::runtime::dict::Dict;

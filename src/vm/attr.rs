@@ -240,13 +240,9 @@ impl<'gc> Vm<'gc> {
         fallback: bool,
     ) -> R<'gc> {
         let cls = inst.class;
-        if !self.st.late_descriptors {
-            if let (Obj::Class(c), Some(dict)) = (cls.as_ref(), inst.dict.get()) {
-                if c.flags.get() & (flags::HAS_DESCRIPTORS | flags::HAS_GETATTRIBUTE) == 0 {
-                    if let Some(v) = self.dict_get_str(dict, name) {
-                        return Ok(v);
-                    }
-                }
+        if let Some(dict) = self.plain_instance_dict(inst, flags::HAS_GETATTRIBUTE) {
+            if let Some(v) = self.dict_get_str(dict, name) {
+                return Ok(v);
             }
         }
         let descr = self.class_lookup_v(cls, name);

@@ -102,17 +102,19 @@ impl<'gc> Vm<'gc> {
         d.entry_at(slot).map(|e| e.value)
     }
 
-    /// The dict of an instance whose attribute access can skip the class: no class in its MRO
-    /// defines one of the `hooks` (flag bits) or a data descriptor.
+    /// Whether attribute access on `inst` can skip its class: no class in its MRO defines one of
+    /// the `hooks` (flag bits) or a data descriptor.
     #[inline]
-    fn plain_instance_dict(&self, inst: InstRef<'gc>, hooks: u32) -> Option<DictRef<'gc>> {
-        if self.st.late_descriptors {
-            return None;
-        }
-        let Obj::Class(c) = inst.class.as_ref() else {
-            return None;
-        };
-        if c.flags.get() & (hooks | flags::HAS_DESCRIPTORS) != 0 {
+    pub fn skips_class(&self, inst: InstRef<'gc>, hooks: u32) -> bool {
+        !self.st.late_descriptors
+            && matches!(inst.class.as_ref(), Obj::Class(c)
+                if c.flags.get() & (hooks | flags::HAS_DESCRIPTORS) == 0)
+    }
+
+    /// The dict of an instance whose attribute access can skip the class (see `skips_class`).
+    #[inline]
+    pub fn plain_instance_dict(&self, inst: InstRef<'gc>, hooks: u32) -> Option<DictRef<'gc>> {
+        if !self.skips_class(inst, hooks) {
             return None;
         }
         inst.dict.get()
@@ -147,14 +149,7 @@ impl<'gc> Vm<'gc> {
         v: Value<'gc>,
         cache: &InlineCache,
     ) -> bool {
-        if self.st.late_descriptors {
-            return false;
-        }
-        let Obj::Class(c) = inst.class.as_ref() else {
-            return false;
-        };
-        let hooks = flags::HAS_SETATTR | flags::HAS_DESCRIPTORS | flags::NO_DICT;
-        if c.flags.get() & hooks != 0 {
+        if !self.skips_class(inst, flags::HAS_SETATTR | flags::NO_DICT) {
             return false;
         }
         let Value::Str(s) = name else { return false };

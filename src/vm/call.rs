@@ -512,7 +512,6 @@ impl<'gc> Vm<'gc> {
         // any __new__ but object's decides construction (script ones, and natives like ref's)
         let user_new = new.is_some_and(|n| !n.is(self.st.object_new));
         let builtin_layout = !matches!(c.layout, Layout::Object | Layout::Exception);
-        let _ = builtin_layout;
         if !user_new && !builtin_layout {
             let inst = self.create_instance(cls, pos, argc, kwnames);
             let init = self.class_lookup_v(cls, name_init);

@@ -144,13 +144,19 @@ impl<'gc> Vm<'gc> {
                     }
                 };
             }
+            // at a safe point of the outermost run: the budget is spent or many large strings
+            // were built, so the driver should collect now
+            macro_rules! slice_over {
+                () => {
+                    (budget <= 0 || self.st.big_bytes.get() > BIG_BYTES_PER_SLICE)
+                        && stop == 0
+                        && self.st.nested == 0
+                };
+            }
             // a call is a safe point: the new frame is complete, so the slice may end here
             macro_rules! entered_frame {
                 () => {{
-                    if (budget <= 0 || self.st.big_bytes.get() > BIG_BYTES_PER_SLICE)
-                        && stop == 0
-                        && self.st.nested == 0
-                    {
+                    if slice_over!() {
                         return Ok(RunResult::Suspended);
                     }
                     continue 'frames;
@@ -309,12 +315,7 @@ impl<'gc> Vm<'gc> {
                                 let b = self.pop();
                                 let a = self.pop();
                                 save_ip!();
-                                let r = match cop {
-                                    CmpOp::Is => Value::Bool(a.is(b)),
-                                    CmpOp::IsNot => Value::Bool(!a.is(b)),
-                                    _ => tri!(self.compare(cop, a, b)),
-                                };
-                                match r {
+                                match tri!(self.compare(cop, a, b)) {
                                     Value::Bool(b) => b,
                                     other => tri!(self.truthy(other)),
                                 }
@@ -618,10 +619,7 @@ impl<'gc> Vm<'gc> {
                     Op::Jump(t) => {
                         if (t as usize) < ip {
                             budget -= 1;
-                            if (budget <= 0 || self.st.big_bytes.get() > BIG_BYTES_PER_SLICE)
-                                && stop == 0
-                                && self.st.nested == 0
-                            {
+                            if slice_over!() {
                                 self.st.frames[fidx].ip = t;
                                 return Ok(RunResult::Suspended);
                             }

@@ -102,13 +102,14 @@ fn tuple_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
 fn append<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "append", &args[1.min(args.len())..], 1, 1)?;
     let l = this(vm, args[0])?;
-    l.borrow_mut(vm.mc).push(args[1]);
+    vm.list_push(l, args[1]);
     Ok(Value::None)
 }
 
 fn extend<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let l = this(vm, arg(args, 0))?;
     let items = vm.collect_iter(arg(args, 1))?;
+    vm.note_bytes(items.len() * std::mem::size_of::<Value>());
     l.borrow_mut(vm.mc).extend(items);
     Ok(Value::None)
 }

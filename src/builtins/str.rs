@@ -177,7 +177,7 @@ fn split_args<'gc>(
 /// its words, and a word count over split() then makes (and the collector marks) one object
 /// per distinct word instead of one per occurrence. Python leaves the identity of equal
 /// strings unspecified, so nothing can tell.
-fn to_list<'gc>(vm: &mut Vm<'gc>, parts: Vec<&str>) -> Value<'gc> {
+fn to_list<'gc, 'a>(vm: &mut Vm<'gc>, parts: impl IntoIterator<Item = &'a str>) -> Value<'gc> {
     let mut made: crate::vm::state::FastMap<&str, Value<'gc>> = Default::default();
     let items = parts
         .into_iter()
@@ -194,39 +194,35 @@ fn to_list<'gc>(vm: &mut Vm<'gc>, parts: Vec<&str>) -> Value<'gc> {
 fn split<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
     let (sep, max) = split_args(vm, args, kw)?;
-    let parts: Vec<&str> = match sep {
-        Some(sep) => {
-            if max < 0 {
-                s.split(sep).collect()
-            } else {
-                s.splitn(max as usize + 1, sep).collect()
-            }
-        }
+    // The pieces go straight into the list: no vector of slices the size of the result.
+    Ok(match sep {
+        Some(sep) if max < 0 => to_list(vm, s.split(sep)),
+        Some(sep) => to_list(vm, s.splitn(max as usize + 1, sep)),
         None => {
-            let mut out = vec![];
             let mut rest = s.trim_start();
             let mut n = 0;
-            while !rest.is_empty() {
-                if max >= 0 && n >= max {
-                    out.push(rest);
-                    break;
+            let words = std::iter::from_fn(|| {
+                if rest.is_empty() {
+                    return None;
                 }
-                match rest.find(char::is_whitespace) {
-                    Some(i) => {
-                        out.push(&rest[..i]);
-                        rest = rest[i..].trim_start();
+                let word = if max >= 0 && n >= max {
+                    std::mem::take(&mut rest)
+                } else {
+                    match rest.find(char::is_whitespace) {
+                        Some(i) => {
+                            let w = &rest[..i];
+                            rest = rest[i..].trim_start();
+                            w
+                        }
+                        None => std::mem::take(&mut rest),
                     }
-                    None => {
-                        out.push(rest);
-                        rest = "";
-                    }
-                }
+                };
                 n += 1;
-            }
-            out
+                Some(word)
+            });
+            to_list(vm, words)
         }
-    };
-    Ok(to_list(vm, parts))
+    })
 }
 
 fn rsplit<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {

@@ -42,6 +42,8 @@ enum Slice {
 
 /// Instructions (backward jumps and calls) per slice between collection steps.
 const SLICE_BUDGET: i64 = 2_000;
+/// Collection work (in allocations' worth) owed by every slice that ends during a cycle.
+const CYCLE_DEBT_PER_SLICE: f64 = 2500.0;
 const STRESS_BUDGET: i64 = 1;
 
 /// gc-arena's default pacing counts an object that died while a weak reference pointed at it
@@ -268,8 +270,19 @@ impl Interpreter {
         // stress collections are automatic ones: gc.disable() stops them too
         if self.stress && enabled {
             self.collect_full();
-        } else if enabled && self.arena.metrics().allocation_debt() > 0.0 {
-            self.collect_step();
+        } else if enabled {
+            let metrics = self.arena.metrics();
+            if metrics.allocation_debt() <= 0.0
+                && self.arena.collection_phase() != CollectionPhase::Sleeping
+            {
+                // A cycle under way also advances with the mutator's time, not only with its
+                // allocations: a loop that allocates little would otherwise leave a whole
+                // heap of garbage unswept until the program next allocates in bulk.
+                metrics.adjust_debt(CYCLE_DEBT_PER_SLICE);
+            }
+            if metrics.allocation_debt() > 0.0 {
+                self.collect_step();
+            }
         }
         self.note_heap();
         // this is a safe point: run what the collector queued

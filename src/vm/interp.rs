@@ -816,7 +816,7 @@ impl<'gc> Vm<'gc> {
                         let n = self.st.stack.len();
                         let l = self.st.stack[n - d as usize];
                         if let Value::List(l) = l {
-                            l.borrow_mut(self.mc).push(v);
+                            self.list_push(l, v);
                         }
                     }
                     Op::SetAdd(d) => {

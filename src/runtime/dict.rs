@@ -2,6 +2,7 @@
 //! Hashing and equality that may run user code are done by the caller (see `vm/mapping.rs`);
 //! this type only stores entries and probes with a caller-supplied comparison.
 
+use super::hash::spread;
 use super::value::{StrObj, Value};
 use gc_arena::Collect;
 use gc_arena::Gc;
@@ -109,7 +110,7 @@ impl<'gc> Dict<'gc> {
         }
         let entries = &self.entries;
         self.index
-            .find(hash, |&i| match &entries[i as usize] {
+            .find(spread(hash), |&i| match &entries[i as usize] {
                 Some(e) => e.hash == hash && eq(e.key),
                 None => false,
             })
@@ -127,7 +128,7 @@ impl<'gc> Dict<'gc> {
                 .collect();
         }
         self.index
-            .iter_hash(hash)
+            .iter_hash(spread(hash))
             .filter_map(|&i| {
                 self.entries[i as usize]
                     .as_ref()
@@ -169,8 +170,8 @@ impl<'gc> Dict<'gc> {
             self.rebuild_index();
         } else if self.entries.len() > SMALL {
             let entries = &self.entries;
-            self.index.insert_unique(hash, slot, |&i| {
-                entries[i as usize].map(|e| e.hash).unwrap_or(0)
+            self.index.insert_unique(spread(hash), slot, |&i| {
+                entries[i as usize].map(|e| spread(e.hash)).unwrap_or(0)
             });
         }
         self.len += 1;
@@ -180,7 +181,10 @@ impl<'gc> Dict<'gc> {
     pub fn remove_at(&mut self, slot: usize) -> Option<Entry<'gc>> {
         let e = self.entries.get_mut(slot)?.take()?;
         if self.entries.len() > SMALL {
-            if let Ok(found) = self.index.find_entry(e.hash, |&i| i as usize == slot) {
+            if let Ok(found) = self
+                .index
+                .find_entry(spread(e.hash), |&i| i as usize == slot)
+            {
                 found.remove();
             }
         }
@@ -212,8 +216,8 @@ impl<'gc> Dict<'gc> {
         let entries = &self.entries;
         for (slot, e) in entries.iter().enumerate() {
             if let Some(e) = e {
-                self.index.insert_unique(e.hash, slot as u32, |&i| {
-                    entries[i as usize].map(|e| e.hash).unwrap_or(0)
+                self.index.insert_unique(spread(e.hash), slot as u32, |&i| {
+                    entries[i as usize].map(|e| spread(e.hash)).unwrap_or(0)
                 });
             }
         }

@@ -118,7 +118,37 @@ pub fn hash_tuple(items: &[i64]) -> i64 {
 }
 
 /// Identity hash for objects without `__hash__`, as CPython derives it from the address.
+/// A Python hash as the hash-table index wants it. hashbrown takes its 7-bit tag from the top
+/// bits, where Python hashes are often constant (small ints, addresses rotated right): every
+/// entry would then match every probe. A folded multiply spreads all bits over both ends.
+#[inline]
+pub fn spread(hash: u64) -> u64 {
+    let m = (hash as u128).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
 pub fn hash_addr(addr: usize) -> i64 {
     let a = addr as u64;
     (a.rotate_right(4)) as i64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// hashbrown's tag is the top 7 bits: hashes of small ints and of aligned addresses must
+    /// not all share one tag after spreading, or every probe compares every key.
+    #[test]
+    fn spread_gives_varied_tags() {
+        let tags = |hashes: &mut dyn Iterator<Item = i64>| {
+            let mut seen = std::collections::HashSet::new();
+            for h in hashes {
+                seen.insert(spread(h as u64) >> 57);
+            }
+            seen.len()
+        };
+        assert!(tags(&mut (0..1000).map(hash_i64)) > 100);
+        assert!(tags(&mut (0..1000usize).map(|i| hash_addr(0x7f00_0000_0000 + i * 48))) > 100);
+        assert!(tags(&mut (0..1000).map(|i| str_hash(&format!("w{i}")))) > 100);
+    }
 }

@@ -2,6 +2,7 @@
 //! containers (WeakValueDictionary, WeakKeyDictionary, WeakSet).
 
 use super::dict::Dict;
+use super::hash::spread;
 use super::iter::Iter;
 use super::value::{Instance, Obj, SetObj, StrObj, Tuple, Value};
 use gc_arena::lock::{Lock, RefLock};
@@ -185,7 +186,7 @@ impl<'gc> WeakTable<'gc> {
     /// Slots whose stored hash matches, for comparison outside the borrow.
     pub fn candidates(&self, hash: u64) -> Vec<(usize, Slot<'gc>)> {
         self.index
-            .iter_hash(hash)
+            .iter_hash(spread(hash))
             .filter_map(|&i| {
                 self.entries[i as usize]
                     .as_ref()
@@ -204,8 +205,8 @@ impl<'gc> WeakTable<'gc> {
         let slot = self.entries.len() as u32;
         self.entries.push(Some(TableEntry { hash, key, value }));
         let entries = &self.entries;
-        self.index.insert_unique(hash, slot, |&i| {
-            entries[i as usize].map(|e| e.hash).unwrap_or(0)
+        self.index.insert_unique(spread(hash), slot, |&i| {
+            entries[i as usize].map(|e| spread(e.hash)).unwrap_or(0)
         });
         self.len += 1;
     }
@@ -213,7 +214,10 @@ impl<'gc> WeakTable<'gc> {
     /// Removes an entry, leaving a hole so that positions held by iterators stay valid.
     pub fn remove_at(&mut self, slot: usize) -> Option<TableEntry<'gc>> {
         let e = self.entries.get_mut(slot)?.take()?;
-        if let Ok(found) = self.index.find_entry(e.hash, |&i| i as usize == slot) {
+        if let Ok(found) = self
+            .index
+            .find_entry(spread(e.hash), |&i| i as usize == slot)
+        {
             found.remove();
         }
         self.len -= 1;
@@ -227,8 +231,8 @@ impl<'gc> WeakTable<'gc> {
             let slot = self.entries.len() as u32;
             self.entries.push(Some(e));
             let entries = &self.entries;
-            self.index.insert_unique(e.hash, slot, |&i| {
-                entries[i as usize].map(|e| e.hash).unwrap_or(0)
+            self.index.insert_unique(spread(e.hash), slot, |&i| {
+                entries[i as usize].map(|e| spread(e.hash)).unwrap_or(0)
             });
         }
     }

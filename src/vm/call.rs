@@ -50,6 +50,17 @@ impl<'gc> Vm<'gc> {
                     self.st.stack[pos] = *func;
                     self.call_at(pos, argc + 1, kwnames, kind)
                 }
+                Obj::Native(n) if kwnames.is_none() => {
+                    // the arguments are copied off the stack (the native may push and pop it)
+                    let mut args: smallvec::SmallVec<[Value<'gc>; 6]> = smallvec::SmallVec::new();
+                    if !n.bound.is_undef() {
+                        args.push(n.bound);
+                    }
+                    args.extend_from_slice(&self.st.stack[pos + 1..pos + 1 + argc]);
+                    self.st.stack.truncate(pos);
+                    let r = (n.f)(self, &args, &[]);
+                    self.deliver(r?, kind)
+                }
                 Obj::Native(n) => {
                     let (mut args, kw) = self.take_args_after(n.bound, pos, argc, kwnames);
                     let r = (n.f)(self, &args, &kw);
@@ -139,7 +150,7 @@ impl<'gc> Vm<'gc> {
         if !first.is_undef() {
             args.push(first);
         }
-        args.extend(self.st.stack.drain(pos + 1..pos + 1 + argc));
+        args.extend_from_slice(&self.st.stack[pos + 1..pos + 1 + argc]);
         self.st.stack.truncate(pos);
         let kw = match kwnames {
             Some(Value::Tuple(t)) => {

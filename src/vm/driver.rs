@@ -42,6 +42,8 @@ enum Slice {
 
 /// Instructions (backward jumps and calls) per slice between collection steps.
 const SLICE_BUDGET: i64 = 2_000;
+/// Below this many objects a cycle's marking and its sweep each run in one step.
+const SMALL_HEAP: usize = 32 * 1024;
 /// Collection work (in allocations' worth) owed by every slice that ends during a cycle.
 const CYCLE_DEBT_PER_SLICE: f64 = 2500.0;
 const STRESS_BUDGET: i64 = 1;
@@ -334,12 +336,20 @@ impl Interpreter {
 
     /// One increment of collection work, paid against the allocation debt.
     fn collect_step(&mut self) {
+        // A small heap is marked, and then swept, in one step each: the pause stays short, and
+        // gc-arena's incremental loop, which re-checks the debt after every object, costs more
+        // than the work itself at this size.
+        let small_heap = self.arena.metrics().total_gc_count() < SMALL_HEAP;
         match self.arena.collection_phase() {
             CollectionPhase::Sweeping => {
                 // nothing allocates during a step, so the drop in live objects is what it freed
                 let before = self.arena.metrics().total_gc_count();
                 let t = std::time::Instant::now();
-                self.arena.cycle_debt();
+                if small_heap {
+                    self.arena.finish_cycle();
+                } else {
+                    self.arena.cycle_debt();
+                }
                 let freed = before.saturating_sub(self.arena.metrics().total_gc_count());
                 self.with_vm(|vm| vm.st.gc.freed_total += freed as u64);
                 if let Some(p) = &mut self.sweeping {
@@ -356,7 +366,7 @@ impl Interpreter {
                     self.with_vm(|vm| vm.st.clear_attr_cache());
                 }
                 let t = std::time::Instant::now();
-                if self.arena.mark_debt().is_some() {
+                if small_heap || self.arena.mark_debt().is_some() {
                     self.finalize_and_start_sweeping(t);
                 }
             }

@@ -187,6 +187,15 @@ impl Code {
         self.lines.get(ip).copied().unwrap_or(self.first_line)
     }
 
+    /// See `CodeObj::plain_argc`.
+    pub fn plain_argc(&self) -> u32 {
+        let plain = self.kwonly == 0
+            && self.flags & (CO_VARARGS | CO_VARKEYWORDS | CO_GENERATOR) == 0
+            && self.cellvars.is_empty()
+            && self.freevars.is_empty();
+        if plain { self.argcount } else { u32::MAX }
+    }
+
     /// Number of value-stack slots a frame of this code reserves before its operand stack.
     pub fn frame_slots(&self) -> usize {
         self.nlocals as usize + self.cellvars.len() + self.freevars.len()

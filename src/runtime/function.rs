@@ -20,6 +20,11 @@ pub struct CodeObj<'gc> {
     /// One per instruction, used by the name and attribute instructions (see `vm/cache.rs`).
     #[collect(require_static)]
     pub caches: Box<[InlineCache]>,
+    /// The positional argument count with which a call needs no binding work (no keyword-only
+    /// or star parameters, cells, free variables, not a generator); u32::MAX when none does.
+    pub plain_argc: u32,
+    /// Value-stack slots a frame reserves for its locals.
+    pub frame_slots: u32,
 }
 
 /// What an instruction learnt the last time it ran: a dict slot and the table version (or

@@ -162,6 +162,42 @@ impl<'gc> Vm<'gc> {
         (args, kw)
     }
 
+    /// A call of the script function at `stack[pos]` with `argc` positional arguments that need
+    /// no binding work: the frame is pushed at once. None when the callee is anything else.
+    #[inline(always)]
+    pub fn push_plain_frame(&mut self, pos: usize, argc: usize) -> Option<()> {
+        let Value::Obj(o) = self.st.stack[pos] else {
+            return None;
+        };
+        let Obj::Function(f) = o.as_ref() else {
+            return None;
+        };
+        let co = f.code;
+        if co.plain_argc as usize != argc || self.st.frames.len() >= self.st.config.recursion_limit
+        {
+            return None;
+        }
+        let args_at = pos + 1;
+        self.st
+            .stack
+            .resize(args_at + co.frame_slots as usize, Value::Undef);
+        // written field by field, as in push_function_frame
+        let (block_base, exc_base) = (self.st.blocks.len() as u32, self.st.exc_stack.len() as u32);
+        let frames = &mut self.st.frames;
+        frames.push(frames[frames.len() - 1]);
+        let fr = frames.last_mut().unwrap();
+        fr.code = co;
+        fr.ip = 0;
+        fr.base = args_at as u32;
+        fr.ret_sp = pos as u32;
+        fr.globals = f.globals;
+        fr.ns = None;
+        fr.block_base = block_base;
+        fr.exc_base = exc_base;
+        fr.kind = FrameKind::Normal;
+        Some(())
+    }
+
     /// Pushes a frame for script function `f` whose arguments start at `args_at`.
     pub fn push_function_frame(
         &mut self,

@@ -49,6 +49,8 @@ impl<'gc> Vm<'gc> {
                 consts: consts.into_boxed_slice(),
                 names: names.into_boxed_slice(),
                 caches: code.ops.iter().map(|_| InlineCache::default()).collect(),
+                plain_argc: code.plain_argc(),
+                frame_slots: code.frame_slots() as u32,
             },
         )
     }

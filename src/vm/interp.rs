@@ -511,6 +511,9 @@ impl<'gc> Vm<'gc> {
                         } else {
                             (self_pos - 1, argc + 1)
                         };
+                        if self.push_plain_frame(pos, argc as usize).is_some() {
+                            entered_frame!();
+                        }
                         if tri!(self.call_at(pos, argc as usize, None, FrameKind::Normal)) {
                             entered_frame!();
                         }
@@ -520,6 +523,9 @@ impl<'gc> Vm<'gc> {
                         budget -= 1;
                         save_ip!();
                         let pos = self.st.stack.len() - argc as usize - 1;
+                        if self.push_plain_frame(pos, argc as usize).is_some() {
+                            entered_frame!();
+                        }
                         if tri!(self.call_at(pos, argc as usize, None, FrameKind::Normal)) {
                             entered_frame!();
                         }

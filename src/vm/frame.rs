@@ -26,6 +26,9 @@ pub enum FrameKind<'gc> {
     GenForIter(ObjRef<'gc>, u32),
     /// A generator frame resumed by `next`/`send` from Rust: hand values back to the Rust caller.
     GenBoundary(ObjRef<'gc>),
+    /// A generator resumed by `yield from` in the generator frame below it: its values are
+    /// yielded onward by that frame, and its return value is the `yield from`'s result.
+    GenDelegate(ObjRef<'gc>),
     /// `__next__` of a user iterator called by a `for` loop: StopIteration ends the loop at `exit`.
     NextForIter(u32),
     /// Discard the return value (e.g. `__setitem__`).

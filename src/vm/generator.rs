@@ -103,7 +103,9 @@ impl<'gc> Vm<'gc> {
     pub fn yield_from_frame(&mut self, v: Value<'gc>) -> Option<RunResult<'gc>> {
         let frame = self.st.frames.pop().unwrap();
         let g = match frame.kind {
-            FrameKind::GenForIter(g, _) | FrameKind::GenBoundary(g) => g,
+            FrameKind::GenForIter(g, _) | FrameKind::GenBoundary(g) | FrameKind::GenDelegate(g) => {
+                g
+            }
             _ => unreachable!("yield outside a generator frame"),
         };
         let base = frame.base as usize;
@@ -136,6 +138,13 @@ impl<'gc> Vm<'gc> {
             FrameKind::GenForIter(..) => {
                 self.push(v);
                 None
+            }
+            FrameKind::GenDelegate(_) => {
+                // the delegating frame below yields `v` in turn, and runs its YieldFrom again
+                // when it is resumed
+                let top = self.st.frames.len() - 1;
+                self.st.frames[top].ip -= 1;
+                self.yield_from_frame(v)
             }
             _ => Some(RunResult::Yield(v)),
         }

@@ -1022,7 +1022,20 @@ impl<'gc> Vm<'gc> {
                         let sent = self.pop();
                         let sub = self.top();
                         save_ip!();
-                        // the sub-iterator runs nested for one step; its value is yielded onward
+                        // a generator runs on the frame stack above this one (GenDelegate)
+                        if let Value::Obj(o) = sub {
+                            if let Obj::Generator(_) = o.as_ref() {
+                                let kind = FrameKind::GenDelegate(o);
+                                if tri!(self.resume_generator(o, sent, kind)) {
+                                    continue 'frames;
+                                }
+                                // it had already finished: the result is None
+                                self.pop();
+                                self.push(Value::None);
+                                continue;
+                            }
+                        }
+                        // any other iterator runs nested for one step; its value is yielded onward
                         match tri!(self.send_to(sub, sent)) {
                             Ok(v) => {
                                 // re-execute this instruction after resumption with the sent value

@@ -70,6 +70,13 @@ impl<'gc> Vm<'gc> {
                 self.finish_generator(g);
                 Ok(Some(RunResult::Return(v)))
             }
+            FrameKind::GenDelegate(g) => {
+                self.finish_generator(g);
+                // the sub-generator below the result becomes the result
+                self.pop();
+                self.push(v);
+                Ok(None)
+            }
         }
     }
 
@@ -120,7 +127,9 @@ impl<'gc> Vm<'gc> {
             self.st.exc_stack.truncate(frame.exc_base as usize);
             match frame.kind {
                 FrameKind::Boundary => return Unwound::Escaped(e),
-                FrameKind::GenBoundary(g) | FrameKind::GenForIter(g, _) => {
+                FrameKind::GenBoundary(g)
+                | FrameKind::GenForIter(g, _)
+                | FrameKind::GenDelegate(g) => {
                     self.finish_generator(g);
                     if exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) {
                         let cls = self.st.types.runtime_error;

@@ -287,3 +287,66 @@ print("still running")
     assert!(err.contains("KeyError: 'from callback'"), "{err}");
     assert!(err.contains("Traceback (most recent call last):"), "{err}");
 }
+
+/// Callbacks and `__del__` methods queued by automatic collections run as frames on top of
+/// the interrupted code: the program's own state (a loop half way through, a value stack in
+/// mid-expression, an active `try`) is untouched, and an exception escaping one is reported,
+/// not raised into the code it interrupted.
+#[test]
+fn finalizers_between_slices_interrupt_nothing() {
+    let src = r#"
+import weakref
+ran = [0, 0, 0]
+class Node:
+    pass
+class Noisy:
+    def __del__(self):
+        ran[2] += 1
+        if ran[2] == 1:
+            raise ValueError("from __del__ between slices")
+def on_death(r):
+    ran[0] += 1
+    if ran[0] == 1:
+        raise KeyError("from callback between slices")
+    depth(50)
+def depth(n):
+    return 0 if n == 0 else 1 + depth(n - 1)
+def caught(r):
+    try:
+        raise IndexError("handled inside")
+    except IndexError:
+        ran[1] += 1
+keep = set()
+total = 0
+try:
+    for i in range(60000):
+        o = Node()
+        keep.add(weakref.ref(o, on_death if i % 2 else caught))
+        Noisy()
+        total += (i * 2 + len(keep) - len(keep)) // 2
+except Exception as e:
+    print("leaked into the program:", e)
+print(total == sum(range(60000)), ran[0] > 1000, ran[1] > 1000, ran[2] > 1000)
+"#;
+    let o = wk_file("between_slices", src, &[], &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "True True True True\n");
+    let err = stderr(&o);
+    assert!(
+        err.contains("Exception ignored in: <function on_death at 0x"),
+        "{err}"
+    );
+    assert!(
+        err.contains("KeyError: 'from callback between slices'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Exception ignored in: <function Noisy.__del__ at 0x"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ValueError: from __del__ between slices"),
+        "{err}"
+    );
+    assert_eq!(err.matches("Exception ignored").count(), 2, "{err}");
+}

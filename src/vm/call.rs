@@ -118,7 +118,7 @@ impl<'gc> Vm<'gc> {
     /// Puts a native's result where the frame kind wants it.
     fn deliver(&mut self, r: Value<'gc>, kind: FrameKind<'gc>) -> R<'gc, bool> {
         match kind {
-            FrameKind::Discard => {}
+            FrameKind::Discard | FrameKind::Ignored => {}
             FrameKind::Init(inst) => self.push(Value::Instance(inst)),
             _ => self.push(r),
         }

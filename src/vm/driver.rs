@@ -135,7 +135,8 @@ impl Interpreter {
                 attr_cache: vec![None; super::state::ATTR_CACHE_SIZE].into_boxed_slice(),
                 weak_tables: Vec::new(),
                 finalizable: Vec::new(),
-                pending: Vec::new(),
+                pending: Default::default(),
+                pending_chain: false,
                 frozen: Vec::new(),
                 gc_callbacks: None,
             };
@@ -209,6 +210,7 @@ impl Interpreter {
             vm.st.blocks.clear();
             vm.st.exc_stack.clear();
             vm.st.nested = 0;
+            vm.st.pending_chain = false;
             vm.push_module_frame(&code, g, FrameKind::Boundary);
         });
         self.run_until_done()
@@ -287,8 +289,8 @@ impl Interpreter {
             }
         }
         self.note_heap();
-        // this is a safe point: run what the collector queued
-        self.with_vm(|vm| vm.run_pending());
+        // this is a safe point: what the collector queued runs next
+        self.with_vm(|vm| vm.push_pending());
     }
 
     /// gc.collect(): full collections, running queued `__del__` methods and callbacks after

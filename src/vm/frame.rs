@@ -33,6 +33,10 @@ pub enum FrameKind<'gc> {
     NextForIter(u32),
     /// Discard the return value (e.g. `__setitem__`).
     Discard,
+    /// A `__del__` method or weakref callback run by the collector: the return value is
+    /// discarded, and an exception that escapes it is reported ("Exception ignored in") and
+    /// goes no further. The callee (what the report names) stays at `stack[ret_sp]`.
+    Ignored,
 }
 
 #[derive(Collect, Clone, Copy)]

@@ -12,7 +12,8 @@ use gc_arena::lock::RefLock;
 pub struct RefEntry<'gc> {
     pub target: WeakAny<'gc>,
     /// ref and proxy objects, oldest first (held weakly: a weakref object can die first).
-    pub refs: Vec<GcWeak<'gc, crate::runtime::value::Instance<'gc>>>,
+    /// Most objects have one, kept inline.
+    pub refs: smallvec::SmallVec<[GcWeak<'gc, crate::runtime::value::Instance<'gc>>; 1]>,
     /// The shared callback-less `ref(obj)` and `proxy(obj)`.
     pub basic_ref: Option<GcWeak<'gc, crate::runtime::value::Instance<'gc>>>,
     pub basic_proxy: Option<GcWeak<'gc, crate::runtime::value::Instance<'gc>>>,
@@ -120,7 +121,9 @@ pub struct State<'gc> {
     /// Instances whose class defines `__del__`, in creation order.
     pub finalizable: Vec<FinEntry<'gc>>,
     /// Calls queued by the finalization step (`__del__`, weakref callbacks), run at the next safe point.
-    pub pending: Vec<PendingCall<'gc>>,
+    pub pending: std::collections::VecDeque<PendingCall<'gc>>,
+    /// A queued call is running as a frame; when it ends it starts the next one.
+    pub pending_chain: bool,
     /// Objects kept alive by gc.freeze().
     pub frozen: Vec<Value<'gc>>,
     /// The gc.callbacks list, once the gc module exists.

@@ -47,6 +47,10 @@ impl<'gc> Vm<'gc> {
                 Ok(None)
             }
             FrameKind::Discard => Ok(None),
+            FrameKind::Ignored => {
+                self.st.pending_chain = self.start_next_pending();
+                Ok(None)
+            }
             FrameKind::Init(inst) => {
                 if !v.is_none() {
                     let t = self.type_name(v);
@@ -123,6 +127,16 @@ impl<'gc> Vm<'gc> {
                 return Unwound::Handled;
             }
             self.st.frames.pop();
+            if let FrameKind::Ignored = frame.kind {
+                let origin = self.st.stack[frame.ret_sp as usize];
+                self.st.stack.truncate(frame.ret_sp as usize);
+                self.st.blocks.truncate(frame.block_base as usize);
+                self.st.exc_stack.truncate(frame.exc_base as usize);
+                self.report_ignored(origin, e);
+                self.st.pending_chain = self.start_next_pending();
+                // the next queued call, or the interrupted frame, carries on
+                return Unwound::Handled;
+            }
             self.st.stack.truncate(frame.ret_sp as usize);
             self.st.exc_stack.truncate(frame.exc_base as usize);
             match frame.kind {

@@ -7,6 +7,7 @@
 //!      objects that are themselves alive are queued, newest first; weak containers are pruned.
 
 use super::driver::Root;
+use super::frame::FrameKind;
 use super::state::{FinEntry, PendingCall, RefEntry};
 use super::{R, Vm};
 use crate::runtime::value::{InstRef, Instance, Obj, ObjRef, Payload, Value, flags};
@@ -149,7 +150,7 @@ impl<'gc> Vm<'gc> {
         let weak_inst = Gc::downgrade(inst);
         let entry = self.st.weakrefs.entry(addr).or_insert_with(|| RefEntry {
             target: w,
-            refs: vec![],
+            refs: Default::default(),
             basic_ref: None,
             basic_proxy: None,
         });
@@ -235,6 +236,65 @@ impl<'gc> Vm<'gc> {
         true
     }
 
+    /// Between slices: the first queued `__del__` call or callback becomes a frame on top of
+    /// the interrupted one, and the next slice runs it like any other call, with no nested
+    /// interpreter loop. When it ends (returns, or its exception is reported) it starts the next
+    /// one, so the queue runs one frame deep however long it is.
+    pub fn push_pending(&mut self) {
+        if !self.st.pending_chain && !self.st.pending.is_empty() && !self.st.frames.is_empty() {
+            self.st.pending_chain = self.start_next_pending();
+        }
+    }
+
+    /// Starts the next queued call: a script function gets a frame (returns true); anything
+    /// else runs at once, and the one after it is tried.
+    pub fn start_next_pending(&mut self) -> bool {
+        while let Some(p) = self.st.pending.pop_front() {
+            let (f, arg) = match p {
+                PendingCall::Del(inst) => {
+                    let v = Value::Instance(inst);
+                    let Some(f) = self.lookup_special(v, "__del__") else {
+                        continue;
+                    };
+                    self.st.gc.dels_run += 1;
+                    (f, v)
+                }
+                PendingCall::Callback(cb, arg) => {
+                    self.st.gc.callbacks_run += 1;
+                    (cb, arg)
+                }
+            };
+            let pushes_frame = match f {
+                Value::Obj(o) => match o.as_ref() {
+                    Obj::Function(_) => true,
+                    Obj::Method(_, m) => {
+                        matches!(m, Value::Obj(mo) if matches!(mo.as_ref(), Obj::Function(_)))
+                    }
+                    _ => false,
+                },
+                _ => false,
+            };
+            if !pushes_frame {
+                if let Err(e) = self.call(f, &[arg], &[]) {
+                    self.report_ignored(f, e);
+                }
+                continue;
+            }
+            let pos = self.st.stack.len();
+            self.push(f);
+            self.push(arg);
+            match self.call_at(pos, 1, None, FrameKind::Ignored) {
+                Ok(true) => return true,
+                Ok(false) => {}
+                Err(e) => {
+                    self.st.stack.truncate(pos);
+                    self.report_ignored(f, e);
+                }
+            }
+        }
+        false
+    }
+
     /// CPython's report for an exception that cannot propagate (in `__del__` or a callback).
     pub fn report_ignored(&mut self, origin: Value<'gc>, e: Value<'gc>) {
         let what = self.repr_of(origin).unwrap_or_else(|_| "<object>".into());
@@ -288,7 +348,7 @@ pub fn finalize_step<'gc>(
     }
     if !doomed.is_empty() {
         for inst in order_for_finalization(fc, &doomed) {
-            st.pending.push(PendingCall::Del(inst));
+            st.pending.push_back(PendingCall::Del(inst));
             report.dels += 1;
         }
         return true;
@@ -319,7 +379,7 @@ pub fn finalize_step<'gc>(
                 report.weak_dead += 2;
                 if !cb.is_none() {
                     st.pending
-                        .push(PendingCall::Callback(cb, Value::Instance(inst)));
+                        .push_back(PendingCall::Callback(cb, Value::Instance(inst)));
                     report.callbacks += 1;
                 }
             }

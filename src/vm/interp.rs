@@ -176,7 +176,7 @@ impl<'gc> Vm<'gc> {
             macro_rules! arith_fast_path {
                 ($bop:expr) => {
                     if let Some((x, y)) = self.top_two_ints() {
-                        if let Some(r) = crate::runtime::ops::int_fast($bop, x, y) {
+                        if let Some(r) = crate::runtime::ops::int_fast_inline($bop, x, y) {
                             self.replace_top_two_int(r);
                             continue;
                         }
@@ -277,7 +277,9 @@ impl<'gc> Vm<'gc> {
                     Op::SmallIntArith(bop, k) => {
                         match self.st.stack.last_mut() {
                             Some(Value::Int(x)) => {
-                                if let Some(r) = crate::runtime::ops::int_fast(bop, *x, k as i64) {
+                                if let Some(r) =
+                                    crate::runtime::ops::int_fast_inline(bop, *x, k as i64)
+                                {
                                     *x = r;
                                     ip += 1;
                                     continue;

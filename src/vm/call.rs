@@ -178,9 +178,11 @@ impl<'gc> Vm<'gc> {
             return None;
         }
         let args_at = pos + 1;
-        self.st
-            .stack
-            .resize(args_at + co.frame_slots as usize, Value::Undef);
+        let top = args_at + co.frame_slots as usize;
+        // most functions' locals are all arguments, already in place
+        if self.st.stack.len() < top {
+            self.st.stack.resize(top, Value::Undef);
+        }
         // written field by field, as in push_function_frame
         let (block_base, exc_base) = (self.st.blocks.len() as u32, self.st.exc_stack.len() as u32);
         let frames = &mut self.st.frames;

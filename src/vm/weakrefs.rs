@@ -208,32 +208,38 @@ impl<'gc> Vm<'gc> {
         self.st.weak_tables.push(Gc::downgrade(t));
     }
 
-    /// Runs the calls the collector queued; returns whether there were any.
+    /// Runs every queued call to completion, nested (for gc.collect() and the end of the
+    /// program, which must see their effects before going on). Returns whether any was queued.
     pub fn run_pending(&mut self) -> bool {
         let pending = std::mem::take(&mut self.st.pending);
         if pending.is_empty() {
             return false;
         }
         for p in pending {
-            match p {
-                PendingCall::Del(inst) => {
-                    let v = Value::Instance(inst);
-                    if let Some(f) = self.lookup_special(v, "__del__") {
-                        self.st.gc.dels_run += 1;
-                        if let Err(e) = self.call_bound(f, v, &[]) {
-                            self.report_ignored(f, e);
-                        }
-                    }
-                }
-                PendingCall::Callback(cb, arg) => {
-                    self.st.gc.callbacks_run += 1;
-                    if let Err(e) = self.call(cb, &[arg], &[]) {
-                        self.report_ignored(cb, e);
-                    }
+            if let Some((f, arg)) = self.pending_target(p) {
+                if let Err(e) = self.call(f, &[arg], &[]) {
+                    self.report_ignored(f, e);
                 }
             }
         }
         true
+    }
+
+    /// The function a queued call runs and its one argument, counted as run; None for a
+    /// `__del__` that is no longer there.
+    fn pending_target(&mut self, p: PendingCall<'gc>) -> Option<(Value<'gc>, Value<'gc>)> {
+        match p {
+            PendingCall::Del(inst) => {
+                let v = Value::Instance(inst);
+                let f = self.lookup_special(v, "__del__")?;
+                self.st.gc.dels_run += 1;
+                Some((f, v))
+            }
+            PendingCall::Callback(cb, arg) => {
+                self.st.gc.callbacks_run += 1;
+                Some((cb, arg))
+            }
+        }
     }
 
     /// Between slices: the first queued `__del__` call or callback becomes a frame on top of
@@ -247,34 +253,14 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Starts the next queued call: a script function gets a frame (returns true); anything
-    /// else runs at once, and the one after it is tried.
+    /// else (a bound method, a native, a callable object) runs at once, nested, and the one
+    /// after it is tried.
     pub fn start_next_pending(&mut self) -> bool {
         while let Some(p) = self.st.pending.pop_front() {
-            let (f, arg) = match p {
-                PendingCall::Del(inst) => {
-                    let v = Value::Instance(inst);
-                    let Some(f) = self.lookup_special(v, "__del__") else {
-                        continue;
-                    };
-                    self.st.gc.dels_run += 1;
-                    (f, v)
-                }
-                PendingCall::Callback(cb, arg) => {
-                    self.st.gc.callbacks_run += 1;
-                    (cb, arg)
-                }
+            let Some((f, arg)) = self.pending_target(p) else {
+                continue;
             };
-            let pushes_frame = match f {
-                Value::Obj(o) => match o.as_ref() {
-                    Obj::Function(_) => true,
-                    Obj::Method(_, m) => {
-                        matches!(m, Value::Obj(mo) if matches!(mo.as_ref(), Obj::Function(_)))
-                    }
-                    _ => false,
-                },
-                _ => false,
-            };
-            if !pushes_frame {
+            if !matches!(f, Value::Obj(o) if matches!(o.as_ref(), Obj::Function(_))) {
                 if let Err(e) = self.call(f, &[arg], &[]) {
                     self.report_ignored(f, e);
                 }

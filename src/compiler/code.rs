@@ -115,6 +115,8 @@ pub enum Op {
     // work and lets the next one run.
     /// LoadFast a; LoadFast b.
     LoadFast2(u32, u32),
+    /// LoadFast a; LoadFast b; Binary or Inplace op — numbers computed without the stack.
+    LoadFastBinary(u16, u16, BinOp),
     /// StoreFast a; StoreFast b.
     StoreFast2(u32, u32),
     /// LoadFast a; LoadAttr name.

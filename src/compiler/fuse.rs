@@ -23,6 +23,11 @@ pub fn fuse(ops: &mut [Op]) {
                 let jump_if_true = matches!(jump, Op::PopJumpIfTrue(_));
                 Some(Op::JumpIfNone((c == CmpOp::Is) == jump_if_true, t))
             }
+            (Op::LoadFast(a), Some(Op::LoadFast(b)), Some(Op::Binary(op) | Op::Inplace(op)))
+                if op != BinOp::MatMul && a <= u16::MAX as u32 && b <= u16::MAX as u32 =>
+            {
+                Some(Op::LoadFastBinary(a as u16, b as u16, op))
+            }
             (Op::LoadFast(a), Some(Op::LoadFast(b)), _) => Some(Op::LoadFast2(a, b)),
             (Op::StoreFast(a), Some(Op::StoreFast(b)), _) => Some(Op::StoreFast2(a, b)),
             (Op::LoadFast(a), Some(Op::LoadAttr(n)), _) => Some(Op::LoadFastAttr(a, n)),
@@ -65,5 +70,22 @@ mod tests {
         assert_eq!(ops[3], Op::JumpIfNone(true, 9));
         assert_eq!(ops[4], Op::CompareJumpIfFalse(CmpOp::IsNot, 9));
         assert_eq!(ops[5], Op::PopJumpIfFalse(9));
+    }
+
+    #[test]
+    fn two_locals_and_arithmetic_fuse_into_one() {
+        let mut ops = vec![
+            Op::LoadFast(0),
+            Op::LoadFast(1),
+            Op::Binary(BinOp::Mul),
+            Op::LoadFast(2),
+            Op::LoadFast(3),
+            Op::Binary(BinOp::MatMul),
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::LoadFastBinary(0, 1, BinOp::Mul));
+        assert_eq!(ops[1], Op::LoadFast(1));
+        assert_eq!(ops[2], Op::Binary(BinOp::Mul));
+        assert_eq!(ops[3], Op::LoadFast2(2, 3));
     }
 }

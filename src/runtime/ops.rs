@@ -22,6 +22,36 @@ pub fn int_compare(op: CmpOp, x: i64, y: i64) -> Option<bool> {
     })
 }
 
+/// Arithmetic on two ints or floats that needs no objects, no error and no big integer:
+/// what the fused instructions compute before falling back to the general path.
+#[inline(always)]
+pub fn numeric_fast<'gc>(op: BinOp, x: Value<'gc>, y: Value<'gc>) -> Option<Value<'gc>> {
+    // ints up to 2**53 convert to float exactly, as true division needs
+    const EXACT: u64 = 1 << 53;
+    let (a, b) = match (x, y) {
+        (Value::Int(a), Value::Int(b)) => {
+            if let Some(r) = int_fast_inline(op, a, b) {
+                return Some(Value::Int(r));
+            }
+            if op != BinOp::Div || a.unsigned_abs() > EXACT || b.unsigned_abs() > EXACT {
+                return None;
+            }
+            (a as f64, b as f64)
+        }
+        (Value::Float(a), Value::Float(b)) => (a, b),
+        (Value::Float(a), Value::Int(b)) => (a, b as f64),
+        (Value::Int(a), Value::Float(b)) => (a as f64, b),
+        _ => return None,
+    };
+    Some(Value::Float(match op {
+        BinOp::Add => a + b,
+        BinOp::Sub => a - b,
+        BinOp::Mul => a * b,
+        BinOp::Div if b != 0.0 => a / b,
+        _ => return None,
+    }))
+}
+
 /// `int_fast` with addition and subtraction (most of a program's integer arithmetic) done
 /// in place, without a call.
 #[inline(always)]
@@ -562,18 +592,21 @@ impl<'gc> Vm<'gc> {
                 "can only concatenate tuple (not \"{tb}\") to tuple"
             )));
         }
-        if op == BinOp::Mul
-            && matches!(
-                (a, b),
-                (
-                    Value::Str(_) | Value::List(_) | Value::Tuple(_),
-                    Value::Float(_)
-                )
-            )
-        {
-            return Err(
-                self.type_error(format!("can't multiply sequence by non-int of type '{tb}'"))
-            );
+        if op == BinOp::Mul {
+            // a sequence repeated by something that is not an int names the other operand
+            let seq = |v: Value<'gc>| matches!(v, Value::Str(_) | Value::List(_) | Value::Tuple(_));
+            let other = if seq(a) {
+                Some(&tb)
+            } else if seq(b) {
+                Some(&ta)
+            } else {
+                None
+            };
+            if let Some(t) = other {
+                return Err(
+                    self.type_error(format!("can't multiply sequence by non-int of type '{t}'"))
+                );
+            }
         }
         Err(self.type_error(format!(
             "unsupported operand type(s) for {s}: '{ta}' and '{tb}'"

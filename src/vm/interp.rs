@@ -249,6 +249,21 @@ impl<'gc> Vm<'gc> {
                             ip += 1;
                         }
                     }
+                    Op::LoadFastBinary(a, b, bop) => {
+                        let x = self.st.stack[base + a as usize];
+                        let y = self.st.stack[base + b as usize];
+                        if let Some(r) = crate::runtime::ops::numeric_fast(bop, x, y) {
+                            self.push(r);
+                            ip += 2;
+                            continue;
+                        }
+                        // anything else: this is LoadFast a, and LoadFast b and the operation
+                        // follow as they were
+                        if x.is_undef() {
+                            throw!(self.unbound_local(code, a as u32));
+                        }
+                        self.push(x);
+                    }
                     Op::StoreFast2(a, b) => {
                         let v = self.pop();
                         self.st.stack[base + a as usize] = v;

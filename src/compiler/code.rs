@@ -117,6 +117,10 @@ pub enum Op {
     LoadFast2(u32, u32),
     /// LoadFast a; LoadFast b; Binary or Inplace op — numbers computed without the stack.
     LoadFastBinary(u16, u16, BinOp),
+    /// LoadFast a; LoadFast b; Compare; PopJumpIfFalse t — numbers compared without the stack.
+    LocalsCompareJump(u16, u16, CmpOp, u32),
+    /// LoadFast a; LoadSmallInt k; Compare; PopJumpIfFalse t.
+    LocalIntCompareJump(u16, i32, CmpOp, u32),
     /// StoreFast a; StoreFast b.
     StoreFast2(u32, u32),
     /// LoadFast a; LoadAttr name.

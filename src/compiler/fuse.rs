@@ -14,6 +14,25 @@ pub fn fuse(ops: &mut [Op]) {
     for i in 0..orig.len() {
         let next = orig.get(i + 1).copied();
         let third = orig.get(i + 2).copied();
+        let fourth = orig.get(i + 3).copied();
+        let numeric_cmp =
+            |c: CmpOp| !matches!(c, CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn);
+        let local = |a: u32| a <= u16::MAX as u32;
+        if let (Some(Op::Compare(c)), Some(Op::PopJumpIfFalse(t))) = (third, fourth) {
+            let fused = match (orig[i], next) {
+                (Op::LoadFast(a), Some(Op::LoadFast(b))) if local(a) && local(b) => {
+                    Some(Op::LocalsCompareJump(a as u16, b as u16, c, t))
+                }
+                (Op::LoadFast(a), Some(Op::LoadSmallInt(k))) if local(a) => {
+                    Some(Op::LocalIntCompareJump(a as u16, k, c, t))
+                }
+                _ => None,
+            };
+            if let Some(f) = fused.filter(|_| numeric_cmp(c)) {
+                ops[i] = f;
+                continue;
+            }
+        }
         let fused = match (orig[i], next, third) {
             (
                 Op::LoadNone,
@@ -70,6 +89,30 @@ mod tests {
         assert_eq!(ops[3], Op::JumpIfNone(true, 9));
         assert_eq!(ops[4], Op::CompareJumpIfFalse(CmpOp::IsNot, 9));
         assert_eq!(ops[5], Op::PopJumpIfFalse(9));
+    }
+
+    #[test]
+    fn numeric_compare_and_jump_fuse_into_one() {
+        let mut ops = vec![
+            Op::LoadFast(0),
+            Op::LoadFast(1),
+            Op::Compare(CmpOp::Lt),
+            Op::PopJumpIfFalse(9),
+            Op::LoadFast(0),
+            Op::LoadSmallInt(2),
+            Op::Compare(CmpOp::GtE),
+            Op::PopJumpIfFalse(9),
+            Op::LoadFast(0),
+            Op::LoadFast(1),
+            Op::Compare(CmpOp::Is),
+            Op::PopJumpIfFalse(9),
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::LocalsCompareJump(0, 1, CmpOp::Lt, 9));
+        assert_eq!(ops[2], Op::CompareJumpIfFalse(CmpOp::Lt, 9));
+        assert_eq!(ops[4], Op::LocalIntCompareJump(0, 2, CmpOp::GtE, 9));
+        assert_eq!(ops[8], Op::LoadFast2(0, 1));
+        assert_eq!(std::mem::size_of::<Op>(), 12);
     }
 
     #[test]

@@ -52,6 +52,28 @@ pub fn numeric_fast<'gc>(op: BinOp, x: Value<'gc>, y: Value<'gc>) -> Option<Valu
     }))
 }
 
+/// A comparison of two ints or floats (ints that a float represents exactly), without objects.
+#[inline(always)]
+pub fn numeric_compare(op: CmpOp, x: Value<'_>, y: Value<'_>) -> Option<bool> {
+    const EXACT: u64 = 1 << 53;
+    let (a, b) = match (x, y) {
+        (Value::Int(a), Value::Int(b)) => return int_compare(op, a, b),
+        (Value::Float(a), Value::Float(b)) => (a, b),
+        (Value::Float(a), Value::Int(b)) if b.unsigned_abs() <= EXACT => (a, b as f64),
+        (Value::Int(a), Value::Float(b)) if a.unsigned_abs() <= EXACT => (a as f64, b),
+        _ => return None,
+    };
+    Some(match op {
+        CmpOp::Lt => a < b,
+        CmpOp::LtE => a <= b,
+        CmpOp::Gt => a > b,
+        CmpOp::GtE => a >= b,
+        CmpOp::Eq => a == b,
+        CmpOp::NotEq => a != b,
+        _ => return None,
+    })
+}
+
 /// `int_fast` with addition and subtraction (most of a program's integer arithmetic) done
 /// in place, without a call.
 #[inline(always)]

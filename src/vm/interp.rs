@@ -264,6 +264,31 @@ impl<'gc> Vm<'gc> {
                         }
                         self.push(x);
                     }
+                    Op::LocalsCompareJump(a, b, cop, t) => {
+                        let x = self.st.stack[base + a as usize];
+                        let y = self.st.stack[base + b as usize];
+                        if let Some(truth) = crate::runtime::ops::numeric_compare(cop, x, y) {
+                            ip = if truth { ip + 3 } else { t as usize };
+                            continue;
+                        }
+                        // otherwise this is LoadFast a, and the rest follows as it was
+                        if x.is_undef() {
+                            throw!(self.unbound_local(code, a as u32));
+                        }
+                        self.push(x);
+                    }
+                    Op::LocalIntCompareJump(a, k, cop, t) => {
+                        let x = self.st.stack[base + a as usize];
+                        let y = Value::Int(k as i64);
+                        if let Some(truth) = crate::runtime::ops::numeric_compare(cop, x, y) {
+                            ip = if truth { ip + 3 } else { t as usize };
+                            continue;
+                        }
+                        if x.is_undef() {
+                            throw!(self.unbound_local(code, a as u32));
+                        }
+                        self.push(x);
+                    }
                     Op::StoreFast2(a, b) => {
                         let v = self.pop();
                         self.st.stack[base + a as usize] = v;

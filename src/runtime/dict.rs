@@ -97,6 +97,12 @@ impl<'gc> Dict<'gc> {
         self.len == 0
     }
 
+    /// False when no key has this hash (one bit test, no probe).
+    #[inline(always)]
+    pub fn may_contain(&self, hash: u64) -> bool {
+        self.key_mask & mask_bit(hash) != 0
+    }
+
     /// Finds the entry slot whose key satisfies `eq` among entries with this hash.
     pub fn find(&self, hash: u64, mut eq: impl FnMut(Value<'gc>) -> bool) -> Option<usize> {
         if self.key_mask & mask_bit(hash) == 0 {

@@ -890,9 +890,14 @@ impl<'gc> Vm<'gc> {
                         let plain = matches!(o.as_ref(), Obj::Function(_))
                             || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(true)));
                         if plain {
-                            let shadowed = match inst.dict.get() {
-                                Some(dict) => self.dict_get_str(dict, name).is_some(),
-                                None => false,
+                            let shadowed = match (inst.dict.get(), name) {
+                                (Some(dict), Value::Str(s)) => {
+                                    let d = dict.borrow();
+                                    d.may_contain(s.hash_value() as u64)
+                                        && super::cache::find_str(&d, s).is_some()
+                                }
+                                (Some(dict), _) => self.dict_get_str(dict, name).is_some(),
+                                (None, _) => false,
                             };
                             if !shadowed {
                                 return Ok((d, obj));

@@ -180,8 +180,13 @@ impl<'gc> Vm<'gc> {
         let args_at = pos + 1;
         let top = args_at + co.frame_slots as usize;
         // most functions' locals are all arguments, already in place
-        if self.st.stack.len() < top {
-            self.st.stack.resize(top, Value::Undef);
+        let len = self.st.stack.len();
+        if len < top {
+            let stack = &mut self.st.stack;
+            stack.reserve(top - len);
+            for _ in len..top {
+                stack.push(Value::Undef);
+            }
         }
         // written field by field, as in push_function_frame
         let (block_base, exc_base) = (self.st.blocks.len() as u32, self.st.exc_stack.len() as u32);

@@ -4,7 +4,7 @@
 use super::{R, Vm};
 use crate::runtime::dict::Dict;
 use crate::runtime::hash;
-use crate::runtime::value::{DictRef, Obj, SetObj, SetRef, Value, flags};
+use crate::runtime::value::{DictRef, Obj, SetObj, SetRef, StrObj, Value, flags};
 use gc_arena::Gc;
 use gc_arena::barrier::unlock;
 use num_traits::ToPrimitive;
@@ -30,6 +30,24 @@ impl<'gc> Table<'gc> {
             Table::Dict(d) => d.borrow_mut(vm.mc),
             Table::Set(s) => unlock!(Gc::write(vm.mc, s), SetObj, table).borrow_mut(),
         }
+    }
+}
+
+/// The slot of str key `s`, decided without user code: None when a key of another type (a str
+/// subclass, say) has the same hash and only the general lookup can tell.
+fn find_plain_str<'gc>(d: &Dict<'gc>, s: Gc<'gc, StrObj>) -> Option<Option<usize>> {
+    let mut undecided = false;
+    let found = d.find(s.hash_value() as u64, |stored| match stored {
+        Value::Str(o) => Gc::ptr_eq(o, s) || o.s == s.s,
+        _ => {
+            undecided = true;
+            false
+        }
+    });
+    if found.is_none() && undecided {
+        None
+    } else {
+        Some(found)
     }
 }
 
@@ -77,6 +95,12 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
             _ => Some(false),
         },
         (Value::Set(_), Value::Set(_)) => None,
+        // an instance of a subclass of str, int, tuple...: the inherited __eq__ decides
+        (Value::Instance(i), _) | (_, Value::Instance(i))
+            if matches!(i.payload.get(), crate::runtime::value::Payload::Value(_)) =>
+        {
+            None
+        }
         (Value::Instance(_), _) | (_, Value::Instance(_)) => Some(false),
         (Value::Str(_), _) | (_, Value::Str(_)) => Some(false),
         (Value::Tuple(_), _) | (_, Value::Tuple(_)) => Some(false),
@@ -222,6 +246,12 @@ impl<'gc> Vm<'gc> {
         t: Table<'gc>,
         k: Value<'gc>,
     ) -> R<'gc, Option<(usize, Value<'gc>)>> {
+        if let Value::Str(s) = k {
+            let d = t.borrow();
+            if let Some(found) = find_plain_str(&d, s) {
+                return Ok(found.and_then(|slot| d.entry_at(slot).map(|e| (slot, e.value))));
+            }
+        }
         let h = self.hash(k)?;
         Ok(self
             .find_slot(t, h, k)?
@@ -240,6 +270,22 @@ impl<'gc> Vm<'gc> {
 
     /// Inserts or replaces; returns true when the key was new.
     pub fn table_set(&mut self, t: Table<'gc>, k: Value<'gc>, v: Value<'gc>) -> R<'gc, bool> {
+        if let Value::Str(s) = k {
+            // a str key is hashed and compared without user code, in one borrow
+            self.note_table_write(t);
+            let mut d = t.borrow_mut(self);
+            match find_plain_str(&d, s) {
+                Some(Some(slot)) => {
+                    d.set_value_at(slot, v);
+                    return Ok(false);
+                }
+                Some(None) => {
+                    d.insert_new(s.hash_value() as u64, k, v);
+                    return Ok(true);
+                }
+                None => {}
+            }
+        }
         let h = self.hash(k)?;
         self.note_table_write(t);
         match self.find_slot(t, h, k)? {
@@ -268,9 +314,6 @@ impl<'gc> Vm<'gc> {
     }
 
     pub fn dict_get(&mut self, d: DictRef<'gc>, k: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
-        if let Value::Str(_) = k {
-            return Ok(self.dict_get_str(d, k));
-        }
         Ok(self.table_get(Table::Dict(d), k)?.map(|x| x.1))
     }
 

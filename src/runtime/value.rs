@@ -235,6 +235,10 @@ pub struct Class<'gc> {
     pub flags: Cell<u32>,
     #[collect(require_static)]
     pub slots: Option<Vec<Rc<str>>>,
+    /// The most attributes an instance's dict has held: new instance dicts start that large,
+    /// so `__init__` filling them does not grow them step by step.
+    #[collect(require_static)]
+    pub attr_hint: Cell<u32>,
 }
 
 /// Which builtin layout instances of a class carry (for subclasses of builtin types).

@@ -123,7 +123,14 @@ impl<'gc> Vm<'gc> {
         if let Some(d) = inst.dict.get() {
             return d;
         }
-        let d = self.new_dict();
+        let hint = match inst.class.as_ref() {
+            Obj::Class(c) => c.attr_hint.get() as usize,
+            _ => 0,
+        };
+        let d = Gc::new(
+            self.mc,
+            gc_arena::lock::RefLock::new(crate::runtime::dict::Dict::with_capacity(hint)),
+        );
         unlock!(Gc::write(self.mc, inst), Instance, dict).set(Some(d));
         d
     }

@@ -15,6 +15,9 @@ use gc_arena::Gc;
 /// Marks a cached global slot as one in the builtins dict (the name is absent from globals).
 const IN_BUILTINS: u32 = 1 << 31;
 
+/// The largest dict a class's new instances start with (see `Class::attr_hint`).
+const MAX_ATTR_HINT: u32 = 8;
+
 /// The slot of the string key `s` in `t`.
 pub fn find_str<'gc>(t: &Dict<'gc>, s: Gc<'gc, StrObj>) -> Option<usize> {
     t.find(s.hash_value() as u64, |stored| match stored {
@@ -184,6 +187,13 @@ impl<'gc> Vm<'gc> {
                 }
                 remember_guess(cache, d.slots());
                 d.insert_new(s.hash_value() as u64, name, v);
+                if let Obj::Class(c) = inst.class.as_ref() {
+                    // capped: one odd instance must not make every dict of its class large
+                    let n = (d.len() as u32).min(MAX_ATTR_HINT);
+                    if n > c.attr_hint.get() {
+                        c.attr_hint.set(n);
+                    }
+                }
             }
         }
         true

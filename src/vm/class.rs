@@ -220,6 +220,7 @@ impl<'gc> Vm<'gc> {
                         layout: c.layout,
                         flags: std::cell::Cell::new(c.flags.get()),
                         slots: Some(s),
+                        attr_hint: std::cell::Cell::new(0),
                     }),
                 );
                 compute_flags(self, rebuilt);

@@ -27,6 +27,7 @@ pub fn new_class<'gc>(
             layout,
             flags: Cell::new(flag_bits),
             slots: None,
+            attr_hint: Cell::new(0),
         }),
     )
 }

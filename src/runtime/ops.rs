@@ -22,34 +22,42 @@ pub fn int_compare(op: CmpOp, x: i64, y: i64) -> Option<bool> {
     })
 }
 
-/// Arithmetic on two ints or floats that needs no objects, no error and no big integer:
-/// what the fused instructions compute before falling back to the general path.
+/// `+ - * /` on two numbers when at least one is a float (or both are ints small enough for
+/// `/` to be exact in doubles); None for anything that needs the general path.
 #[inline(always)]
-pub fn numeric_fast<'gc>(op: BinOp, x: Value<'gc>, y: Value<'gc>) -> Option<Value<'gc>> {
+pub fn float_binary(op: BinOp, x: &Value<'_>, y: &Value<'_>) -> Option<f64> {
     // ints up to 2**53 convert to float exactly, as true division needs
     const EXACT: u64 = 1 << 53;
     let (a, b) = match (x, y) {
-        (Value::Int(a), Value::Int(b)) => {
-            if let Some(r) = int_fast_inline(op, a, b) {
-                return Some(Value::Int(r));
-            }
-            if op != BinOp::Div || a.unsigned_abs() > EXACT || b.unsigned_abs() > EXACT {
-                return None;
-            }
-            (a as f64, b as f64)
+        (Value::Float(a), Value::Float(b)) => (*a, *b),
+        (Value::Float(a), Value::Int(b)) => (*a, *b as f64),
+        (Value::Int(a), Value::Float(b)) => (*a as f64, *b),
+        (Value::Int(a), Value::Int(b))
+            if op == BinOp::Div && a.unsigned_abs() <= EXACT && b.unsigned_abs() <= EXACT =>
+        {
+            (*a as f64, *b as f64)
         }
-        (Value::Float(a), Value::Float(b)) => (a, b),
-        (Value::Float(a), Value::Int(b)) => (a, b as f64),
-        (Value::Int(a), Value::Float(b)) => (a as f64, b),
         _ => return None,
     };
-    Some(Value::Float(match op {
+    Some(match op {
         BinOp::Add => a + b,
         BinOp::Sub => a - b,
         BinOp::Mul => a * b,
         BinOp::Div if b != 0.0 => a / b,
         _ => return None,
-    }))
+    })
+}
+
+/// Arithmetic on two ints or floats that needs no objects, no error and no big integer:
+/// what the fused instructions compute before falling back to the general path.
+#[inline(always)]
+pub fn numeric_fast<'gc>(op: BinOp, x: Value<'gc>, y: Value<'gc>) -> Option<Value<'gc>> {
+    if let (Value::Int(a), Value::Int(b)) = (x, y) {
+        if let Some(r) = int_fast_inline(op, a, b) {
+            return Some(Value::Int(r));
+        }
+    }
+    float_binary(op, &x, &y).map(Value::Float)
 }
 
 /// A comparison of two ints or floats (ints that a float represents exactly), without objects.

@@ -71,30 +71,12 @@ impl<'gc> Vm<'gc> {
     /// are ints small enough for `/` to be exact in doubles), read in place like the ints.
     #[inline(always)]
     fn float_fast(&self, op: BinOp) -> Option<f64> {
-        const EXACT: u64 = 1 << 53;
         let s = &self.st.stack;
         let n = s.len();
         if n < 2 {
             return None;
         }
-        let (x, y) = match (&s[n - 2], &s[n - 1]) {
-            (Value::Float(x), Value::Float(y)) => (*x, *y),
-            (Value::Float(x), Value::Int(y)) => (*x, *y as f64),
-            (Value::Int(x), Value::Float(y)) => (*x as f64, *y),
-            (Value::Int(x), Value::Int(y))
-                if op == BinOp::Div && x.unsigned_abs() <= EXACT && y.unsigned_abs() <= EXACT =>
-            {
-                (*x as f64, *y as f64)
-            }
-            _ => return None,
-        };
-        Some(match op {
-            BinOp::Add => x + y,
-            BinOp::Sub => x - y,
-            BinOp::Mul => x * y,
-            BinOp::Div if y != 0.0 => x / y,
-            _ => return None,
-        })
+        crate::runtime::ops::float_binary(op, &s[n - 2], &s[n - 1])
     }
 
     /// Replaces the top two stack entries with `v`.

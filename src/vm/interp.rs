@@ -169,6 +169,16 @@ impl<'gc> Vm<'gc> {
                     }
                 };
             }
+            // LoadFast: a local's value onto the stack, or UnboundLocalError
+            macro_rules! push_local {
+                ($i:expr) => {{
+                    let v = self.st.stack[base + $i as usize];
+                    if v.is_undef() {
+                        throw!(self.unbound_local(code, $i as u32));
+                    }
+                    self.push(v);
+                }};
+            }
             macro_rules! save_ip {
                 () => {
                     self.st.frames[fidx].ip = ip as u32;
@@ -207,13 +217,7 @@ impl<'gc> Vm<'gc> {
                     Op::LoadNone => self.push(Value::None),
                     Op::LoadTrue => self.push(Value::Bool(true)),
                     Op::LoadFalse => self.push(Value::Bool(false)),
-                    Op::LoadFast(i) => {
-                        let v = self.st.stack[base + i as usize];
-                        if v.is_undef() {
-                            throw!(self.unbound_local(code, i));
-                        }
-                        self.push(v);
-                    }
+                    Op::LoadFast(i) => push_local!(i),
                     Op::StoreFast(i) => {
                         let v = self.pop();
                         self.st.stack[base + i as usize] = v;
@@ -241,10 +245,7 @@ impl<'gc> Vm<'gc> {
                         }
                         // anything else: this is LoadFast a, and LoadFast b and the operation
                         // follow as they were
-                        if x.is_undef() {
-                            throw!(self.unbound_local(code, a as u32));
-                        }
-                        self.push(x);
+                        push_local!(a);
                     }
                     Op::LocalsCompareJump(a, b, cop, t) => {
                         let x = self.st.stack[base + a as usize];
@@ -254,10 +255,7 @@ impl<'gc> Vm<'gc> {
                             continue;
                         }
                         // otherwise this is LoadFast a, and the rest follows as it was
-                        if x.is_undef() {
-                            throw!(self.unbound_local(code, a as u32));
-                        }
-                        self.push(x);
+                        push_local!(a);
                     }
                     Op::LocalIntCompareJump(a, k, cop, t) => {
                         let x = self.st.stack[base + a as usize];
@@ -266,10 +264,7 @@ impl<'gc> Vm<'gc> {
                             ip = if truth { ip + 3 } else { t as usize };
                             continue;
                         }
-                        if x.is_undef() {
-                            throw!(self.unbound_local(code, a as u32));
-                        }
-                        self.push(x);
+                        push_local!(a);
                     }
                     Op::StoreFast2(a, b) => {
                         let v = self.pop();

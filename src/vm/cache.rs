@@ -18,12 +18,39 @@ const IN_BUILTINS: u32 = 1 << 31;
 /// The largest dict a class's new instances start with (see `Class::attr_hint`).
 const MAX_ATTR_HINT: u32 = 8;
 
-/// The slot of the string key `s` in `t`.
+/// Whether a stored key is the str `s`: None for a key that is not a plain str (only the
+/// general comparison can tell).
+#[inline(always)]
+fn is_str_key<'gc>(stored: Value<'gc>, s: Gc<'gc, StrObj>) -> Option<bool> {
+    match stored {
+        Value::Str(o) => Some(Gc::ptr_eq(o, s) || o.s == s.s),
+        _ => None,
+    }
+}
+
+/// The slot of the string key `s` in `t`, where all keys are plain strs (namespaces).
 pub fn find_str<'gc>(t: &Dict<'gc>, s: Gc<'gc, StrObj>) -> Option<usize> {
-    t.find(s.hash_value() as u64, |stored| match stored {
-        Value::Str(o) => Gc::ptr_eq(o, s) || o.s == s.s,
-        _ => false,
+    t.find(s.hash_value() as u64, |stored| {
+        is_str_key(stored, s) == Some(true)
     })
+}
+
+/// The slot of str key `s` in a dict that may hold other keys, decided without user code:
+/// None when a key of another type (a str subclass, say) has the same hash and only the
+/// general lookup can tell.
+pub fn find_plain_str<'gc>(d: &Dict<'gc>, s: Gc<'gc, StrObj>) -> Option<Option<usize>> {
+    let mut undecided = false;
+    let found = d.find(s.hash_value() as u64, |stored| {
+        is_str_key(stored, s).unwrap_or_else(|| {
+            undecided = true;
+            false
+        })
+    });
+    if found.is_none() && undecided {
+        None
+    } else {
+        Some(found)
+    }
 }
 
 impl<'gc> Vm<'gc> {

@@ -4,7 +4,7 @@
 use super::{R, Vm};
 use crate::runtime::dict::Dict;
 use crate::runtime::hash;
-use crate::runtime::value::{DictRef, Obj, SetObj, SetRef, StrObj, Value, flags};
+use crate::runtime::value::{DictRef, Obj, SetObj, SetRef, Value, flags};
 use gc_arena::Gc;
 use gc_arena::barrier::unlock;
 use num_traits::ToPrimitive;
@@ -30,24 +30,6 @@ impl<'gc> Table<'gc> {
             Table::Dict(d) => d.borrow_mut(vm.mc),
             Table::Set(s) => unlock!(Gc::write(vm.mc, s), SetObj, table).borrow_mut(),
         }
-    }
-}
-
-/// The slot of str key `s`, decided without user code: None when a key of another type (a str
-/// subclass, say) has the same hash and only the general lookup can tell.
-fn find_plain_str<'gc>(d: &Dict<'gc>, s: Gc<'gc, StrObj>) -> Option<Option<usize>> {
-    let mut undecided = false;
-    let found = d.find(s.hash_value() as u64, |stored| match stored {
-        Value::Str(o) => Gc::ptr_eq(o, s) || o.s == s.s,
-        _ => {
-            undecided = true;
-            false
-        }
-    });
-    if found.is_none() && undecided {
-        None
-    } else {
-        Some(found)
     }
 }
 
@@ -248,7 +230,7 @@ impl<'gc> Vm<'gc> {
     ) -> R<'gc, Option<(usize, Value<'gc>)>> {
         if let Value::Str(s) = k {
             let d = t.borrow();
-            if let Some(found) = find_plain_str(&d, s) {
+            if let Some(found) = super::cache::find_plain_str(&d, s) {
                 return Ok(found.and_then(|slot| d.entry_at(slot).map(|e| (slot, e.value))));
             }
         }
@@ -274,7 +256,7 @@ impl<'gc> Vm<'gc> {
             // a str key is hashed and compared without user code, in one borrow
             self.note_table_write(t);
             let mut d = t.borrow_mut(self);
-            match find_plain_str(&d, s) {
+            match super::cache::find_plain_str(&d, s) {
                 Some(Some(slot)) => {
                     d.set_value_at(slot, v);
                     return Ok(false);

@@ -393,18 +393,23 @@ impl Interpreter {
     /// Reports an incremental cycle whose sweep just ended (or was cut short by a full one).
     fn finish_pending_cycle(&mut self) {
         if let Some(p) = self.sweeping.take() {
-            self.discount_weakly_remembered(p.report.weak_dead);
+            self.pace_next_sleep(p.report.weak_dead);
             let after = p.before.saturating_sub(p.freed);
             self.record_cycle(false, p.before, after, p.report, p.pause);
         }
     }
 
-    /// gc-arena sleeps in proportion to the objects the last cycle remembered, and it counts
-    /// objects that died while weakly referenced as remembered (their allocations wait for the
-    /// weak pointers to go). A program that weakly references what it allocates would sleep
-    /// longer each cycle and its heap would grow without bound; so the next cycle is brought
-    /// forward by the share of the sleep those dead objects account for.
-    fn discount_weakly_remembered(&self, weak_dead: u64) {
+    /// Sets the sleep before the next cycle, which gc-arena makes proportional to the objects
+    /// the cycle just ended remembered. Two corrections:
+    ///
+    /// gc-arena counts objects that died while weakly referenced as remembered (their
+    /// allocations wait for the weak pointers to go). A program that weakly references what it
+    /// allocates would sleep longer each cycle and its heap would grow without bound; so the
+    /// next cycle is brought forward by the share of the sleep those dead objects account for.
+    ///
+    /// A heap of more than `SMALL_HEAP` objects sleeps `LARGE_HEAP_SLEEP_FACTOR` of its size:
+    /// re-marking it every quarter of its size was a third of a string-heavy program's time.
+    fn pace_next_sleep(&self, weak_dead: u64) {
         let metrics = self.arena.metrics();
         let remembered = metrics.total_gc_count() as f64;
         let min = self.min_sleep as f64;
@@ -413,8 +418,6 @@ impl Interpreter {
         if sleep > wanted {
             metrics.adjust_debt(sleep - wanted);
         }
-        // a large heap sleeps longer: re-marking it every quarter of its size was a third of
-        // a string-heavy program's time
         if remembered > SMALL_HEAP as f64 {
             metrics.adjust_debt(-remembered * (LARGE_HEAP_SLEEP_FACTOR - PACING.sleep_factor));
         }
@@ -502,7 +505,7 @@ impl Interpreter {
         let before = self.arena.metrics().total_gc_count();
         let report = self.finalize_and_sweep();
         self.arena.finish_cycle();
-        self.discount_weakly_remembered(report.weak_dead);
+        self.pace_next_sleep(report.weak_dead);
         let after = self.arena.metrics().total_gc_count();
         let freed = before.saturating_sub(after) + swept;
         self.with_vm(|vm| vm.st.gc.freed_total += freed as u64);

@@ -34,6 +34,8 @@ pub struct CodeObj<'gc> {
 pub struct InlineCache {
     pub version: Cell<u64>,
     pub slot: Cell<u32>,
+    /// For method loads: the VM's class epoch when the slot was found (see `Vm::method_cached`).
+    pub epoch: Cell<u64>,
 }
 
 #[derive(Collect)]

@@ -1,15 +1,19 @@
-//! Inline caches: global loads and instance attribute reads and writes remember, per
-//! instruction, the dict slot where they last found their name.
+//! Inline caches: global loads, instance attribute reads and writes, and method loads
+//! remember, per instruction, the dict slot where they last found their name.
 //!
 //! A global slot is trusted while the globals dict keeps the version it had when the slot was
 //! found (versions are never reused, see `runtime/dict.rs`). An instance attribute slot is a
 //! guess checked against the key stored there: instances of one class usually get their
 //! attributes in the same order, so the guess made for one instance holds for the next.
+//!
+//! A method slot names a namespace along the receiver's class MRO and a slot in it. It is
+//! trusted while the class's own namespace keeps the version it had (which also identifies
+//! the class) and no class namespace anywhere has changed since (the VM's class epoch).
 
 use super::{R, Vm};
 use crate::runtime::dict::Dict;
 use crate::runtime::function::InlineCache;
-use crate::runtime::value::{DictRef, InstRef, Obj, Payload, StrObj, Value, flags};
+use crate::runtime::value::{DictRef, InstRef, Obj, ObjRef, Payload, StrObj, Value, flags};
 use gc_arena::Gc;
 
 /// Marks a cached global slot as one in the builtins dict (the name is absent from globals).
@@ -17,6 +21,13 @@ const IN_BUILTINS: u32 = 1 << 31;
 
 /// The largest dict a class's new instances start with (see `Class::attr_hint`).
 const MAX_ATTR_HINT: u32 = 8;
+
+/// A cached method slot keeps the namespace's place along the MRO (0 for the class itself,
+/// i + 1 for `mro[i]`) above this bit, and the slot in that namespace below it.
+const MRO_SHIFT: u32 = 24;
+const SLOT_MASK: u32 = (1 << MRO_SHIFT) - 1;
+/// The epoch of a method cache that met more than one class (no class epoch is this).
+const POLYMORPHIC: u64 = u64::MAX;
 
 /// Whether a stored key is the str `s`: None for a key that is not a plain str (only the
 /// general comparison can tell).
@@ -240,4 +251,112 @@ fn plain_payload(inst: InstRef<'_>) -> bool {
         inst.payload.get(),
         Payload::None | Payload::Value(_) | Payload::Table(_)
     )
+}
+
+impl<'gc> Vm<'gc> {
+    /// The class whose namespace answers a method load on `obj`, and the instance dict that
+    /// may shadow it. None for values whose attributes are not their class's (classes,
+    /// modules, `super` objects) and for other heap objects, which take the full path.
+    #[inline(always)]
+    fn method_receiver(&self, obj: Value<'gc>) -> Option<(ObjRef<'gc>, Option<DictRef<'gc>>)> {
+        match obj {
+            Value::Instance(i) => Some((i.class, i.dict.get())),
+            Value::Obj(_) => None,
+            _ => Some((self.type_of(obj), None)),
+        }
+    }
+
+    /// LoadMethod through the instruction's cache: the plain function (or native method) that
+    /// `obj.name` would bind, when the cache still holds for `obj`'s class and `obj`'s own dict
+    /// does not shadow it. None sends the load down the full path.
+    #[inline]
+    pub fn method_cached(
+        &self,
+        obj: Value<'gc>,
+        name: Value<'gc>,
+        cache: &InlineCache,
+    ) -> Option<Value<'gc>> {
+        if cache.epoch.get() != self.st.class_epoch {
+            return None;
+        }
+        let (cls, own) = self.method_receiver(obj)?;
+        let Obj::Class(c) = cls.as_ref() else {
+            return None;
+        };
+        let slot = cache.slot.get();
+        let at = (slot & SLOT_MASK) as usize;
+        let f = {
+            let d = c.dict.borrow();
+            if d.version != cache.version.get() {
+                return None;
+            }
+            match (slot >> MRO_SHIFT) as usize {
+                0 => d.entry_at(at)?.value,
+                i => match c.mro.get(i - 1)?.as_ref() {
+                    Obj::Class(h) => h.dict.borrow().entry_at(at)?.value,
+                    _ => return None,
+                },
+            }
+        };
+        if let (Some(dict), Value::Str(s)) = (own, name) {
+            let d = dict.borrow();
+            if d.may_contain(s.hash_value() as u64) && find_str(&d, s).is_some() {
+                return None;
+            }
+        }
+        Some(f)
+    }
+
+    /// LoadMethod when `method_cached` could not answer: the function and the `self` to call
+    /// it with (Undef when the function is not bound, as for `module.function`). Kept out of
+    /// the dispatch loop, whose code every inlined path makes slower for all instructions.
+    #[inline(never)]
+    pub fn load_method_uncached(
+        &mut self,
+        obj: Value<'gc>,
+        name: Value<'gc>,
+        cache: &InlineCache,
+    ) -> R<'gc, (Value<'gc>, Value<'gc>)> {
+        if let Some(f) = self.module_attr_cached(obj, name, cache) {
+            return Ok((f, Value::Undef));
+        }
+        let (f, this) = self.load_method(obj, name)?;
+        if !this.is_undef() {
+            self.remember_method(obj, name, cache);
+        }
+        Ok((f, this))
+    }
+
+    /// After the full path found that `obj.name` loads a plain method from `obj`'s class:
+    /// remembers where along the MRO it sits, for `method_cached`. A site that meets a second
+    /// class while its entry still holds is given up on: re-learning each time it alternates
+    /// would cost more than the cache saves.
+    fn remember_method(&self, obj: Value<'gc>, name: Value<'gc>, cache: &InlineCache) {
+        let epoch = cache.epoch.get();
+        if epoch == POLYMORPHIC {
+            return;
+        }
+        if epoch == self.st.class_epoch {
+            cache.epoch.set(POLYMORPHIC);
+            return;
+        }
+        let (Some((cls, _)), Value::Str(s)) = (self.method_receiver(obj), name) else {
+            return;
+        };
+        let Obj::Class(c) = cls.as_ref() else { return };
+        let along_mro = c.mro.iter().filter_map(|m| match m.as_ref() {
+            Obj::Class(mc) => Some(mc.dict),
+            _ => None,
+        });
+        for (i, ns) in std::iter::once(c.dict).chain(along_mro).enumerate() {
+            if let Some(at) = find_str(&ns.borrow(), s) {
+                if i < (1 << (32 - MRO_SHIFT)) && at <= SLOT_MASK as usize {
+                    cache.version.set(c.dict.borrow().version);
+                    cache.slot.set(((i as u32) << MRO_SHIFT) | at as u32);
+                    cache.epoch.set(self.st.class_epoch);
+                }
+                return;
+            }
+        }
+    }
 }

@@ -135,6 +135,7 @@ impl Interpreter {
                 late_descriptors: false,
                 big_bytes: std::cell::Cell::new(0),
                 attr_cache: vec![None; super::state::ATTR_CACHE_SIZE].into_boxed_slice(),
+                class_epoch: crate::runtime::dict::fresh_version(),
                 weak_tables: Vec::new(),
                 finalizable: Vec::new(),
                 pending: Default::default(),

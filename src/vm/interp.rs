@@ -509,13 +509,13 @@ impl<'gc> Vm<'gc> {
                         let obj = self.pop();
                         // `module.function(...)`: no bound self
                         let cache = &codeobj.caches[ip - 1];
-                        if let Some(f) = self.module_attr_cached(obj, name, cache) {
+                        if let Some(f) = self.method_cached(obj, name, cache) {
                             self.push(f);
-                            self.push(Value::Undef);
+                            self.push(obj);
                             continue;
                         }
                         save_ip!();
-                        let (f, this) = tri!(self.load_method(obj, name));
+                        let (f, this) = tri!(self.load_method_uncached(obj, name, cache));
                         self.push(f);
                         self.push(this);
                     }

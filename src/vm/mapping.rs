@@ -246,6 +246,7 @@ impl<'gc> Vm<'gc> {
         if let Table::Dict(d) = t {
             if d.borrow().class_dict {
                 self.st.clear_attr_cache();
+                self.st.class_epoch = crate::runtime::dict::fresh_version();
             }
         }
     }

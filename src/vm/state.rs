@@ -132,6 +132,10 @@ pub struct State<'gc> {
     /// whenever a class namespace changes and when a collection cycle starts (its entries
     /// keep classes alive, which must not outlast one cycle).
     pub attr_cache: Box<[Option<AttrCacheEntry<'gc>>]>,
+    /// Renewed (to a fresh table version) whenever any class namespace changes: method caches
+    /// in instructions, which remember where along an MRO a name was found, hold only under it.
+    #[collect(require_static)]
+    pub class_epoch: u64,
     /// A data descriptor was assigned to a class after its creation: the per-class descriptor
     /// flags may be stale for subclasses, so attribute reads take the full path from then on.
     #[collect(require_static)]

@@ -2,8 +2,9 @@
 //! overflow, floats), sequence arithmetic, and the dunder protocol with reflected operands.
 
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
-use crate::runtime::value::{Obj, Payload, Value};
+use crate::runtime::value::{Obj, Payload, StrObj, Value};
 use crate::vm::{R, Vm};
+use gc_arena::Gc;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
@@ -469,6 +470,23 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Builtin behaviour of a binary operator; None when the builtin types don't handle it.
+    /// `x + y` for two strs. The result's length in characters is the sum of theirs, so a
+    /// long result is not scanned again; a short one is built inside the new string object.
+    pub fn concat(&self, x: Gc<'gc, StrObj>, y: Gc<'gc, StrObj>) -> Value<'gc> {
+        if y.s.is_empty() {
+            return Value::Str(x);
+        }
+        if x.s.is_empty() {
+            return Value::Str(y);
+        }
+        let mut s = compact_str::CompactString::with_capacity(x.s.len() + y.s.len());
+        s.push_str(&x.s);
+        s.push_str(&y.s);
+        self.note_bytes(s.len());
+        let chars = x.chars() + y.chars();
+        Value::Str(Gc::new(self.mc, StrObj::with_chars(s, chars)))
+    }
+
     fn builtin_binary(
         &mut self,
         op: BinOp,
@@ -487,13 +505,7 @@ impl<'gc> Vm<'gc> {
             return self.numeric(op, &x, &y);
         }
         Ok(match (op, a, b) {
-            (BinOp::Add, Value::Str(x), Value::Str(y)) => {
-                // short results stay inside the string object: no temporary allocation
-                let mut s = compact_str::CompactString::with_capacity(x.s.len() + y.s.len());
-                s.push_str(&x.s);
-                s.push_str(&y.s);
-                Some(self.new_compact(s))
-            }
+            (BinOp::Add, Value::Str(x), Value::Str(y)) => Some(self.concat(x, y)),
             (BinOp::Mul, Value::Str(x), Value::Int(n))
             | (BinOp::Mul, Value::Int(n), Value::Str(x)) => {
                 if n > 0 && (x.s.len() as u128) * (n as u128) > (1u128 << 34) {
@@ -588,6 +600,9 @@ impl<'gc> Vm<'gc> {
 
     /// `a op b`.
     pub fn binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
+        if let (BinOp::Add, Value::Str(x), Value::Str(y)) = (op, a, b) {
+            return Ok(self.concat(x, y));
+        }
         let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
         if user && (Self::is_proxy(a) || Self::is_proxy(b)) {
             let (a, b) = (self.deproxy(a)?, self.deproxy(b)?);

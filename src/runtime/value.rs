@@ -155,6 +155,15 @@ impl StrObj {
         }
     }
 
+    /// A string whose length in characters is already known (a concatenation of two).
+    pub fn with_chars(s: CompactString, chars: usize) -> StrObj {
+        StrObj {
+            s,
+            chars: u32::try_from(chars).unwrap_or(u32::MAX),
+            hash: Cell::new(0),
+        }
+    }
+
     /// Length in characters.
     #[inline]
     pub fn chars(&self) -> usize {

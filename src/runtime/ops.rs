@@ -469,7 +469,6 @@ impl<'gc> Vm<'gc> {
         Ok(self.obj(Obj::Complex(r, i)))
     }
 
-    /// Builtin behaviour of a binary operator; None when the builtin types don't handle it.
     /// `x + y` for two strs. The result's length in characters is the sum of theirs, so a
     /// long result is not scanned again; a short one is built inside the new string object.
     pub fn concat(&self, x: Gc<'gc, StrObj>, y: Gc<'gc, StrObj>) -> Value<'gc> {
@@ -487,6 +486,7 @@ impl<'gc> Vm<'gc> {
         Value::Str(Gc::new(self.mc, StrObj::with_chars(s, chars)))
     }
 
+    /// Builtin behaviour of a binary operator; None when the builtin types don't handle it.
     fn builtin_binary(
         &mut self,
         op: BinOp,

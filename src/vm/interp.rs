@@ -507,7 +507,8 @@ impl<'gc> Vm<'gc> {
                     Op::LoadMethod(n) => {
                         let name = codeobj.names[n as usize];
                         let obj = self.pop();
-                        // `module.function(...)`: no bound self
+                        // a method of the receiver's class, bound to it; anything else (and
+                        // `module.function`, which binds no self) takes the uncached path
                         let cache = &codeobj.caches[ip - 1];
                         if let Some(f) = self.method_cached(obj, name, cache) {
                             self.push(f);

@@ -43,7 +43,7 @@ pub fn fuse(ops: &mut [Op]) {
                 Some(Op::JumpIfNone((c == CmpOp::Is) == jump_if_true, t))
             }
             (Op::LoadFast(a), Some(Op::LoadFast(b)), Some(Op::Binary(op) | Op::Inplace(op)))
-                if op != BinOp::MatMul && a <= u16::MAX as u32 && b <= u16::MAX as u32 =>
+                if op != BinOp::MatMul && local(a) && local(b) =>
             {
                 Some(Op::LoadFastBinary(a as u16, b as u16, op))
             }

@@ -117,7 +117,6 @@ pub fn hash_tuple(items: &[i64]) -> i64 {
     if r == -1 { 1546275796 } else { r }
 }
 
-/// Identity hash for objects without `__hash__`, as CPython derives it from the address.
 /// A Python hash as the hash-table index wants it. hashbrown takes its 7-bit tag from the top
 /// bits, where Python hashes are often constant (small ints, addresses rotated right): every
 /// entry would then match every probe. A folded multiply spreads all bits over both ends.
@@ -127,6 +126,7 @@ pub fn spread(hash: u64) -> u64 {
     (m as u64) ^ ((m >> 64) as u64)
 }
 
+/// Identity hash for objects without `__hash__`, as CPython derives it from the address.
 pub fn hash_addr(addr: usize) -> i64 {
     let a = addr as u64;
     (a.rotate_right(4)) as i64

@@ -3,7 +3,9 @@
 
 use super::{R, Vm};
 use crate::runtime::function::Native;
-use crate::runtime::value::{DictRef, InstRef, Instance, Obj, ObjRef, Payload, Value, flags};
+use crate::runtime::value::{
+    Class, DictRef, InstRef, Instance, Obj, ObjRef, Payload, Value, flags,
+};
 use gc_arena::Gc;
 use gc_arena::barrier::unlock;
 
@@ -33,17 +35,7 @@ impl<'gc> Vm<'gc> {
         let Obj::Class(c) = cls.as_ref() else {
             return None;
         };
-        if let Some(v) = self.dict_get_str(c.dict, name) {
-            return Some(v);
-        }
-        for m in &c.mro {
-            if let Obj::Class(mc) = m.as_ref() {
-                if let Some(v) = self.dict_get_str(mc.dict, name) {
-                    return Some(v);
-                }
-            }
-        }
-        None
+        lookup_order(c).find_map(|ns| self.dict_get_str(ns, name))
     }
 
     pub fn class_lookup(&mut self, cls: ObjRef<'gc>, name: &str) -> Option<Value<'gc>> {
@@ -897,15 +889,8 @@ impl<'gc> Vm<'gc> {
                         let plain = matches!(o.as_ref(), Obj::Function(_))
                             || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(true)));
                         if plain {
-                            let shadowed = match (inst.dict.get(), name) {
-                                (Some(dict), Value::Str(s)) => {
-                                    let d = dict.borrow();
-                                    d.may_contain(s.hash_value() as u64)
-                                        && super::cache::find_str(&d, s).is_some()
-                                }
-                                (Some(dict), _) => self.dict_get_str(dict, name).is_some(),
-                                (None, _) => false,
-                            };
+                            let shadowed =
+                                inst.dict.get().is_some_and(|dict| self.shadows(dict, name));
                             if !shadowed {
                                 return Ok((d, obj));
                             }
@@ -950,4 +935,13 @@ impl<'gc> Vm<'gc> {
             crate::vm::class::compute_flags(self, cls);
         }
     }
+}
+
+/// The namespaces an attribute lookup on class `c` searches, in order: its own, then those
+/// of its MRO (position i + 1 is `c.mro[i]`, every entry of which is a class).
+pub fn lookup_order<'a, 'gc>(c: &'a Class<'gc>) -> impl Iterator<Item = DictRef<'gc>> + 'a {
+    std::iter::once(c.dict).chain(c.mro.iter().filter_map(|m| match m.as_ref() {
+        Obj::Class(mc) => Some(mc.dict),
+        _ => None,
+    }))
 }

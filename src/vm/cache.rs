@@ -298,13 +298,23 @@ impl<'gc> Vm<'gc> {
                 },
             }
         };
-        if let (Some(dict), Value::Str(s)) = (own, name) {
-            let d = dict.borrow();
-            if d.may_contain(s.hash_value() as u64) && find_str(&d, s).is_some() {
-                return None;
-            }
+        if own.is_some_and(|dict| self.shadows(dict, name)) {
+            return None;
         }
         Some(f)
+    }
+
+    /// Whether an instance's own dict holds `name`, which then shadows a method of its class.
+    /// A clear bit in the dict's key mask answers most of these without a probe.
+    #[inline]
+    pub fn shadows(&self, dict: DictRef<'gc>, name: Value<'gc>) -> bool {
+        match name {
+            Value::Str(s) => {
+                let d = dict.borrow();
+                d.may_contain(s.hash_value() as u64) && find_str(&d, s).is_some()
+            }
+            _ => self.dict_get_str(dict, name).is_some(),
+        }
     }
 
     /// LoadMethod when `method_cached` could not answer: the function and the `self` to call
@@ -344,11 +354,7 @@ impl<'gc> Vm<'gc> {
             return;
         };
         let Obj::Class(c) = cls.as_ref() else { return };
-        let along_mro = c.mro.iter().filter_map(|m| match m.as_ref() {
-            Obj::Class(mc) => Some(mc.dict),
-            _ => None,
-        });
-        for (i, ns) in std::iter::once(c.dict).chain(along_mro).enumerate() {
+        for (i, ns) in super::attr::lookup_order(c).enumerate() {
             if let Some(at) = find_str(&ns.borrow(), s) {
                 if i < (1 << (32 - MRO_SHIFT)) && at <= SLOT_MASK as usize {
                     cache.version.set(c.dict.borrow().version);

@@ -101,12 +101,14 @@ impl<'gc> Vm<'gc> {
     pub fn run(&mut self, stop: usize, mut budget: i64) -> R<'gc, RunResult<'gc>> {
         'frames: loop {
             let fidx = self.st.frames.len() - 1;
-            let frame = self.st.frames[fidx];
-            let codeobj = frame.code.as_ref();
+            // only the fields every instruction may need; copying the whole frame on each
+            // call and return cost more than the rare reads of the others
+            let (codeobj, base, mut ip, globals) = {
+                let f = &self.st.frames[fidx];
+                (f.code.as_ref(), f.base as usize, f.ip as usize, f.globals)
+            };
             let code: &'gc crate::compiler::code::Code = &codeobj.code;
             let ops: &'gc [Op] = &code.ops;
-            let base = frame.base as usize;
-            let mut ip = frame.ip as usize;
 
             macro_rules! throw {
                 ($e:expr) => {{
@@ -409,7 +411,7 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::LoadClassDeref(n, i) => {
                         let name = codeobj.names[n as usize];
-                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
                         let found = tri!(self.dict_get(ns, name));
                         match found {
                             Some(v) => self.push(v),
@@ -426,38 +428,38 @@ impl<'gc> Vm<'gc> {
                     Op::LoadGlobal(n) => {
                         let name = codeobj.names[n as usize];
                         let cache = &codeobj.caches[ip - 1];
-                        let v = tri!(self.load_global_cached(frame.globals, name, cache));
+                        let v = tri!(self.load_global_cached(globals, name, cache));
                         self.push(v);
                     }
                     Op::StoreGlobal(n) => {
                         let name = codeobj.names[n as usize];
                         let v = self.pop();
-                        tri!(self.dict_set(frame.globals, name, v));
+                        tri!(self.dict_set(globals, name, v));
                     }
                     Op::DeleteGlobal(n) => {
                         let name = codeobj.names[n as usize];
-                        if !tri!(self.dict_del(frame.globals, name)) {
+                        if !tri!(self.dict_del(globals, name)) {
                             throw!(self.name_error(name));
                         }
                     }
                     Op::LoadName(n) => {
                         let name = codeobj.names[n as usize];
-                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
                         let v = match tri!(self.dict_get(ns, name)) {
                             Some(v) => v,
-                            None => tri!(self.load_global(frame.globals, name)),
+                            None => tri!(self.load_global(globals, name)),
                         };
                         self.push(v);
                     }
                     Op::StoreName(n) => {
                         let name = codeobj.names[n as usize];
-                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
                         let v = self.pop();
                         tri!(self.dict_set(ns, name, v));
                     }
                     Op::DeleteName(n) => {
                         let name = codeobj.names[n as usize];
-                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
                         if !tri!(self.dict_del(ns, name)) {
                             throw!(self.name_error(name));
                         }
@@ -989,14 +991,8 @@ impl<'gc> Vm<'gc> {
                         } else {
                             None
                         };
-                        let f = self.make_function(
-                            codev,
-                            qualname,
-                            frame.globals,
-                            defaults,
-                            kwdefaults,
-                            closure,
-                        );
+                        let f = self
+                            .make_function(codev, qualname, globals, defaults, kwdefaults, closure);
                         self.push(f);
                     }
                     Op::Return => {
@@ -1161,7 +1157,7 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::LoadBuildClass => {
                         let n = self.builtin_name("__build_class__");
-                        let v = tri!(self.load_global(frame.globals, n));
+                        let v = tri!(self.load_global(globals, n));
                         self.push(v);
                     }
                     Op::ImportName(n) => {
@@ -1169,7 +1165,7 @@ impl<'gc> Vm<'gc> {
                         let fromlist = self.pop();
                         let level = self.pop();
                         save_ip!();
-                        let m = tri!(self.import(name, fromlist, level, frame.globals));
+                        let m = tri!(self.import(name, fromlist, level, globals));
                         self.push(m);
                     }
                     Op::ImportFrom(n) => {
@@ -1182,7 +1178,7 @@ impl<'gc> Vm<'gc> {
                     Op::ImportStar => {
                         let m = self.pop();
                         save_ip!();
-                        tri!(self.import_star(m, frame.ns.unwrap_or(frame.globals)));
+                        tri!(self.import_star(m, self.st.frames[fidx].ns.unwrap_or(globals)));
                     }
                     Op::LoadAssertionError => {
                         let c = self.st.types.assertion_error;
@@ -1201,7 +1197,7 @@ impl<'gc> Vm<'gc> {
                         }
                     }
                     Op::SetupAnnotations => {
-                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
                         let key = self.intern("__annotations__");
                         if tri!(self.dict_get(ns, key)).is_none() {
                             let d = self.new_dict();
@@ -1211,7 +1207,7 @@ impl<'gc> Vm<'gc> {
                     Op::StoreAnnotation(n) => {
                         let name = codeobj.names[n as usize];
                         let ann = self.pop();
-                        let ns = frame.ns.unwrap_or(frame.globals);
+                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
                         let key = self.intern("__annotations__");
                         if let Some(Value::Dict(d)) = tri!(self.dict_get(ns, key)) {
                             tri!(self.dict_set(d, name, ann));

@@ -1,8 +1,8 @@
 //! Generator objects: a suspended frame with its saved stack segment, blocks and handled exceptions.
 
 use super::function::CodeObj;
-use super::value::Value;
-use crate::vm::frame::{Block, Frame};
+use super::value::{DictRef, Value};
+use crate::vm::frame::Block;
 use gc_arena::{Collect, Gc};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,10 +17,10 @@ pub enum GenState {
 #[collect(no_drop)]
 pub struct Generator<'gc> {
     pub code: Gc<'gc, CodeObj<'gc>>,
-    pub name: Value<'gc>,
-    pub qualname: Value<'gc>,
-    /// The saved frame; its `base` is rebased on every resume.
-    pub frame: Option<Frame<'gc>>,
+    pub globals: DictRef<'gc>,
+    /// Where the frame continues. The rest of its frame (where its stack segment sits, what
+    /// to do with its values) is made anew by each resume.
+    pub ip: u32,
     /// Locals, cells and operand stack of the frame while suspended.
     pub stack: Vec<Value<'gc>>,
     #[collect(require_static)]

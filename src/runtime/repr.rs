@@ -412,10 +412,10 @@ impl<'gc> Vm<'gc> {
                     format!("<super: {cr}, <{tr} object>>")
                 }
                 Obj::Generator(g) => {
-                    let q = g.borrow().qualname;
+                    let code = g.borrow().code;
                     format!(
                         "<generator object {} at {:#x}>",
-                        q.as_str().unwrap_or("?"),
+                        code.code.qualname,
                         v.addr().unwrap_or(0)
                     )
                 }

@@ -566,8 +566,15 @@ impl<'gc> Vm<'gc> {
                     _ => return Ok(None),
                 },
                 Obj::Generator(g) => match n {
-                    "__name__" => g.borrow().name,
-                    "__qualname__" => g.borrow().qualname,
+                    // made when asked: most generators are never asked their name
+                    "__name__" => {
+                        let code = g.borrow().code;
+                        self.intern(&code.code.name)
+                    }
+                    "__qualname__" => {
+                        let code = g.borrow().code;
+                        self.new_str(&code.code.qualname)
+                    }
                     "gi_running" => Value::Bool(
                         g.borrow().state == crate::runtime::generator::GenState::Running,
                     ),

@@ -26,16 +26,12 @@ impl<'gc> Vm<'gc> {
     /// Wraps a just-bound frame (its slots at `stack[args_at..]`) in a new generator object.
     pub fn make_generator(&mut self, frame: Frame<'gc>, args_at: usize) -> Value<'gc> {
         let stack = self.st.stack[args_at..].to_vec();
-        let code = frame.code;
-        let name = self.intern(&code.code.name.clone());
-        let qualname = self.new_str(&code.code.qualname.clone());
         let g = Gc::new(
             self.mc,
             RefLock::new(Generator {
-                code,
-                name,
-                qualname,
-                frame: Some(frame),
+                code: frame.code,
+                globals: frame.globals,
+                ip: 0,
                 stack,
                 blocks: vec![],
                 exc_stack: vec![],
@@ -52,32 +48,35 @@ impl<'gc> Vm<'gc> {
         send: Value<'gc>,
         kind: FrameKind<'gc>,
     ) -> R<'gc, bool> {
-        let cell = gen_cell(g);
-        let state = cell.borrow().state;
-        match state {
-            GenState::Running => return Err(self.value_error("generator already executing")),
-            GenState::Finished => return Ok(false),
-            GenState::Created if !send.is_none() => {
-                return Err(
-                    self.type_error("can't send non-None value to a just-started generator")
-                );
-            }
-            _ => {}
+        let mut g2 = gen_cell(g).borrow_mut(self.mc);
+        let state = g2.state;
+        let resumable = match state {
+            GenState::Suspended => true,
+            GenState::Created => send.is_none(),
+            _ => false,
+        };
+        if !resumable || self.st.frames.len() >= self.st.config.recursion_limit {
+            drop(g2);
+            return self.refuse_resume(state);
         }
-        if self.st.frames.len() >= self.st.config.recursion_limit {
-            let c = self.st.types.recursion_error;
-            return Err(self.err(c, "maximum recursion depth exceeded"));
-        }
-        let mut g2 = cell.borrow_mut(self.mc);
-        let mut frame = g2.frame.take().expect("suspended generator has a frame");
         let base = self.st.stack.len();
-        frame.base = base as u32;
-        frame.ret_sp = base as u32;
-        frame.block_base = self.st.blocks.len() as u32;
-        frame.exc_base = self.st.exc_stack.len() as u32;
-        frame.kind = kind;
+        let (block_base, exc_base) = (self.st.blocks.len(), self.st.exc_stack.len());
+        // the frame is built in place on the frame stack; a suspended generator keeps only
+        // what its next resume cannot recompute
+        self.st.frames.push(Frame {
+            code: g2.code,
+            ip: g2.ip,
+            base: base as u32,
+            ret_sp: base as u32,
+            globals: g2.globals,
+            ns: None,
+            block_base: block_base as u32,
+            exc_base: exc_base as u32,
+            kind,
+        });
         g2.state = GenState::Running;
-        // drain rather than take: the generator keeps its buffers' capacity for the next yield
+        // copied and cleared rather than taken: the generator keeps its buffers' capacity for
+        // the next yield
         self.st.stack.extend_from_slice(&g2.stack);
         g2.stack.clear();
         if !g2.blocks.is_empty() {
@@ -95,27 +94,55 @@ impl<'gc> Vm<'gc> {
         if state == GenState::Suspended {
             self.push(send);
         }
-        self.st.frames.push(frame);
         Ok(true)
+    }
+
+    /// Why a generator in `state` cannot be resumed: Ok(false) when it has finished, else the
+    /// error to raise.
+    #[cold]
+    fn refuse_resume(&mut self, state: GenState) -> R<'gc, bool> {
+        match state {
+            GenState::Running => Err(self.value_error("generator already executing")),
+            GenState::Finished => Ok(false),
+            GenState::Created if self.st.frames.len() < self.st.config.recursion_limit => {
+                Err(self.type_error("can't send non-None value to a just-started generator"))
+            }
+            _ => {
+                let c = self.st.types.recursion_error;
+                Err(self.err(c, "maximum recursion depth exceeded"))
+            }
+        }
     }
 
     /// `yield v` in the current (generator) frame. Returns Some when the run must hand `v` to Rust.
     pub fn yield_from_frame(&mut self, v: Value<'gc>) -> Option<RunResult<'gc>> {
-        let frame = self.st.frames.pop().unwrap();
-        let g = match frame.kind {
+        let fidx = self.st.frames.len() - 1;
+        let (kind, ip, base, ret_sp, block_base, exc_base) = {
+            let f = &self.st.frames[fidx];
+            let at = |n: u32| n as usize;
+            (
+                f.kind,
+                f.ip,
+                at(f.base),
+                at(f.ret_sp),
+                at(f.block_base),
+                at(f.exc_base),
+            )
+        };
+        self.st.frames.truncate(fidx);
+        let g = match kind {
             FrameKind::GenForIter(g, _) | FrameKind::GenBoundary(g) | FrameKind::GenDelegate(g) => {
                 g
             }
             _ => unreachable!("yield outside a generator frame"),
         };
-        let base = frame.base as usize;
         {
             let mut g2 = gen_cell(g).borrow_mut(self.mc);
             let g2 = &mut *g2;
+            g2.ip = ip;
+            g2.state = GenState::Suspended;
             // copied as slices (memcpy); most generators have no blocks or exceptions to save
             g2.stack.extend_from_slice(&self.st.stack[base..]);
-            self.st.stack.truncate(base);
-            let block_base = frame.block_base as usize;
             if self.st.blocks.len() > block_base {
                 g2.blocks
                     .extend(self.st.blocks[block_base..].iter().map(|b| Block {
@@ -124,17 +151,14 @@ impl<'gc> Vm<'gc> {
                     }));
                 self.st.blocks.truncate(block_base);
             }
-            let exc_base = frame.exc_base as usize;
             if self.st.exc_stack.len() > exc_base {
                 g2.exc_stack
                     .extend_from_slice(&self.st.exc_stack[exc_base..]);
                 self.st.exc_stack.truncate(exc_base);
             }
-            g2.frame = Some(frame);
-            g2.state = GenState::Suspended;
         }
-        self.st.stack.truncate(frame.ret_sp as usize);
-        match frame.kind {
+        self.st.stack.truncate(ret_sp);
+        match kind {
             FrameKind::GenForIter(..) => {
                 self.push(v);
                 None
@@ -153,7 +177,6 @@ impl<'gc> Vm<'gc> {
     pub fn finish_generator(&mut self, g: ObjRef<'gc>) {
         let mut g2 = gen_cell(g).borrow_mut(self.mc);
         g2.state = GenState::Finished;
-        g2.frame = None;
         g2.stack.clear();
         g2.blocks.clear();
         g2.exc_stack.clear();

@@ -600,13 +600,19 @@ impl<'gc> Vm<'gc> {
 
     /// `a op b`.
     pub fn binary(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
+        self.binary_as(op, a, b, false)
+    }
+
+    /// `a op b`, or the fallback of `a op= b` when `inplace` (which only changes how an
+    /// unsupported pair is reported: `+=` rather than `+`).
+    fn binary_as(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>, inplace: bool) -> R<'gc> {
         if let (BinOp::Add, Value::Str(x), Value::Str(y)) = (op, a, b) {
             return Ok(self.concat(x, y));
         }
         let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
         if user && (Self::is_proxy(a) || Self::is_proxy(b)) {
             let (a, b) = (self.deproxy(a)?, self.deproxy(b)?);
-            return self.binary(op, a, b);
+            return self.binary_as(op, a, b, inplace);
         }
         if !user {
             if let Some(v) = self.builtin_binary(op, a, b)? {
@@ -653,8 +659,9 @@ impl<'gc> Vm<'gc> {
                 );
             }
         }
+        let eq = if inplace { "=" } else { "" };
         Err(self.type_error(format!(
-            "unsupported operand type(s) for {s}: '{ta}' and '{tb}'"
+            "unsupported operand type(s) for {s}{eq}: '{ta}' and '{tb}'"
         )))
     }
 
@@ -770,7 +777,7 @@ impl<'gc> Vm<'gc> {
             }
             _ => {}
         }
-        self.binary(op, a, b)
+        self.binary_as(op, a, b, true)
     }
 
     pub fn unary(&mut self, op: UnaryOp, a: Value<'gc>) -> R<'gc> {

@@ -127,6 +127,15 @@ pub enum Op {
     LoadFastAttr(u32, u32),
     /// LoadSmallInt k; Binary(op) or Inplace(op).
     SmallIntArith(BinOp, i32),
+    /// LoadFast a; LoadSmallInt k; Binary or Inplace op; StoreFast b — `i += 1` on an int.
+    LocalIntArithStore(u16, u16, BinOp, i32),
+    /// LoadFast a; LoadAttr name; StoreFast b — `p = p.link`.
+    LocalAttrStore(u16, u16, u16),
+    /// LoadFast a; LoadAttr name; then what JumpIfNone(when_none, t) stands for —
+    /// `while p.link is not None`.
+    LocalAttrJumpIfNone(u16, u16, bool, u32),
+    /// LoadFast a; then what JumpIfNone(when_none, t) stands for — `if p is None`.
+    LocalJumpIfNone(u32, bool, u32),
     /// Compare(op); PopJumpIfFalse(target).
     CompareJumpIfFalse(CmpOp, u32),
     /// LoadNone; Compare(Is or IsNot); PopJumpIfFalse or PopJumpIfTrue: pops TOS and jumps
@@ -134,6 +143,10 @@ pub enum Op {
     JumpIfNone(bool, u32),
     /// Dup2; BinarySubscr.
     Dup2Subscr,
+    /// LoadFast a; LoadSmallInt k; Dup2; BinarySubscr — the start of `v[0] += x`.
+    LocalIndexDup(u32, i32),
+    /// Inplace(op); Rot3; StoreSubscr — the end of `v[0] += x`.
+    InplaceStoreSubscr(BinOp),
     /// Rot3; StoreSubscr.
     Rot3StoreSubscr,
 }

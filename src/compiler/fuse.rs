@@ -18,6 +18,49 @@ pub fn fuse(ops: &mut [Op]) {
         let numeric_cmp =
             |c: CmpOp| !matches!(c, CmpOp::Is | CmpOp::IsNot | CmpOp::In | CmpOp::NotIn);
         let local = |a: u32| a <= u16::MAX as u32;
+        let fifth = orig.get(i + 4).copied();
+        // `x is None` / `x is not None` and the jump on it, as JumpIfNone fuses them
+        let none_test = |at: Option<Op>, cmp: Option<Op>, jump: Option<Op>| match (at, cmp, jump) {
+            (
+                Some(Op::LoadNone),
+                Some(Op::Compare(c @ (CmpOp::Is | CmpOp::IsNot))),
+                Some(jump @ (Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t))),
+            ) => {
+                let jump_if_true = matches!(jump, Op::PopJumpIfTrue(_));
+                Some(((c == CmpOp::Is) == jump_if_true, t))
+            }
+            _ => None,
+        };
+        let longer = match (orig[i], next) {
+            (Op::LoadFast(a), Some(Op::LoadAttr(n))) if local(a) && local(n) => {
+                match (third, none_test(third, fourth, fifth)) {
+                    (_, Some((when, t))) => {
+                        Some(Op::LocalAttrJumpIfNone(a as u16, n as u16, when, t))
+                    }
+                    (Some(Op::StoreFast(b)), _) if local(b) => {
+                        Some(Op::LocalAttrStore(a as u16, n as u16, b as u16))
+                    }
+                    _ => None,
+                }
+            }
+            (Op::LoadFast(a), Some(Op::LoadSmallInt(k))) => match (third, fourth) {
+                (Some(Op::Dup2), Some(Op::BinarySubscr)) => Some(Op::LocalIndexDup(a, k)),
+                (Some(Op::Binary(op) | Op::Inplace(op)), Some(Op::StoreFast(b)))
+                    if local(a) && local(b) && op != BinOp::Div && op != BinOp::MatMul =>
+                {
+                    Some(Op::LocalIntArithStore(a as u16, b as u16, op, k))
+                }
+                _ => None,
+            },
+            (Op::LoadFast(a), _) => {
+                none_test(next, third, fourth).map(|(when, t)| Op::LocalJumpIfNone(a, when, t))
+            }
+            _ => None,
+        };
+        if let Some(f) = longer {
+            ops[i] = f;
+            continue;
+        }
         if let (Some(Op::Compare(c)), Some(Op::PopJumpIfFalse(t))) = (third, fourth) {
             let fused = match (orig[i], next) {
                 (Op::LoadFast(a), Some(Op::LoadFast(b))) if local(a) && local(b) => {
@@ -34,13 +77,8 @@ pub fn fuse(ops: &mut [Op]) {
             }
         }
         let fused = match (orig[i], next, third) {
-            (
-                Op::LoadNone,
-                Some(Op::Compare(c @ (CmpOp::Is | CmpOp::IsNot))),
-                Some(jump @ (Op::PopJumpIfFalse(t) | Op::PopJumpIfTrue(t))),
-            ) => {
-                let jump_if_true = matches!(jump, Op::PopJumpIfTrue(_));
-                Some(Op::JumpIfNone((c == CmpOp::Is) == jump_if_true, t))
+            (Op::LoadNone, _, _) => {
+                none_test(Some(orig[i]), next, third).map(|(when, t)| Op::JumpIfNone(when, t))
             }
             (Op::LoadFast(a), Some(Op::LoadFast(b)), Some(Op::Binary(op) | Op::Inplace(op)))
                 if op != BinOp::MatMul && local(a) && local(b) =>
@@ -57,6 +95,9 @@ pub fn fuse(ops: &mut [Op]) {
             }
             (Op::Compare(c), Some(Op::PopJumpIfFalse(t)), _) => Some(Op::CompareJumpIfFalse(c, t)),
             (Op::Dup2, Some(Op::BinarySubscr), _) => Some(Op::Dup2Subscr),
+            (Op::Inplace(op), Some(Op::Rot3), Some(Op::StoreSubscr)) => {
+                Some(Op::InplaceStoreSubscr(op))
+            }
             (Op::Rot3, Some(Op::StoreSubscr), _) => Some(Op::Rot3StoreSubscr),
             _ => None,
         };
@@ -84,8 +125,8 @@ mod tests {
         fuse(&mut ops);
         assert_eq!(ops[0], Op::LoadFast2(0, 1));
         assert_eq!(ops[1], Op::LoadFast2(1, 2));
-        assert_eq!(ops[2], Op::LoadFast(2));
         // `is not None` then jump-if-false: jumps when the value is None
+        assert_eq!(ops[2], Op::LocalJumpIfNone(2, true, 9));
         assert_eq!(ops[3], Op::JumpIfNone(true, 9));
         assert_eq!(ops[4], Op::CompareJumpIfFalse(CmpOp::IsNot, 9));
         assert_eq!(ops[5], Op::PopJumpIfFalse(9));
@@ -130,5 +171,53 @@ mod tests {
         assert_eq!(ops[1], Op::LoadFast(1));
         assert_eq!(ops[2], Op::Binary(BinOp::Mul));
         assert_eq!(ops[3], Op::LoadFast2(2, 3));
+    }
+
+    #[test]
+    fn local_groups_fuse_into_one() {
+        let mut ops = vec![
+            // p = p.link
+            Op::LoadFast(0),
+            Op::LoadAttr(1),
+            Op::StoreFast(0),
+            // while p.link is not None
+            Op::LoadFast(0),
+            Op::LoadAttr(1),
+            Op::LoadNone,
+            Op::Compare(CmpOp::IsNot),
+            Op::PopJumpIfFalse(20),
+            // i += 1
+            Op::LoadFast(2),
+            Op::LoadSmallInt(1),
+            Op::Inplace(BinOp::Add),
+            Op::StoreFast(2),
+            // if p is None
+            Op::LoadFast(0),
+            Op::LoadNone,
+            Op::Compare(CmpOp::Is),
+            Op::PopJumpIfFalse(20),
+            // v[0] += i
+            Op::LoadFast(3),
+            Op::LoadSmallInt(0),
+            Op::Dup2,
+            Op::BinarySubscr,
+            Op::LoadFast(2),
+            Op::Inplace(BinOp::Add),
+            Op::Rot3,
+            Op::StoreSubscr,
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::LocalAttrStore(0, 1, 0));
+        assert_eq!(ops[1], Op::LoadAttr(1));
+        assert_eq!(ops[3], Op::LocalAttrJumpIfNone(0, 1, true, 20));
+        assert_eq!(ops[5], Op::JumpIfNone(true, 20));
+        assert_eq!(ops[8], Op::LocalIntArithStore(2, 2, BinOp::Add, 1));
+        assert_eq!(ops[9], Op::SmallIntArith(BinOp::Add, 1));
+        // `is None` then jump-if-false: jumps when the value is not None
+        assert_eq!(ops[12], Op::LocalJumpIfNone(0, false, 20));
+        assert_eq!(ops[16], Op::LocalIndexDup(3, 0));
+        assert_eq!(ops[18], Op::Dup2Subscr);
+        assert_eq!(ops[21], Op::InplaceStoreSubscr(BinOp::Add));
+        assert_eq!(ops[22], Op::Rot3StoreSubscr);
     }
 }

@@ -293,6 +293,59 @@ impl<'gc> Vm<'gc> {
                         }
                         self.push(v);
                     }
+                    Op::LocalIntArithStore(a, b, bop, k) => {
+                        let x = self.st.stack[base + a as usize];
+                        let k = Value::Int(k as i64);
+                        if let Some(r) = crate::runtime::ops::numeric_fast(bop, x, k) {
+                            self.st.stack[base + b as usize] = r;
+                            ip += 3;
+                            continue;
+                        }
+                        push_local!(a);
+                    }
+                    Op::LocalAttrStore(a, n, b) => {
+                        if let Value::Instance(inst) = self.st.stack[base + a as usize] {
+                            let name = codeobj.names[n as usize];
+                            // the cache of the LoadAttr this stands for
+                            if let Some(r) =
+                                self.instance_attr_cached(inst, name, &codeobj.caches[ip])
+                            {
+                                self.st.stack[base + b as usize] = r;
+                                ip += 2;
+                                continue;
+                            }
+                        }
+                        push_local!(a);
+                    }
+                    Op::LocalAttrJumpIfNone(a, n, when_none, t) => {
+                        if let Value::Instance(inst) = self.st.stack[base + a as usize] {
+                            let name = codeobj.names[n as usize];
+                            if let Some(r) =
+                                self.instance_attr_cached(inst, name, &codeobj.caches[ip])
+                            {
+                                let is_none = matches!(r, Value::None);
+                                ip = if is_none == when_none {
+                                    t as usize
+                                } else {
+                                    ip + 4
+                                };
+                                continue;
+                            }
+                        }
+                        push_local!(a);
+                    }
+                    Op::LocalJumpIfNone(a, when_none, t) => {
+                        let v = self.st.stack[base + a as usize];
+                        if v.is_undef() {
+                            throw!(self.unbound_local(code, a));
+                        }
+                        let is_none = matches!(v, Value::None);
+                        ip = if is_none == when_none {
+                            t as usize
+                        } else {
+                            ip + 3
+                        };
+                    }
                     Op::SmallIntArith(bop, k) => {
                         match self.st.stack.last_mut() {
                             Some(Value::Int(x)) => {
@@ -368,6 +421,38 @@ impl<'gc> Vm<'gc> {
                         };
                         self.push(v);
                         ip += 1;
+                    }
+                    Op::LocalIndexDup(a, k) => {
+                        let v = self.st.stack[base + a as usize];
+                        if let Some(item) = Self::index_fast(v, Value::Int(k as i64)) {
+                            self.push(v);
+                            self.push(Value::Int(k as i64));
+                            self.push(item);
+                            ip += 3;
+                            continue;
+                        }
+                        push_local!(a);
+                    }
+                    Op::InplaceStoreSubscr(bop) => {
+                        // the stack holds the container, the index, the old item and the operand
+                        let n = self.st.stack.len();
+                        let x = self.st.stack[n - 2];
+                        let y = self.st.stack[n - 1];
+                        self.st.stack.truncate(n - 2);
+                        let v = match crate::runtime::ops::numeric_fast(bop, x, y) {
+                            Some(v) => v,
+                            None => {
+                                save_ip!();
+                                tri!(self.inplace(bop, x, y))
+                            }
+                        };
+                        let idx = self.pop();
+                        let obj = self.pop();
+                        if !self.store_index_fast(obj, idx, v) {
+                            save_ip!();
+                            tri!(self.setitem(obj, idx, v));
+                        }
+                        ip += 2;
                     }
                     Op::Rot3StoreSubscr => {
                         let v = self.pop();

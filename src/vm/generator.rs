@@ -57,7 +57,7 @@ impl<'gc> Vm<'gc> {
         };
         if !resumable || self.st.frames.len() >= self.st.config.recursion_limit {
             drop(g2);
-            return self.refuse_resume(state);
+            return self.refuse_resume(state, send);
         }
         let base = self.st.stack.len();
         let (block_base, exc_base) = (self.st.blocks.len(), self.st.exc_stack.len());
@@ -100,11 +100,11 @@ impl<'gc> Vm<'gc> {
     /// Why a generator in `state` cannot be resumed: Ok(false) when it has finished, else the
     /// error to raise.
     #[cold]
-    fn refuse_resume(&mut self, state: GenState) -> R<'gc, bool> {
+    fn refuse_resume(&mut self, state: GenState, send: Value<'gc>) -> R<'gc, bool> {
         match state {
             GenState::Running => Err(self.value_error("generator already executing")),
             GenState::Finished => Ok(false),
-            GenState::Created if self.st.frames.len() < self.st.config.recursion_limit => {
+            GenState::Created if !send.is_none() => {
                 Err(self.type_error("can't send non-None value to a just-started generator"))
             }
             _ => {

@@ -1,5 +1,6 @@
-//! Superinstructions: rewrites the commonest instruction pairs (and one triple) of finished
-//! code into single instructions, so the interpreter dispatches less.
+//! Superinstructions: rewrites the commonest groups of two to five instructions of finished
+//! code into single instructions, so the interpreter dispatches less. The longer groups over
+//! locals are tried first; a group that does not match falls back to the pairs.
 //!
 //! Only the first instruction of a group is replaced; the rest stay as they were. A jump into
 //! the middle of a group therefore still finds the original instructions, and a fused

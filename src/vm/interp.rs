@@ -181,6 +181,20 @@ impl<'gc> Vm<'gc> {
                     self.push(v);
                 }};
             }
+            // what the LoadAttr after a fused LoadFast reads, through that LoadAttr's cache (at
+            // `ip`), when `v` is an instance whose own dict answers; None for the general path
+            macro_rules! fused_attr {
+                ($v:expr, $n:expr) => {
+                    match $v {
+                        Value::Instance(inst) => self.instance_attr_cached(
+                            inst,
+                            codeobj.names[$n as usize],
+                            &codeobj.caches[ip],
+                        ),
+                        _ => None,
+                    }
+                };
+            }
             macro_rules! save_ip {
                 () => {
                     self.st.frames[fidx].ip = ip as u32;
@@ -280,16 +294,10 @@ impl<'gc> Vm<'gc> {
                         if v.is_undef() {
                             throw!(self.unbound_local(code, a));
                         }
-                        if let Value::Instance(inst) = v {
-                            let name = codeobj.names[n as usize];
-                            // the cache of the LoadAttr this stands for
-                            if let Some(r) =
-                                self.instance_attr_cached(inst, name, &codeobj.caches[ip])
-                            {
-                                self.push(r);
-                                ip += 1;
-                                continue;
-                            }
+                        if let Some(r) = fused_attr!(v, n) {
+                            self.push(r);
+                            ip += 1;
+                            continue;
                         }
                         self.push(v);
                     }
@@ -304,33 +312,22 @@ impl<'gc> Vm<'gc> {
                         push_local!(a);
                     }
                     Op::LocalAttrStore(a, n, b) => {
-                        if let Value::Instance(inst) = self.st.stack[base + a as usize] {
-                            let name = codeobj.names[n as usize];
-                            // the cache of the LoadAttr this stands for
-                            if let Some(r) =
-                                self.instance_attr_cached(inst, name, &codeobj.caches[ip])
-                            {
-                                self.st.stack[base + b as usize] = r;
-                                ip += 2;
-                                continue;
-                            }
+                        if let Some(r) = fused_attr!(self.st.stack[base + a as usize], n) {
+                            self.st.stack[base + b as usize] = r;
+                            ip += 2;
+                            continue;
                         }
                         push_local!(a);
                     }
                     Op::LocalAttrJumpIfNone(a, n, when_none, t) => {
-                        if let Value::Instance(inst) = self.st.stack[base + a as usize] {
-                            let name = codeobj.names[n as usize];
-                            if let Some(r) =
-                                self.instance_attr_cached(inst, name, &codeobj.caches[ip])
-                            {
-                                let is_none = matches!(r, Value::None);
-                                ip = if is_none == when_none {
-                                    t as usize
-                                } else {
-                                    ip + 4
-                                };
-                                continue;
-                            }
+                        if let Some(r) = fused_attr!(self.st.stack[base + a as usize], n) {
+                            let is_none = matches!(r, Value::None);
+                            ip = if is_none == when_none {
+                                t as usize
+                            } else {
+                                ip + 4
+                            };
+                            continue;
                         }
                         push_local!(a);
                     }

@@ -266,7 +266,12 @@ impl<'gc> Vm<'gc> {
                 self.st.stack[off + i] = *c;
             }
         }
-        if code.is_generator() || self.st.frames.is_empty() {
+        if code.is_generator() {
+            let g = self.make_generator(f.code, f.globals, args_at);
+            self.st.stack.truncate(ret_sp);
+            return self.deliver(g, kind);
+        }
+        if self.st.frames.is_empty() {
             let frame = Frame {
                 code: f.code,
                 ip: 0,
@@ -278,13 +283,8 @@ impl<'gc> Vm<'gc> {
                 exc_base: self.st.exc_stack.len() as u32,
                 kind,
             };
-            if !code.is_generator() {
-                self.st.frames.push(frame);
-                return Ok(true);
-            }
-            let g = self.make_generator(frame, args_at);
-            self.st.stack.truncate(ret_sp);
-            return self.deliver(g, kind);
+            self.st.frames.push(frame);
+            return Ok(true);
         }
         self.push_frame_over_caller(f, args_at, ret_sp, kind);
         Ok(true)

@@ -4,8 +4,9 @@
 use super::frame::{Block, Frame, FrameKind};
 use super::interp::RunResult;
 use super::{R, Vm};
+use crate::runtime::function::CodeObj;
 use crate::runtime::generator::{GenState, Generator};
-use crate::runtime::value::{Obj, ObjRef, Value};
+use crate::runtime::value::{DictRef, Obj, ObjRef, Value};
 use gc_arena::Gc;
 use gc_arena::lock::RefLock;
 
@@ -23,14 +24,19 @@ fn gen_cell<'gc>(g: ObjRef<'gc>) -> Gc<'gc, RefLock<Generator<'gc>>> {
 }
 
 impl<'gc> Vm<'gc> {
-    /// Wraps a just-bound frame (its slots at `stack[args_at..]`) in a new generator object.
-    pub fn make_generator(&mut self, frame: Frame<'gc>, args_at: usize) -> Value<'gc> {
+    /// A new generator object for a just-bound call of `code` (its slots at `stack[args_at..]`).
+    pub fn make_generator(
+        &mut self,
+        code: Gc<'gc, CodeObj<'gc>>,
+        globals: DictRef<'gc>,
+        args_at: usize,
+    ) -> Value<'gc> {
         let stack = self.st.stack[args_at..].to_vec();
         let g = Gc::new(
             self.mc,
             RefLock::new(Generator {
-                code: frame.code,
-                globals: frame.globals,
+                code,
+                globals,
                 ip: 0,
                 stack,
                 blocks: vec![],

@@ -200,6 +200,16 @@ impl<'gc> Vm<'gc> {
                     self.st.frames[fidx].ip = ip as u32;
                 };
             }
+            // StoreSubscr's work: a list item in range in place, anything else through setitem
+            macro_rules! set_item {
+                ($obj:expr, $idx:expr, $v:expr) => {{
+                    let (obj, idx, v) = ($obj, $idx, $v);
+                    if !self.store_index_fast(obj, idx, v) {
+                        save_ip!();
+                        tri!(self.setitem(obj, idx, v));
+                    }
+                }};
+            }
 
             loop {
                 let op = ops[ip];
@@ -445,20 +455,14 @@ impl<'gc> Vm<'gc> {
                         };
                         let idx = self.pop();
                         let obj = self.pop();
-                        if !self.store_index_fast(obj, idx, v) {
-                            save_ip!();
-                            tri!(self.setitem(obj, idx, v));
-                        }
+                        set_item!(obj, idx, v);
                         ip += 2;
                     }
                     Op::Rot3StoreSubscr => {
                         let v = self.pop();
                         let idx = self.pop();
                         let obj = self.pop();
-                        if !self.store_index_fast(obj, idx, v) {
-                            save_ip!();
-                            tri!(self.setitem(obj, idx, v));
-                        }
+                        set_item!(obj, idx, v);
                         ip += 1;
                     }
                     Op::DeleteFast(i) => {
@@ -670,11 +674,7 @@ impl<'gc> Vm<'gc> {
                         let idx = self.pop();
                         let obj = self.pop();
                         let v = self.pop();
-                        if self.store_index_fast(obj, idx, v) {
-                            continue;
-                        }
-                        save_ip!();
-                        tri!(self.setitem(obj, idx, v));
+                        set_item!(obj, idx, v);
                     }
                     Op::DeleteSubscr => {
                         let idx = self.pop();

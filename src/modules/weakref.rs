@@ -61,14 +61,15 @@ fn ref_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         return Err(vm.type_error("ref.__new__(X): X is not a type object"));
     };
     let a = &args[1..];
-    if a.is_empty() || a.len() > 2 {
-        // subclasses may take extra arguments in their own __new__/__init__
-        if a.is_empty() {
-            return Err(vm.type_error(format!(
-                "__new__ expected at least 1 argument, got {}",
-                a.len()
-            )));
-        }
+    if a.is_empty() {
+        return Err(vm.type_error("__new__ expected at least 1 argument, got 0"));
+    }
+    if a.len() > 2 {
+        // as in CPython: a subclass taking more arguments overrides __new__ as well
+        return Err(vm.type_error(format!(
+            "__new__ expected at most 2 arguments, got {}",
+            a.len()
+        )));
     }
     let callback = a
         .get(1)

@@ -440,6 +440,9 @@ impl<'gc> Vm<'gc> {
                 return Ok(match d {
                     Value::Obj(o) => match o.as_ref() {
                         Obj::Function(_) if is_class => d,
+                        // through super(C, cls) a builtin method stays unbound, as `__new__`
+                        // must (its class argument is passed explicitly)
+                        Obj::Native(n) if is_class && !n.data.is(Value::Bool(true)) => d,
                         Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(target_cls), *f)),
                         Obj::Property(p) if !is_class => self.call(p.fget, &[this], &[])?,
                         _ => self.bind(d, this, target_cls),

@@ -69,12 +69,10 @@ impl<'gc> Vm<'gc> {
                     self.deliver(r?, kind)
                 }
                 Obj::Class(_) => {
-                    // str(x), the commonest conversion, without the general construction
-                    if argc == 1 && kwnames.is_none() && Gc::ptr_eq(o, self.st.types.str) {
-                        let v = self.st.stack[pos + 1];
-                        self.st.stack.truncate(pos);
-                        let r = self.str_value(v)?;
-                        return self.deliver(r, kind);
+                    if kwnames.is_none() {
+                        if let Some(r) = self.construct_builtin_fast(o, pos, argc) {
+                            return self.deliver(r?, kind);
+                        }
                     }
                     self.instantiate(o, pos, argc, kwnames, kind)
                 }
@@ -91,6 +89,34 @@ impl<'gc> Vm<'gc> {
                 Err(self.type_error(format!("'{n}' object is not callable")))
             }
         }
+    }
+
+    /// `str(x)` and `weakref.ref(obj[, callback])`, the commonest constructions, without the
+    /// general `__new__`/`__init__` protocol (both types are immutable, so their `__new__` and
+    /// `__init__` are always the builtin ones). None leaves the stack as it was.
+    fn construct_builtin_fast(
+        &mut self,
+        cls: ObjRef<'gc>,
+        pos: usize,
+        argc: usize,
+    ) -> Option<R<'gc>> {
+        let types = &self.st.types;
+        if argc == 1 && Gc::ptr_eq(cls, types.str) {
+            let v = self.st.stack[pos + 1];
+            self.st.stack.truncate(pos);
+            return Some(self.str_value(v));
+        }
+        if (argc == 1 || argc == 2) && Gc::ptr_eq(cls, types.weakref) {
+            let target = self.st.stack[pos + 1];
+            let callback = if argc == 2 {
+                self.st.stack[pos + 2]
+            } else {
+                Value::None
+            };
+            self.st.stack.truncate(pos);
+            return Some(self.new_weakref(cls, target, callback, 0));
+        }
+        None
     }
 
     fn call_dunder_call(

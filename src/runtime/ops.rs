@@ -9,6 +9,9 @@ use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
 
+/// The longest string compact_str keeps inside the string object itself.
+const INLINE_STR: usize = 24;
+
 /// An ordering comparison of two small ints (None for `is`, `in` and their negations).
 #[inline(always)]
 pub fn int_compare(op: CmpOp, x: i64, y: i64) -> Option<bool> {
@@ -478,9 +481,22 @@ impl<'gc> Vm<'gc> {
         if x.s.is_empty() {
             return Value::Str(y);
         }
-        let mut s = compact_str::CompactString::with_capacity(x.s.len() + y.s.len());
-        s.push_str(&x.s);
-        s.push_str(&y.s);
+        let (a, b) = (x.s.as_str(), y.s.as_str());
+        let n = a.len() + b.len();
+        let s = if n <= INLINE_STR {
+            // a short result is assembled on the stack and stored inline in one step: growing
+            // a CompactString by two pushes cost twice as much
+            let mut buf = [0u8; INLINE_STR];
+            buf[..a.len()].copy_from_slice(a.as_bytes());
+            buf[a.len()..n].copy_from_slice(b.as_bytes());
+            let joined = std::str::from_utf8(&buf[..n]).expect("two strs joined are a str");
+            compact_str::CompactString::new(joined)
+        } else {
+            let mut s = compact_str::CompactString::with_capacity(n);
+            s.push_str(a);
+            s.push_str(b);
+            s
+        };
         self.note_bytes(s.len());
         let chars = x.chars() + y.chars();
         Value::Str(Gc::new(self.mc, StrObj::with_chars(s, chars)))

@@ -36,6 +36,10 @@ pub struct InlineCache {
     pub slot: Cell<u32>,
     /// For method loads: the VM's class epoch when the slot was found (see `Vm::method_cached`).
     pub epoch: Cell<u64>,
+    /// For method loads: a second class's dict version and slot (0: none), so a call site
+    /// that sees two classes, as `task.run()` over two task types, still hits.
+    pub alt_version: Cell<u64>,
+    pub alt_slot: Cell<u32>,
 }
 
 #[derive(Collect)]

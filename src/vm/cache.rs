@@ -283,13 +283,16 @@ impl<'gc> Vm<'gc> {
         let Obj::Class(c) = cls.as_ref() else {
             return None;
         };
-        let slot = cache.slot.get();
-        let at = (slot & SLOT_MASK) as usize;
         let f = {
             let d = c.dict.borrow();
-            if d.version != cache.version.get() {
+            let slot = if d.version == cache.version.get() {
+                cache.slot.get()
+            } else if d.version == cache.alt_version.get() {
+                cache.alt_slot.get()
+            } else {
                 return None;
-            }
+            };
+            let at = (slot & SLOT_MASK) as usize;
             match (slot >> MRO_SHIFT) as usize {
                 0 => d.entry_at(at)?.value,
                 i => match c.mro.get(i - 1)?.as_ref() {
@@ -338,15 +341,13 @@ impl<'gc> Vm<'gc> {
     }
 
     /// After the full path found that `obj.name` loads a plain method from `obj`'s class:
-    /// remembers where along the MRO it sits, for `method_cached`. A site that meets a second
-    /// class while its entry still holds is given up on: re-learning each time it alternates
-    /// would cost more than the cache saves.
+    /// remembers where along the MRO it sits, for `method_cached`; a second class gets the
+    /// second entry. A site that meets a third class while both entries still hold is given
+    /// up on: re-learning each time it alternates would cost more than the cache saves.
     fn remember_method(&self, obj: Value<'gc>, name: Value<'gc>, cache: &InlineCache) {
         let epoch = cache.epoch.get();
-        if epoch == POLYMORPHIC {
-            return;
-        }
-        if epoch == self.st.class_epoch {
+        let current = epoch == self.st.class_epoch;
+        if epoch == POLYMORPHIC || (current && cache.alt_version.get() != 0) {
             cache.epoch.set(POLYMORPHIC);
             return;
         }
@@ -354,15 +355,31 @@ impl<'gc> Vm<'gc> {
             return;
         };
         let Obj::Class(c) = cls.as_ref() else { return };
-        for (i, ns) in super::attr::lookup_order(c).enumerate() {
-            if let Some(at) = find_str(&ns.borrow(), s) {
-                if i < (1 << (32 - MRO_SHIFT)) && at <= SLOT_MASK as usize {
-                    cache.version.set(c.dict.borrow().version);
-                    cache.slot.set(((i as u32) << MRO_SHIFT) | at as u32);
-                    cache.epoch.set(self.st.class_epoch);
-                }
-                return;
-            }
+        let Some(slot) = method_slot(c, s) else {
+            return;
+        };
+        let version = c.dict.borrow().version;
+        if current {
+            cache.alt_version.set(version);
+            cache.alt_slot.set(slot);
+        } else {
+            // the first class since the epoch changed: any second entry is stale too
+            cache.version.set(version);
+            cache.slot.set(slot);
+            cache.alt_version.set(0);
+            cache.epoch.set(self.st.class_epoch);
         }
     }
+}
+
+/// Where along `c`'s MRO the namespace holding `name` sits, and its slot there, packed as
+/// `method_cached` reads it; None when not found or beyond what the packing holds.
+fn method_slot<'gc>(c: &crate::runtime::value::Class<'gc>, name: Gc<'gc, StrObj>) -> Option<u32> {
+    for (i, ns) in super::attr::lookup_order(c).enumerate() {
+        if let Some(at) = find_str(&ns.borrow(), name) {
+            return (i < (1 << (32 - MRO_SHIFT)) && at <= SLOT_MASK as usize)
+                .then_some(((i as u32) << MRO_SHIFT) | at as u32);
+        }
+    }
+    None
 }

@@ -105,7 +105,7 @@ impl<'gc> Dict<'gc> {
 
     /// Finds the entry slot whose key satisfies `eq` among entries with this hash.
     pub fn find(&self, hash: u64, mut eq: impl FnMut(Value<'gc>) -> bool) -> Option<usize> {
-        if self.key_mask & mask_bit(hash) == 0 {
+        if !self.may_contain(hash) {
             return None;
         }
         if self.entries.len() <= SMALL {

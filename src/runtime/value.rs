@@ -148,11 +148,7 @@ impl StrObj {
         } else {
             s.chars().count()
         };
-        StrObj {
-            s,
-            chars: u32::try_from(n).unwrap_or(u32::MAX),
-            hash: Cell::new(0),
-        }
+        StrObj::with_chars(s, n)
     }
 
     /// A string whose length in characters is already known (a concatenation of two).

@@ -308,7 +308,8 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Whether an instance's own dict holds `name`, which then shadows a method of its class.
-    /// A clear bit in the dict's key mask answers most of these without a probe.
+    /// A clear bit in the dict's key mask answers most of these here, inline; `Dict::find`
+    /// tests the same bit, but only after the call into `find_str` (1.9% of richards).
     #[inline]
     pub fn shadows(&self, dict: DictRef<'gc>, name: Value<'gc>) -> bool {
         match name {

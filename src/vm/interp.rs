@@ -200,6 +200,13 @@ impl<'gc> Vm<'gc> {
                     self.st.frames[fidx].ip = ip as u32;
                 };
             }
+            // where names live: a class body's namespace, else the globals (read when asked,
+            // not on frame entry: only class bodies and module code use it)
+            macro_rules! namespace {
+                () => {
+                    self.st.frames[fidx].ns.unwrap_or(globals)
+                };
+            }
             // StoreSubscr's work: a list item in range in place, anything else through setitem
             macro_rules! set_item {
                 ($obj:expr, $idx:expr, $v:expr) => {{
@@ -497,7 +504,7 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::LoadClassDeref(n, i) => {
                         let name = codeobj.names[n as usize];
-                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
+                        let ns = namespace!();
                         let found = tri!(self.dict_get(ns, name));
                         match found {
                             Some(v) => self.push(v),
@@ -530,7 +537,7 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::LoadName(n) => {
                         let name = codeobj.names[n as usize];
-                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
+                        let ns = namespace!();
                         let v = match tri!(self.dict_get(ns, name)) {
                             Some(v) => v,
                             None => tri!(self.load_global(globals, name)),
@@ -539,13 +546,13 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::StoreName(n) => {
                         let name = codeobj.names[n as usize];
-                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
+                        let ns = namespace!();
                         let v = self.pop();
                         tri!(self.dict_set(ns, name, v));
                     }
                     Op::DeleteName(n) => {
                         let name = codeobj.names[n as usize];
-                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
+                        let ns = namespace!();
                         if !tri!(self.dict_del(ns, name)) {
                             throw!(self.name_error(name));
                         }
@@ -1260,7 +1267,7 @@ impl<'gc> Vm<'gc> {
                     Op::ImportStar => {
                         let m = self.pop();
                         save_ip!();
-                        tri!(self.import_star(m, self.st.frames[fidx].ns.unwrap_or(globals)));
+                        tri!(self.import_star(m, namespace!()));
                     }
                     Op::LoadAssertionError => {
                         let c = self.st.types.assertion_error;
@@ -1279,7 +1286,7 @@ impl<'gc> Vm<'gc> {
                         }
                     }
                     Op::SetupAnnotations => {
-                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
+                        let ns = namespace!();
                         let key = self.intern("__annotations__");
                         if tri!(self.dict_get(ns, key)).is_none() {
                             let d = self.new_dict();
@@ -1289,7 +1296,7 @@ impl<'gc> Vm<'gc> {
                     Op::StoreAnnotation(n) => {
                         let name = codeobj.names[n as usize];
                         let ann = self.pop();
-                        let ns = self.st.frames[fidx].ns.unwrap_or(globals);
+                        let ns = namespace!();
                         let key = self.intern("__annotations__");
                         if let Some(Value::Dict(d)) = tri!(self.dict_get(ns, key)) {
                             tri!(self.dict_set(d, name, ann));

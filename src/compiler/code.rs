@@ -143,6 +143,9 @@ pub enum Op {
     JumpIfNone(bool, u32),
     /// Dup2; BinarySubscr.
     Dup2Subscr,
+    /// Jump t, where t is a loop's ForIter: a list or range iterator's next item is taken
+    /// here, and the loop body entered without dispatching the ForIter.
+    JumpForIter(u32),
     /// LoadFast a; LoadSmallInt k; Dup2; BinarySubscr — the start of `v[0] += x`.
     LocalIndexDup(u32, i32),
     /// Inplace(op); Rot3; StoreSubscr — the end of `v[0] += x`.

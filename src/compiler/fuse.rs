@@ -78,6 +78,9 @@ pub fn fuse(ops: &mut [Op]) {
             }
         }
         let fused = match (orig[i], next, third) {
+            (Op::Jump(t), _, _) if matches!(orig.get(t as usize), Some(Op::ForIter(_))) => {
+                Some(Op::JumpForIter(t))
+            }
             (Op::LoadNone, _, _) => {
                 none_test(Some(orig[i]), next, third).map(|(when, t)| Op::JumpIfNone(when, t))
             }
@@ -155,6 +158,21 @@ mod tests {
         assert_eq!(ops[4], Op::LocalIntCompareJump(0, 2, CmpOp::GtE, 9));
         assert_eq!(ops[8], Op::LoadFast2(0, 1));
         assert_eq!(std::mem::size_of::<Op>(), 12);
+    }
+
+    #[test]
+    fn a_jump_back_to_a_for_loop_takes_its_next_item() {
+        let mut ops = vec![
+            Op::GetIter,
+            Op::ForIter(5),
+            Op::StoreFast(0),
+            Op::Jump(1),
+            Op::Jump(0),
+            Op::Return,
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[3], Op::JumpForIter(1));
+        assert_eq!(ops[4], Op::Jump(0));
     }
 
     #[test]

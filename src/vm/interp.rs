@@ -91,6 +91,39 @@ impl<'gc> Vm<'gc> {
     replace_top_two_number!(replace_top_two_int, Int, i64);
     replace_top_two_number!(replace_top_two_float, Float, f64);
 
+    /// The next item of a builtin iterator over a list, tuple or range, without calls:
+    /// Some(None) at its end, None for any other iterator.
+    #[inline(always)]
+    fn next_fast(&self, it: Value<'gc>) -> Option<Option<Value<'gc>>> {
+        let Value::Iter(cell) = it else {
+            return None;
+        };
+        let mut st = cell.borrow_mut(self.mc);
+        match &mut *st {
+            Iter::Range(cur, stop, step) => {
+                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                    let v = *cur;
+                    *cur += *step;
+                    Some(Some(Value::Int(v)))
+                } else {
+                    Some(None)
+                }
+            }
+            Iter::Seq(Value::List(l), idx) => {
+                let l = l.borrow();
+                let v = l.get(*idx).copied();
+                *idx += v.is_some() as usize;
+                Some(v)
+            }
+            Iter::Seq(Value::Tuple(t), idx) => {
+                let v = t.items.get(*idx).copied();
+                *idx += v.is_some() as usize;
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+
     #[inline]
     fn top(&self) -> Value<'gc> {
         *self.st.stack.last().unwrap()
@@ -194,6 +227,47 @@ impl<'gc> Vm<'gc> {
                         _ => None,
                     }
                 };
+            }
+            // ForIter: the iterator's next item onto the stack, or at its end the iterator off
+            // the stack and a jump to `exit`
+            macro_rules! for_iter {
+                ($exit:expr) => {{
+                    let exit = $exit;
+                    let it = self.top();
+                    match self.next_fast(it) {
+                        Some(Some(v)) => {
+                            self.push(v);
+                            continue;
+                        }
+                        Some(None) => {
+                            self.pop();
+                            ip = exit as usize;
+                            continue;
+                        }
+                        None => {}
+                    }
+                    if let Value::Obj(o) = it {
+                        if let Obj::Generator(_) = o.as_ref() {
+                            save_ip!();
+                            let kind = FrameKind::GenForIter(o, exit);
+                            if tri!(self.resume_generator(o, Value::None, kind)) {
+                                continue 'frames;
+                            }
+                            self.pop();
+                            ip = exit as usize;
+                            continue;
+                        }
+                    }
+                    save_ip!();
+                    match tri!(self.for_iter_slow(it, exit)) {
+                        ForIterStep::Value(v) => self.push(v),
+                        ForIterStep::Done => {
+                            self.pop();
+                            ip = exit as usize;
+                        }
+                        ForIterStep::Pushed => continue 'frames,
+                    }
+                }};
             }
             macro_rules! save_ip {
                 () => {
@@ -799,89 +873,21 @@ impl<'gc> Vm<'gc> {
                         let it = tri!(self.get_iter(v));
                         self.push(it);
                     }
-                    Op::ForIter(exit) => {
-                        let it = self.top();
-                        // fast paths for builtin iterators over lists and ranges
-                        if let Value::Iter(cell) = it {
-                            let fast = {
-                                let mut st = cell.borrow_mut(self.mc);
-                                match &mut *st {
-                                    Iter::Range(cur, stop, step) => {
-                                        if (*step > 0 && *cur < *stop)
-                                            || (*step < 0 && *cur > *stop)
-                                        {
-                                            let v = *cur;
-                                            *cur += *step;
-                                            Some(Some(Value::Int(v)))
-                                        } else {
-                                            Some(None)
-                                        }
-                                    }
-                                    Iter::Seq(seq, idx) => match seq {
-                                        Value::List(l) => {
-                                            let l = l.borrow();
-                                            if *idx < l.len() {
-                                                *idx += 1;
-                                                Some(Some(l[*idx - 1]))
-                                            } else {
-                                                Some(None)
-                                            }
-                                        }
-                                        Value::Tuple(t) => {
-                                            if *idx < t.items.len() {
-                                                *idx += 1;
-                                                Some(Some(t.items[*idx - 1]))
-                                            } else {
-                                                Some(None)
-                                            }
-                                        }
-                                        _ => None,
-                                    },
-                                    _ => None,
-                                }
-                            };
-                            match fast {
-                                Some(Some(v)) => {
-                                    self.push(v);
-                                    continue;
-                                }
-                                Some(None) => {
-                                    self.pop();
-                                    ip = exit as usize;
-                                    continue;
-                                }
-                                None => {}
-                            }
+                    Op::JumpForIter(t) => {
+                        budget -= 1;
+                        if slice_over!() {
+                            self.st.frames[fidx].ip = t;
+                            return Ok(RunResult::Suspended);
                         }
-                        if let Value::Obj(o) = it {
-                            if let Obj::Generator(_) = o.as_ref() {
-                                {
-                                    save_ip!();
-                                    match tri!(self.resume_generator(
-                                        o,
-                                        Value::None,
-                                        FrameKind::GenForIter(o, exit)
-                                    )) {
-                                        true => continue 'frames,
-                                        false => {
-                                            self.pop();
-                                            ip = exit as usize;
-                                            continue;
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                        save_ip!();
-                        match tri!(self.for_iter_slow(it, exit)) {
-                            ForIterStep::Value(v) => self.push(v),
-                            ForIterStep::Done => {
-                                self.pop();
-                                ip = exit as usize;
-                            }
-                            ForIterStep::Pushed => continue 'frames,
-                        }
+                        // the ForIter at `t` runs here, without a dispatch of its own
+                        ip = t as usize + 1;
+                        let Op::ForIter(exit) = ops[t as usize] else {
+                            ip -= 1;
+                            continue;
+                        };
+                        for_iter!(exit);
                     }
+                    Op::ForIter(exit) => for_iter!(exit),
                     Op::BuildTuple(n) => {
                         let at = self.st.stack.len() - n as usize;
                         let t = self.new_tuple_from(&self.st.stack[at..]);

@@ -170,6 +170,17 @@ impl<'gc> Vm<'gc> {
                         && self.st.nested == 0
                 };
             }
+            // a jump back to `t` counts against the budget, and the slice may end there (the
+            // frame resumes at `t`)
+            macro_rules! back_edge {
+                ($t:expr) => {{
+                    budget -= 1;
+                    if slice_over!() {
+                        self.st.frames[fidx].ip = $t;
+                        return Ok(RunResult::Suspended);
+                    }
+                }};
+            }
             // a call is a safe point: the new frame is complete, so the slice may end here
             macro_rules! entered_frame {
                 () => {{
@@ -809,11 +820,7 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::Jump(t) => {
                         if (t as usize) < ip {
-                            budget -= 1;
-                            if slice_over!() {
-                                self.st.frames[fidx].ip = t;
-                                return Ok(RunResult::Suspended);
-                            }
+                            back_edge!(t);
                         }
                         ip = t as usize;
                     }
@@ -874,11 +881,7 @@ impl<'gc> Vm<'gc> {
                         self.push(it);
                     }
                     Op::JumpForIter(t) => {
-                        budget -= 1;
-                        if slice_over!() {
-                            self.st.frames[fidx].ip = t;
-                            return Ok(RunResult::Suspended);
-                        }
+                        back_edge!(t);
                         // the ForIter at `t` runs here, without a dispatch of its own
                         ip = t as usize + 1;
                         let Op::ForIter(exit) = ops[t as usize] else {

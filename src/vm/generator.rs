@@ -10,6 +10,19 @@ use crate::runtime::value::{DictRef, Obj, ObjRef, Value};
 use gc_arena::Gc;
 use gc_arena::lock::RefLock;
 
+/// Who resumes a generator, which decides its frame's `FrameKind`. Passed instead of the
+/// kind itself: the kind is then written field by field into the new frame, where copying a
+/// caller-built 16-byte kind stalled store forwarding on every resume.
+#[derive(Clone, Copy)]
+pub enum Resumer {
+    /// A `for` loop; exhaustion jumps to this exit.
+    ForIter(u32),
+    /// `yield from` in the generator frame below.
+    Delegate,
+    /// `next`/`send`/`throw` from Rust.
+    Boundary,
+}
+
 /// The outcome of resuming a generator from Rust.
 pub enum GenStep<'gc> {
     Yielded(Value<'gc>),
@@ -52,7 +65,7 @@ impl<'gc> Vm<'gc> {
         &mut self,
         g: ObjRef<'gc>,
         send: Value<'gc>,
-        kind: FrameKind<'gc>,
+        by: Resumer,
     ) -> R<'gc, bool> {
         let mut g2 = gen_cell(g).borrow_mut(self.mc);
         let state = g2.state;
@@ -78,7 +91,11 @@ impl<'gc> Vm<'gc> {
             ns: None,
             block_base: block_base as u32,
             exc_base: exc_base as u32,
-            kind,
+            kind: match by {
+                Resumer::ForIter(exit) => FrameKind::GenForIter(g, exit),
+                Resumer::Delegate => FrameKind::GenDelegate(g),
+                Resumer::Boundary => FrameKind::GenBoundary(g),
+            },
         });
         g2.state = GenState::Running;
         // copied and cleared rather than taken: the generator keeps its buffers' capacity for
@@ -190,7 +207,7 @@ impl<'gc> Vm<'gc> {
 
     /// `gen.send(v)` from Rust: runs the generator until it yields or returns.
     pub fn gen_send(&mut self, g: ObjRef<'gc>, v: Value<'gc>) -> R<'gc, GenStep<'gc>> {
-        if !self.resume_generator(g, v, FrameKind::GenBoundary(g))? {
+        if !self.resume_generator(g, v, Resumer::Boundary)? {
             return Ok(GenStep::Returned(Value::None));
         }
         self.run_generator()
@@ -215,7 +232,7 @@ impl<'gc> Vm<'gc> {
             self.finish_generator(g);
             return Err(exc);
         }
-        self.resume_generator(g, Value::None, FrameKind::GenBoundary(g))?;
+        self.resume_generator(g, Value::None, Resumer::Boundary)?;
         // the resume pushed the send value; drop it and raise instead
         self.pop();
         let stop = self.st.frames.len() - 1;

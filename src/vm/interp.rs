@@ -3,6 +3,7 @@
 
 use super::exc;
 use super::frame::{Block, FrameKind};
+use super::generator::Resumer;
 use super::unwind::Unwound;
 use super::{R, Vm};
 use crate::compiler::code::{CO_NAMESPACE, Op};
@@ -260,8 +261,8 @@ impl<'gc> Vm<'gc> {
                     if let Value::Obj(o) = it {
                         if let Obj::Generator(_) = o.as_ref() {
                             save_ip!();
-                            let kind = FrameKind::GenForIter(o, exit);
-                            if tri!(self.resume_generator(o, Value::None, kind)) {
+                            let by = Resumer::ForIter(exit);
+                            if tri!(self.resume_generator(o, Value::None, by)) {
                                 continue 'frames;
                             }
                             self.pop();
@@ -1139,8 +1140,7 @@ impl<'gc> Vm<'gc> {
                         // a generator runs on the frame stack above this one (GenDelegate)
                         if let Value::Obj(o) = sub {
                             if let Obj::Generator(_) = o.as_ref() {
-                                let kind = FrameKind::GenDelegate(o);
-                                if tri!(self.resume_generator(o, sent, kind)) {
+                                if tri!(self.resume_generator(o, sent, Resumer::Delegate)) {
                                     continue 'frames;
                                 }
                                 // it had already finished: the result is None

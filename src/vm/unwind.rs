@@ -37,11 +37,17 @@ impl<'gc> Vm<'gc> {
     /// Pops the current frame after `return v`. Returns Some when the run must end.
     #[inline]
     pub(super) fn return_from_frame(&mut self, v: Value<'gc>) -> R<'gc, Option<RunResult<'gc>>> {
-        let frame = self.st.frames.pop().unwrap();
-        self.st.stack.truncate(frame.ret_sp as usize);
-        self.st.blocks.truncate(frame.block_base as usize);
-        self.st.exc_stack.truncate(frame.exc_base as usize);
-        match frame.kind {
+        // the fields are read one by one: copying out the whole frame, whose ip was just
+        // saved, stalled store forwarding
+        let (ret_sp, block_base, exc_base, kind) = {
+            let f = self.st.frames.last().unwrap();
+            (f.ret_sp, f.block_base, f.exc_base, f.kind)
+        };
+        self.st.frames.pop();
+        self.st.stack.truncate(ret_sp as usize);
+        self.st.blocks.truncate(block_base as usize);
+        self.st.exc_stack.truncate(exc_base as usize);
+        match kind {
             FrameKind::Normal | FrameKind::NextForIter(_) => {
                 self.push(v);
                 Ok(None)

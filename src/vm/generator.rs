@@ -3,6 +3,7 @@
 
 use super::frame::{Block, Frame, FrameKind};
 use super::interp::RunResult;
+use super::unwind::FrameExit;
 use super::{R, Vm};
 use crate::runtime::function::CodeObj;
 use crate::runtime::generator::{GenState, Generator};
@@ -139,20 +140,14 @@ impl<'gc> Vm<'gc> {
 
     /// `yield v` in the current (generator) frame. Returns Some when the run must hand `v` to Rust.
     pub fn yield_from_frame(&mut self, v: Value<'gc>) -> Option<RunResult<'gc>> {
-        let fidx = self.st.frames.len() - 1;
-        let (kind, ip, base, ret_sp, block_base, exc_base) = {
-            let f = &self.st.frames[fidx];
-            let at = |n: u32| n as usize;
-            (
-                f.kind,
-                f.ip,
-                at(f.base),
-                at(f.ret_sp),
-                at(f.block_base),
-                at(f.exc_base),
-            )
-        };
-        self.st.frames.truncate(fidx);
+        let FrameExit {
+            kind,
+            ip,
+            base,
+            ret_sp,
+            block_base,
+            exc_base,
+        } = self.pop_frame_exit();
         let g = match kind {
             FrameKind::GenForIter(g, _) | FrameKind::GenBoundary(g) | FrameKind::GenDelegate(g) => {
                 g

@@ -7,6 +7,16 @@ use super::interp::RunResult;
 use super::{R, Vm};
 use crate::runtime::value::{TbEntry, Value};
 
+/// The fields of a frame that leaving it (by return or yield) reads.
+pub(super) struct FrameExit<'gc> {
+    pub kind: FrameKind<'gc>,
+    pub ip: u32,
+    pub base: usize,
+    pub ret_sp: usize,
+    pub block_base: usize,
+    pub exc_base: usize,
+}
+
 /// What happens after an exception has been raised.
 pub(super) enum Unwound<'gc> {
     /// A handler in some frame took it; continue the loop.
@@ -34,19 +44,38 @@ impl<'gc> Vm<'gc> {
         Ok(())
     }
 
+    /// Pops the top frame, returning what leaving it needs. The fields are read one by one:
+    /// copying out the whole frame, whose ip was just saved, stalled store forwarding.
+    #[inline(always)]
+    pub(super) fn pop_frame_exit(&mut self) -> FrameExit<'gc> {
+        let fidx = self.st.frames.len() - 1;
+        let f = &self.st.frames[fidx];
+        let at = |n: u32| n as usize;
+        let exit = FrameExit {
+            kind: f.kind,
+            ip: f.ip,
+            base: at(f.base),
+            ret_sp: at(f.ret_sp),
+            block_base: at(f.block_base),
+            exc_base: at(f.exc_base),
+        };
+        self.st.frames.truncate(fidx);
+        exit
+    }
+
     /// Pops the current frame after `return v`. Returns Some when the run must end.
     #[inline]
     pub(super) fn return_from_frame(&mut self, v: Value<'gc>) -> R<'gc, Option<RunResult<'gc>>> {
-        // the fields are read one by one: copying out the whole frame, whose ip was just
-        // saved, stalled store forwarding
-        let (ret_sp, block_base, exc_base, kind) = {
-            let f = self.st.frames.last().unwrap();
-            (f.ret_sp, f.block_base, f.exc_base, f.kind)
-        };
-        self.st.frames.pop();
-        self.st.stack.truncate(ret_sp as usize);
-        self.st.blocks.truncate(block_base as usize);
-        self.st.exc_stack.truncate(exc_base as usize);
+        let FrameExit {
+            kind,
+            ret_sp,
+            block_base,
+            exc_base,
+            ..
+        } = self.pop_frame_exit();
+        self.st.stack.truncate(ret_sp);
+        self.st.blocks.truncate(block_base);
+        self.st.exc_stack.truncate(exc_base);
         match kind {
             FrameKind::Normal | FrameKind::NextForIter(_) => {
                 self.push(v);

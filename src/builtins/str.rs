@@ -178,16 +178,7 @@ fn split_args<'gc>(
 /// per distinct word instead of one per occurrence. Python leaves the identity of equal
 /// strings unspecified, so nothing can tell.
 fn to_list<'gc, 'a>(vm: &mut Vm<'gc>, parts: impl IntoIterator<Item = &'a str>) -> Value<'gc> {
-    let mut made: crate::vm::state::FastMap<&str, Value<'gc>> = Default::default();
-    let items = parts
-        .into_iter()
-        .map(|p| {
-            if p.len() > 24 {
-                return vm.new_str(p);
-            }
-            *made.entry(p).or_insert_with(|| vm.new_str(p))
-        })
-        .collect();
+    let items = parts.into_iter().map(|p| vm.new_str(p)).collect();
     vm.new_list(items)
 }
 

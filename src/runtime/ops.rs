@@ -474,7 +474,7 @@ impl<'gc> Vm<'gc> {
 
     /// `x + y` for two strs. The result's length in characters is the sum of theirs, so a
     /// long result is not scanned again; a short one is built inside the new string object.
-    pub fn concat(&self, x: Gc<'gc, StrObj>, y: Gc<'gc, StrObj>) -> Value<'gc> {
+    pub fn concat(&mut self, x: Gc<'gc, StrObj>, y: Gc<'gc, StrObj>) -> Value<'gc> {
         if y.s.is_empty() {
             return Value::Str(x);
         }
@@ -490,6 +490,9 @@ impl<'gc> Vm<'gc> {
             buf[..a.len()].copy_from_slice(a.as_bytes());
             buf[a.len()..n].copy_from_slice(b.as_bytes());
             let joined = std::str::from_utf8(&buf[..n]).expect("two strs joined are a str");
+            if n <= crate::vm::SHORT_STR {
+                return self.short_str(joined);
+            }
             compact_str::CompactString::new(joined)
         } else {
             let mut s = compact_str::CompactString::with_capacity(n);

@@ -135,6 +135,10 @@ impl Interpreter {
                 late_descriptors: false,
                 big_bytes: std::cell::Cell::new(0),
                 attr_cache: vec![None; super::state::ATTR_CACHE_SIZE].into_boxed_slice(),
+                short_strs: Gc::new(
+                    mc,
+                    RefLock::new(vec![None; super::state::SHORT_STR_CACHE_SIZE].into_boxed_slice()),
+                ),
                 class_epoch: crate::runtime::dict::fresh_version(),
                 weak_tables: Vec::new(),
                 finalizable: Vec::new(),
@@ -279,16 +283,20 @@ impl Interpreter {
             self.collect_full();
         } else if enabled {
             let metrics = self.arena.metrics();
-            if metrics.allocation_debt() <= 0.0
-                && self.arena.collection_phase() != CollectionPhase::Sleeping
-            {
+            if metrics.allocation_debt() > 0.0 {
+                self.collect_step();
+            } else if self.arena.collection_phase() != CollectionPhase::Sleeping {
                 // A cycle under way also advances with the mutator's time, not only with its
                 // allocations: a loop that allocates little would otherwise leave a whole
                 // heap of garbage unswept until the program next allocates in bulk.
-                metrics.adjust_debt(CYCLE_DEBT_PER_SLICE);
-            }
-            if metrics.allocation_debt() > 0.0 {
-                self.collect_step();
+                if metrics.total_gc_count() < SMALL_HEAP {
+                    // a small heap's step finishes the phase whatever the debt; debt added
+                    // here would outlive the cycle and start the next one at once
+                    self.collect_step();
+                } else {
+                    metrics.adjust_debt(CYCLE_DEBT_PER_SLICE);
+                    self.collect_step();
+                }
             }
         }
         self.note_heap();

@@ -109,7 +109,7 @@ fn append<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn extend<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let l = this(vm, arg(args, 0))?;
     let items = vm.collect_iter(arg(args, 1))?;
-    vm.note_bytes(items.len() * std::mem::size_of::<Value>());
+    vm.note_list_bytes(items.len() * std::mem::size_of::<Value>());
     l.borrow_mut(vm.mc).extend(items);
     Ok(Value::None)
 }

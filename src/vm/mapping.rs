@@ -114,7 +114,8 @@ impl<'gc> Vm<'gc> {
             Value::Float(f) => hash::hash_f64(f),
             Value::Str(s) => s.hash_value(),
             Value::Tuple(t) => {
-                let mut hs = Vec::with_capacity(t.items.len());
+                // item hashes gathered without a heap allocation for tuples of up to 8 items
+                let mut hs: smallvec::SmallVec<[i64; 8]> = smallvec::SmallVec::new();
                 for it in t.items.iter() {
                     hs.push(self.hash(*it)?);
                 }

@@ -57,6 +57,25 @@ fn short_str_slot(bytes: &[u8]) -> usize {
     (h >> 40) as usize & (state::SHORT_STR_CACHE_SIZE - 2)
 }
 
+/// `i` in decimal, written at the end of `buf`.
+fn format_i64(i: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = i.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
+}
+
 impl<'gc> Vm<'gc> {
     #[inline]
     pub fn alloc(&self, o: Obj<'gc>) -> ObjRef<'gc> {
@@ -146,8 +165,11 @@ impl<'gc> Vm<'gc> {
         match v {
             Value::Str(_) => Ok(v),
             Value::Int(i) => {
-                use compact_str::ToCompactString;
-                Ok(self.new_compact(i.to_compact_string()))
+                // at most 20 bytes, so always a short string: formatted on the stack and
+                // looked up in the cache before anything is allocated
+                let mut buf = [0u8; 20];
+                let text = format_i64(i, &mut buf);
+                Ok(self.short_str(text))
             }
             _ => {
                 let s = self.str_of(v)?;

@@ -490,7 +490,7 @@ impl<'gc> Vm<'gc> {
             buf[..a.len()].copy_from_slice(a.as_bytes());
             buf[a.len()..n].copy_from_slice(b.as_bytes());
             let joined = std::str::from_utf8(&buf[..n]).expect("two strs joined are a str");
-            if n <= crate::vm::SHORT_STR {
+            if n <= crate::vm::short_strs::SHORT_STR {
                 return self.short_str(joined);
             }
             compact_str::CompactString::new(joined)

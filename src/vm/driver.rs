@@ -135,10 +135,7 @@ impl Interpreter {
                 late_descriptors: false,
                 big_bytes: std::cell::Cell::new(0),
                 attr_cache: vec![None; super::state::ATTR_CACHE_SIZE].into_boxed_slice(),
-                short_strs: Gc::new(
-                    mc,
-                    RefLock::new(vec![None; super::state::SHORT_STR_CACHE_SIZE].into_boxed_slice()),
-                ),
+                short_strs: Gc::new(mc, RefLock::new(super::short_strs::ShortStrs::default())),
                 class_epoch: crate::runtime::dict::fresh_version(),
                 weak_tables: Vec::new(),
                 finalizable: Vec::new(),

@@ -17,6 +17,7 @@ pub mod iterate;
 pub mod mapping;
 pub mod output;
 pub mod referents;
+pub mod short_strs;
 pub mod state;
 pub mod types;
 pub mod unwind;
@@ -39,22 +40,6 @@ pub type R<'gc, T = Value<'gc>> = Result<T, Value<'gc>>;
 pub struct Vm<'gc> {
     pub mc: &'gc Mutation<'gc>,
     pub st: RefMut<'gc, State<'gc>>,
-}
-
-/// Strings of at most this many bytes go through `State::short_strs`.
-pub const SHORT_STR: usize = 24;
-
-/// The first slot of a short string's pair in `State::short_strs`: a hash of the text taken
-/// eight bytes at a time, cheaper than Python's hash (which is computed only if asked for).
-fn short_str_slot(bytes: &[u8]) -> usize {
-    const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut h = (bytes.len() as u64).wrapping_mul(K);
-    for chunk in bytes.chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K);
-    }
-    (h >> 40) as usize & (state::SHORT_STR_CACHE_SIZE - 2)
 }
 
 /// `i` in decimal, written at the end of `buf`.
@@ -91,35 +76,11 @@ impl<'gc> Vm<'gc> {
         if s.is_empty() {
             return self.st.empty_str;
         }
-        if s.len() <= SHORT_STR {
+        if s.len() <= short_strs::SHORT_STR {
             return self.short_str(s);
         }
         self.note_bytes(s.len());
         Value::Str(Gc::new(self.mc, StrObj::new(CompactString::from(s))))
-    }
-
-    /// A short string, shared with the last one made with the same text if it is still in
-    /// `State::short_strs`.
-    pub fn short_str(&mut self, s: &str) -> Value<'gc> {
-        // two-way: a string may sit in either slot of its pair, so two strings whose hashes
-        // collide do not keep evicting each other
-        let slot = short_str_slot(s.as_bytes());
-        {
-            let cache = self.st.short_strs.borrow();
-            for way in [slot, slot + 1] {
-                if let Some(hit) = cache[way] {
-                    if hit.s.len() == s.len() && hit.s.as_bytes() == s.as_bytes() {
-                        return Value::Str(hit);
-                    }
-                }
-            }
-        }
-        let obj = Gc::new(self.mc, StrObj::new(CompactString::from(s)));
-        let mut cache = self.st.short_strs.borrow_mut(self.mc);
-        // the newer string takes the first slot and the older moves to the second
-        cache[slot + 1] = cache[slot];
-        cache[slot] = Some(obj);
-        Value::Str(obj)
     }
 
     /// The collector paces itself by object count; a large string also counts as one object
@@ -152,7 +113,7 @@ impl<'gc> Vm<'gc> {
         if s.is_empty() {
             return self.st.empty_str;
         }
-        if s.len() <= SHORT_STR {
+        if s.len() <= short_strs::SHORT_STR {
             return self.short_str(&s);
         }
         self.note_bytes(s.len());

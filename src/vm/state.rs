@@ -132,12 +132,10 @@ pub struct State<'gc> {
     /// whenever a class namespace changes and when a collection cycle starts (its entries
     /// keep classes alive, which must not outlast one cycle).
     pub attr_cache: Box<[Option<AttrCacheEntry<'gc>>]>,
-    /// Recently made short strings by content hash, so that a program which makes the same
-    /// short string again and again (words, `str(i)`, one character) shares one object.
-    /// It is an object of its own, not part of the state, so that the state (written at
-    /// every slice) does not re-trace it; it is written only when a string is not found.
-    /// Never emptied: it keeps at most `SHORT_STR_CACHE_SIZE` short strings alive.
-    pub short_strs: gc_arena::GcRefLock<'gc, Box<[Option<StrRef<'gc>>]>>,
+    /// Recently made short strings. An object of its own, not part of the state, so that the
+    /// state (written at every slice) does not re-trace it. Never emptied: it keeps at most
+    /// 16,384 short strings alive.
+    pub short_strs: gc_arena::GcRefLock<'gc, super::short_strs::ShortStrs<'gc>>,
     /// Renewed (to a fresh table version) whenever any class namespace changes: method caches
     /// in instructions, which remember where along an MRO a name was found, hold only under it.
     #[collect(require_static)]
@@ -159,7 +157,6 @@ pub struct State<'gc> {
 }
 
 pub const ATTR_CACHE_SIZE: usize = 1024;
-pub const SHORT_STR_CACHE_SIZE: usize = 16384;
 
 #[derive(Collect, Clone, Copy)]
 #[collect(no_drop)]

@@ -173,10 +173,9 @@ fn split_args<'gc>(
     Ok((sep, max))
 }
 
-/// The pieces of a split as a list. Equal short pieces share one string object: text repeats
-/// its words, and a word count over split() then makes (and the collector marks) one object
-/// per distinct word instead of one per occurrence. Python leaves the identity of equal
-/// strings unspecified, so nothing can tell.
+/// The pieces of a split as a list. Equal short pieces share one string object through the
+/// short-string cache (vm/short_strs.rs): text repeats its words, and a word count over
+/// split() then makes (and the collector marks) about one object per distinct word.
 fn to_list<'gc, 'a>(vm: &mut Vm<'gc>, parts: impl IntoIterator<Item = &'a str>) -> Value<'gc> {
     let items = parts.into_iter().map(|p| vm.new_str(p)).collect();
     vm.new_list(items)

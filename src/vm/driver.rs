@@ -286,14 +286,12 @@ impl Interpreter {
                 // A cycle under way also advances with the mutator's time, not only with its
                 // allocations: a loop that allocates little would otherwise leave a whole
                 // heap of garbage unswept until the program next allocates in bulk.
-                if metrics.total_gc_count() < SMALL_HEAP {
-                    // a small heap's step finishes the phase whatever the debt; debt added
-                    // here would outlive the cycle and start the next one at once
-                    self.collect_step();
-                } else {
+                // A small heap's step finishes the phase whatever the debt, so it is owed
+                // nothing: debt added here would outlive the cycle and start the next at once.
+                if metrics.total_gc_count() >= SMALL_HEAP {
                     metrics.adjust_debt(CYCLE_DEBT_PER_SLICE);
-                    self.collect_step();
                 }
+                self.collect_step();
             }
         }
         self.note_heap();

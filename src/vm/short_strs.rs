@@ -12,6 +12,9 @@ pub const SHORT_STR: usize = 24;
 
 /// Slots in the table, in pairs (two-way).
 const SLOTS: usize = 16384;
+// `strs` grows only while some slot is empty, so it never holds more strings than there are
+// slots, and each position fits a table entry
+const _: () = assert!(SLOTS < u16::MAX as usize);
 
 /// The table holds positions in `strs`, not the strings: the collector then traces only the
 /// strings present (a program with few strings pays nothing per cycle for the 16,384 slots),
@@ -98,17 +101,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_third_string_in_a_pair_evicts_the_oldest_and_reuses_its_position() {
+        type Root = gc_arena::Rootable![ShortStrs<'_>];
+        let mut arena = gc_arena::Arena::<Root>::new(|_| ShortStrs::default());
+        arena.mutate_root(|mc, cache| {
+            let make = |t: &str| Gc::new(mc, StrObj::new(CompactString::from(t)));
+            let (a, b, c) = (make("alpha"), make("beta"), make("gamma"));
+            cache.put(0, a);
+            cache.put(0, b);
+            assert!(Gc::ptr_eq(cache.get(0, "alpha").unwrap(), a));
+            assert!(Gc::ptr_eq(cache.get(0, "beta").unwrap(), b));
+            cache.put(0, c);
+            assert!(cache.get(0, "alpha").is_none());
+            assert!(Gc::ptr_eq(cache.get(0, "beta").unwrap(), b));
+            assert!(Gc::ptr_eq(cache.get(0, "gamma").unwrap(), c));
+            assert_eq!(cache.strs.len(), 2);
+            // equal length, different text: not a hit
+            assert!(cache.get(0, "gammb").is_none());
+        });
+    }
+
+    #[test]
     fn slots_are_even_and_in_range() {
         for text in ["", "a", "w123", "exactly-eight", "twenty-four bytes long!!"] {
             let slot = slot_of(text.as_bytes());
             assert_eq!(slot % 2, 0, "{text}");
             assert!(slot + 1 < SLOTS, "{text}");
         }
-    }
-
-    #[test]
-    fn positions_fit_in_the_table_entries() {
-        // every slot can hold a distinct string, and positions are stored as 1 + index
-        assert!(SLOTS < u16::MAX as usize);
     }
 }

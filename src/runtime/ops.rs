@@ -3,14 +3,12 @@
 
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
 use crate::runtime::value::{Obj, Payload, StrObj, Value};
+use crate::vm::short_strs::SHORT_STR;
 use crate::vm::{R, Vm};
 use gc_arena::Gc;
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Pow, Signed, ToPrimitive, Zero};
-
-/// The longest string compact_str keeps inside the string object itself.
-const INLINE_STR: usize = 24;
 
 /// An ordering comparison of two small ints (None for `is`, `in` and their negations).
 #[inline(always)]
@@ -472,8 +470,9 @@ impl<'gc> Vm<'gc> {
         Ok(self.obj(Obj::Complex(r, i)))
     }
 
-    /// `x + y` for two strs. The result's length in characters is the sum of theirs, so a
-    /// long result is not scanned again; a short one is built inside the new string object.
+    /// `x + y` for two strs. A short result is assembled on the stack and taken from (or
+    /// put in) the short-string cache; a long one's length in characters is the sum of
+    /// theirs, so it is not scanned again.
     pub fn concat(&mut self, x: Gc<'gc, StrObj>, y: Gc<'gc, StrObj>) -> Value<'gc> {
         if y.s.is_empty() {
             return Value::Str(x);
@@ -483,24 +482,17 @@ impl<'gc> Vm<'gc> {
         }
         let (a, b) = (x.s.as_str(), y.s.as_str());
         let n = a.len() + b.len();
-        let s = if n <= INLINE_STR {
-            // a short result is assembled on the stack and stored inline in one step: growing
-            // a CompactString by two pushes cost twice as much
-            let mut buf = [0u8; INLINE_STR];
+        if n <= SHORT_STR {
+            let mut buf = [0u8; SHORT_STR];
             buf[..a.len()].copy_from_slice(a.as_bytes());
             buf[a.len()..n].copy_from_slice(b.as_bytes());
             let joined = std::str::from_utf8(&buf[..n]).expect("two strs joined are a str");
-            if n <= crate::vm::short_strs::SHORT_STR {
-                return self.short_str(joined);
-            }
-            compact_str::CompactString::new(joined)
-        } else {
-            let mut s = compact_str::CompactString::with_capacity(n);
-            s.push_str(a);
-            s.push_str(b);
-            s
-        };
-        self.note_bytes(s.len());
+            return self.short_str(joined);
+        }
+        let mut s = compact_str::CompactString::with_capacity(n);
+        s.push_str(a);
+        s.push_str(b);
+        self.note_bytes(n);
         let chars = x.chars() + y.chars();
         Value::Str(Gc::new(self.mc, StrObj::with_chars(s, chars)))
     }

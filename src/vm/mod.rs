@@ -42,25 +42,6 @@ pub struct Vm<'gc> {
     pub st: RefMut<'gc, State<'gc>>,
 }
 
-/// `i` in decimal, written at the end of `buf`.
-fn format_i64(i: i64, buf: &mut [u8; 20]) -> &str {
-    let mut n = i.unsigned_abs();
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if i < 0 {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
-}
-
 impl<'gc> Vm<'gc> {
     #[inline]
     pub fn alloc(&self, o: Obj<'gc>) -> ObjRef<'gc> {
@@ -72,15 +53,29 @@ impl<'gc> Vm<'gc> {
         Value::Obj(Gc::new(self.mc, o))
     }
 
+    /// A string object for `s`: a short one through the short-string cache, a long one new.
+    /// `new_compact` and `new_string` do the same for texts already owned.
     pub fn new_str(&mut self, s: &str) -> Value<'gc> {
-        if s.is_empty() {
-            return self.st.empty_str;
-        }
         if s.len() <= short_strs::SHORT_STR {
             return self.short_str(s);
         }
+        self.new_long_str(CompactString::from(s))
+    }
+
+    pub fn new_compact(&mut self, s: CompactString) -> Value<'gc> {
+        if s.len() <= short_strs::SHORT_STR {
+            return self.short_str(&s);
+        }
+        self.new_long_str(s)
+    }
+
+    pub fn new_string(&mut self, s: String) -> Value<'gc> {
+        self.new_compact(CompactString::from(s))
+    }
+
+    fn new_long_str(&self, s: CompactString) -> Value<'gc> {
         self.note_bytes(s.len());
-        Value::Str(Gc::new(self.mc, StrObj::new(CompactString::from(s))))
+        Value::Str(Gc::new(self.mc, StrObj::new(s)))
     }
 
     /// The collector paces itself by object count; a large string also counts as one object
@@ -109,42 +104,20 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    pub fn new_compact(&mut self, s: CompactString) -> Value<'gc> {
-        if s.is_empty() {
-            return self.st.empty_str;
-        }
-        if s.len() <= short_strs::SHORT_STR {
-            return self.short_str(&s);
-        }
-        self.note_bytes(s.len());
-        Value::Str(Gc::new(self.mc, StrObj::new(s)))
-    }
-
     /// `str(v)` as a string object: `v` itself for a str, ints formatted without a
     /// temporary String.
     pub fn str_value(&mut self, v: Value<'gc>) -> R<'gc> {
         match v {
             Value::Str(_) => Ok(v),
             Value::Int(i) => {
-                // at most 20 bytes, so always a short string: formatted on the stack and
-                // looked up in the cache before anything is allocated
-                let mut buf = [0u8; 20];
-                let text = format_i64(i, &mut buf);
-                Ok(self.short_str(text))
+                use compact_str::ToCompactString;
+                Ok(self.new_compact(i.to_compact_string()))
             }
             _ => {
                 let s = self.str_of(v)?;
                 Ok(self.new_string(s))
             }
         }
-    }
-
-    pub fn new_string(&self, s: String) -> Value<'gc> {
-        if s.is_empty() {
-            return self.st.empty_str;
-        }
-        self.note_bytes(s.len());
-        Value::Str(Gc::new(self.mc, StrObj::new(CompactString::from(s))))
     }
 
     /// The one shared string object for `s` (attribute and global names).

@@ -43,7 +43,7 @@ impl<'gc> ShortStrs<'gc> {
             let at = self.slots[way];
             if at != 0 {
                 let s = self.strs[at as usize - 1];
-                if s.s.len() == text.len() && s.s.as_bytes() == text.as_bytes() {
+                if s.s == text {
                     return Some(s);
                 }
             }
@@ -83,8 +83,12 @@ fn slot_of(bytes: &[u8]) -> usize {
 }
 
 impl<'gc> Vm<'gc> {
-    /// A short string, shared with an equal one made before if the cache still holds it.
+    /// A short string, shared with an equal one made before if the cache still holds it;
+    /// the empty string is always the one `State::empty_str`.
     pub fn short_str(&mut self, text: &str) -> Value<'gc> {
+        if text.is_empty() {
+            return self.st.empty_str;
+        }
         let slot = slot_of(text.as_bytes());
         if let Some(hit) = self.st.short_strs.borrow().get(slot, text) {
             return Value::Str(hit);

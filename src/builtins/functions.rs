@@ -1,7 +1,6 @@
 //! Builtin functions: print, len, isinstance, sorted, min/max, sum, iter/next, getattr & co.
 
 use super::{arg, def, def_value, kwarg, nargs, no_kw};
-use crate::parser::ast::CmpOp;
 use crate::runtime::function::Kw;
 use crate::runtime::iter::Iter;
 use crate::runtime::ops::{Num, to_num};
@@ -375,70 +374,6 @@ fn callable<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
     Ok(Value::Bool(is_callable(vm, args[0])))
 }
 
-/// `a < b` for sorting, with fast paths for numbers and strings.
-pub fn less<'gc>(vm: &mut Vm<'gc>, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool> {
-    match (a, b) {
-        (Value::Int(x), Value::Int(y)) => Ok(x < y),
-        (Value::Float(x), Value::Float(y)) => Ok(x < y),
-        (Value::Str(x), Value::Str(y)) => Ok(x.s < y.s),
-        _ => {
-            let r = vm.compare(CmpOp::Lt, a, b)?;
-            vm.truthy(r)
-        }
-    }
-}
-
-/// Sorts in place with a fallible `<` (stable, like Python's sort).
-pub fn sort_values<'gc>(
-    vm: &mut Vm<'gc>,
-    items: &mut Vec<Value<'gc>>,
-    key: Value<'gc>,
-    reverse: bool,
-) -> R<'gc, ()> {
-    let keys: Vec<Value<'gc>> = if key.is_none() || key.is_undef() {
-        items.clone()
-    } else {
-        let mut ks = Vec::with_capacity(items.len());
-        for it in items.iter() {
-            ks.push(vm.call(key, &[*it], &[])?);
-        }
-        ks
-    };
-    let mut idx: Vec<usize> = (0..items.len()).collect();
-    let mut err: Option<Value<'gc>> = None;
-    idx.sort_by(|&i, &j| {
-        if err.is_some() {
-            return Ordering::Equal;
-        }
-        let (a, b) = if reverse {
-            (keys[j], keys[i])
-        } else {
-            (keys[i], keys[j])
-        };
-        match less(vm, a, b) {
-            Ok(true) => Ordering::Less,
-            Ok(false) => match less(vm, b, a) {
-                Ok(true) => Ordering::Greater,
-                Ok(false) => Ordering::Equal,
-                Err(e) => {
-                    err = Some(e);
-                    Ordering::Equal
-                }
-            },
-            Err(e) => {
-                err = Some(e);
-                Ordering::Equal
-            }
-        }
-    });
-    if let Some(e) = err {
-        return Err(e);
-    }
-    let sorted: Vec<Value<'gc>> = idx.iter().map(|&i| items[i]).collect();
-    *items = sorted;
-    Ok(())
-}
-
 fn sorted<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     if args.len() != 1 {
         return Err(vm.type_error(format!("sorted expected 1 argument, got {}", args.len())));
@@ -449,7 +384,7 @@ fn sorted<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         Some(v) => vm.truthy(v)?,
         None => false,
     };
-    sort_values(vm, &mut items, key, reverse)?;
+    super::sort::sort_values(vm, &mut items, key, reverse)?;
     Ok(vm.new_list(items))
 }
 
@@ -568,9 +503,9 @@ fn min_max<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>, want_max: b
             vm.call(key, &[*it], &[])?
         };
         let better = if want_max {
-            less(vm, best_key, k)?
+            super::sort::less(vm, best_key, k)?
         } else {
-            less(vm, k, best_key)?
+            super::sort::less(vm, k, best_key)?
         };
         if better {
             best = *it;
@@ -885,7 +820,7 @@ fn dir<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
         {
             let r = vm.call_bound(f, v, &[])?;
             let mut items = vm.collect_iter(r)?;
-            sort_values(vm, &mut items, Value::None, false)?;
+            super::sort::sort_values(vm, &mut items, Value::None, false)?;
             return Ok(vm.new_list(items));
         }
         match v {

@@ -217,7 +217,7 @@ fn sort<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         None => false,
     };
     let mut items = std::mem::take(&mut *l.borrow_mut(vm.mc));
-    let r = super::functions::sort_values(vm, &mut items, key, reverse);
+    let r = super::sort::sort_values(vm, &mut items, key, reverse);
     let modified = !l.borrow().is_empty();
     *l.borrow_mut(vm.mc) = items;
     r?;

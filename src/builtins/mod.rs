@@ -9,6 +9,7 @@ pub mod numbers;
 pub mod object;
 pub mod range;
 pub mod set;
+pub mod sort;
 pub mod str;
 pub mod strfmt;
 

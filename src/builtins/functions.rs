@@ -96,7 +96,7 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
 
 fn print<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let sep = match kwarg(kw, "sep") {
-        Some(Value::Str(s)) => s.s.to_string(),
+        Some(Value::Str(s)) => s.text().to_string(),
         Some(Value::None) | None => " ".into(),
         Some(v) => {
             let t = vm.type_name(v);
@@ -104,7 +104,7 @@ fn print<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         }
     };
     let end = match kwarg(kw, "end") {
-        Some(Value::Str(s)) => s.s.to_string(),
+        Some(Value::Str(s)) => s.text().to_string(),
         Some(Value::None) | None => "\n".into(),
         Some(v) => {
             let t = vm.type_name(v);
@@ -112,8 +112,8 @@ fn print<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         }
     };
     for (k, _) in kw {
-        let k = k.as_str().unwrap_or("");
-        if !matches!(k, "sep" | "end" | "file" | "flush") {
+        let k = k.as_str().unwrap_or("".into());
+        if !matches!(&*k, "sep" | "end" | "file" | "flush") {
             return Err(vm.type_error(format!("'{k}' is an invalid keyword argument for print()")));
         }
     }
@@ -307,7 +307,7 @@ fn next<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn attr_name<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>, fname: &str) -> R<'gc, Value<'gc>> {
     match v {
         Value::Str(s) => {
-            let s = s.s.to_string();
+            let s = s.text().to_string();
             Ok(vm.intern(&s))
         }
         _ => {
@@ -734,7 +734,7 @@ fn ord<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
                     s.chars()
                 )));
             }
-            Ok(Value::Int(s.s.chars().next().unwrap() as i64))
+            Ok(Value::Int(s.text().chars().next().unwrap() as i64))
         }
         Value::Obj(o) if matches!(o.as_ref(), Obj::Bytes(b) if b.len() == 1) => {
             let Obj::Bytes(b) = o.as_ref() else {
@@ -775,7 +775,7 @@ fn bin<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn format<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "format", args, 1, 2)?;
     let spec = match args.get(1) {
-        Some(Value::Str(s)) => s.s.to_string(),
+        Some(Value::Str(s)) => s.text().to_string(),
         Some(_) => return Err(vm.type_error("format() argument 2 must be str")),
         None => String::new(),
     };
@@ -977,7 +977,7 @@ fn exec<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         let b = vm.st.builtins;
         vm.dict_set(globals, bk, Value::Dict(b))?;
     }
-    vm.exec_source("<string>", "<string>", src, globals)?;
+    vm.exec_source("<string>", "<string>", &src, globals)?;
     Ok(Value::None)
 }
 

@@ -95,7 +95,7 @@ pub fn arg<'gc>(args: &[Value<'gc>], i: usize) -> Value<'gc> {
 
 pub fn kwarg<'gc>(kw: &Kw<'gc>, name: &str) -> Option<Value<'gc>> {
     kw.iter()
-        .find(|(k, _)| k.as_str() == Some(name))
+        .find(|(k, _)| k.as_str().as_deref() == Some(name))
         .map(|(_, v)| *v)
 }
 

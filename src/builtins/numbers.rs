@@ -125,10 +125,10 @@ pub fn to_int<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc> {
                 vm.int_from_big(BigInt::from(t as i128))
             }
         }
-        Value::Str(s) => match parse_int(&s.s, 10) {
+        Value::Str(s) => match parse_int(&s.text(), 10) {
             Some(b) => vm.int_from_big(b),
             None => {
-                let r = crate::runtime::repr::str_repr(&s.s);
+                let r = crate::runtime::repr::str_repr(&s.text());
                 return Err(vm.value_error(format!("invalid literal for int() with base 10: {r}")));
             }
         },
@@ -164,10 +164,10 @@ fn int_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
             if b != 0 && !(2..=36).contains(&b) {
                 return Err(vm.value_error("int() base must be >= 2 and <= 36, or 0"));
             }
-            match parse_int(&s.s, b as u32) {
+            match parse_int(&s.text(), b as u32) {
                 Some(n) => vm.int_from_big(n),
                 None => {
-                    let r = crate::runtime::repr::str_repr(&s.s);
+                    let r = crate::runtime::repr::str_repr(&s.text());
                     return Err(
                         vm.value_error(format!("invalid literal for int() with base {b}: {r}"))
                     );
@@ -211,10 +211,10 @@ pub fn to_float<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc, f64> {
             Ok(crate::runtime::ops::num_to_f64(&n))
         }
         None => match x {
-            Value::Str(s) => match parse_float(&s.s) {
+            Value::Str(s) => match parse_float(&s.text()) {
                 Some(f) => Ok(f),
                 None => {
-                    let r = crate::runtime::repr::str_repr(&s.s);
+                    let r = crate::runtime::repr::str_repr(&s.text());
                     Err(vm.value_error(format!("could not convert string to float: {r}")))
                 }
             },

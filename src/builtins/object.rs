@@ -159,7 +159,7 @@ fn object_setattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> 
     nargs(vm, "__setattr__", args, 3, 3)?;
     let name = match args[1] {
         Value::Str(s) => {
-            let s = s.s.to_string();
+            let s = s.text().to_string();
             vm.intern(&s)
         }
         _ => return Err(vm.type_error("attribute name must be string")),
@@ -190,7 +190,7 @@ fn object_delattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> 
             None => false,
         };
         if !removed {
-            let n = args[1].as_str().unwrap_or("?").to_string();
+            let n = args[1].as_str().unwrap_or("?".into()).to_string();
             let t = vm.type_name(args[0]);
             return Err(vm.attr_error(format!("'{t}' object has no attribute '{n}'")));
         }
@@ -219,7 +219,7 @@ fn type_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
     match args.len() {
         2 => Ok(Value::Obj(vm.type_of(args[1]))),
         4 => {
-            let name = args[1].as_str().unwrap_or("?").to_string();
+            let name = args[1].as_str().unwrap_or("?".into()).to_string();
             let bases: Vec<_> = match args[2] {
                 Value::Tuple(t) => t.items.iter().filter_map(|b| b.obj()).collect(),
                 _ => return Err(vm.type_error("type.__new__() argument 2 must be tuple")),

@@ -13,7 +13,7 @@ pub fn less<'gc>(vm: &mut Vm<'gc>, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool>
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Ok(x < y),
         (Value::Float(x), Value::Float(y)) => Ok(x < y),
-        (Value::Str(x), Value::Str(y)) => Ok(x.s < y.s),
+        (Value::Str(x), Value::Str(y)) => Ok(*x.text() < *y.text()),
         (Value::Tuple(x), Value::Tuple(y)) => seq_compare(vm, CmpOp::Lt, &x.items, &y.items),
         _ => {
             let r = vm.compare(CmpOp::Lt, a, b)?;
@@ -95,7 +95,7 @@ fn native_order(keys: &[Value<'_>], reverse: bool) -> Option<Vec<usize>> {
         // UTF-8 byte order is code point order, which is how Python compares strs
         Value::Str(_) => Some(order(
             all(keys, |k| match k {
-                Value::Str(s) => Some(s.s.as_str()),
+                Value::Str(s) => Some(s.text()),
                 _ => None,
             })?,
             reverse,

@@ -2,7 +2,7 @@
 
 use super::{arg, kwarg, method, nargs};
 use crate::runtime::function::Kw;
-use crate::runtime::value::{Obj, Payload, Value};
+use crate::runtime::value::{Obj, Payload, TextRef, Value};
 use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
@@ -78,9 +78,9 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
 }
 
 /// The `str` inside `v` (a str or an instance of a str subclass).
-pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, &'gc str> {
+pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, TextRef<'gc>> {
     match crate::runtime::ops::unwrap_payload(v) {
-        Value::Str(s) => Ok(&s.as_ref().s),
+        Value::Str(s) => Ok(s.as_ref().text()),
         other => {
             let t = vm.type_name(other);
             Err(vm.type_error(format!(
@@ -90,9 +90,9 @@ pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, &'gc str> {
     }
 }
 
-fn str_arg<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>, what: &str) -> R<'gc, &'gc str> {
+fn str_arg<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>, what: &str) -> R<'gc, TextRef<'gc>> {
     match crate::runtime::ops::unwrap_payload(v) {
-        Value::Str(s) => Ok(&s.as_ref().s),
+        Value::Str(s) => Ok(s.as_ref().text()),
         other => {
             let t = vm.type_name(other);
             Err(vm.type_error(format!("{what} must be str, not {t}")))
@@ -127,6 +127,7 @@ fn str_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
 fn join<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "join", args, 2, 2)?;
     let sep = this(vm, args[0])?;
+    let sep: &str = &sep;
     let items = vm.collect_iter(args[1])?;
     let mut out = String::new();
     for (i, it) in items.iter().enumerate() {
@@ -134,7 +135,7 @@ fn join<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
             out.push_str(sep);
         }
         match crate::runtime::ops::unwrap_payload(*it) {
-            Value::Str(s) => out.push_str(&s.s),
+            Value::Str(s) => out.push_str(&s.text()),
             other => {
                 let t = vm.type_name(other);
                 return Err(vm.type_error(format!(
@@ -150,7 +151,7 @@ fn split_args<'gc>(
     vm: &mut Vm<'gc>,
     args: &[Value<'gc>],
     kw: &Kw<'gc>,
-) -> R<'gc, (Option<&'gc str>, i64)> {
+) -> R<'gc, (Option<TextRef<'gc>>, i64)> {
     let sep = args
         .get(1)
         .copied()
@@ -183,7 +184,9 @@ fn to_list<'gc, 'a>(vm: &mut Vm<'gc>, parts: impl IntoIterator<Item = &'a str>) 
 
 fn split<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let (sep, max) = split_args(vm, args, kw)?;
+    let sep = sep.as_deref();
     // The pieces go straight into the list: no vector of slices the size of the result.
     Ok(match sep {
         Some(sep) if max < 0 => to_list(vm, s.split(sep)),
@@ -217,7 +220,9 @@ fn split<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
 
 fn rsplit<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let (sep, max) = split_args(vm, args, kw)?;
+    let sep = sep.as_deref();
     let mut parts: Vec<&str> = match sep {
         Some(sep) => {
             if max < 0 {
@@ -257,6 +262,7 @@ fn rsplit<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
 
 fn splitlines<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let keep = match args.get(1).copied().or_else(|| kwarg(kw, "keepends")) {
         Some(v) => vm.truthy(v)?,
         None => false,
@@ -297,6 +303,7 @@ fn splitlines<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc
 
 fn strip_chars<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], left: bool, right: bool) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let chars = args.get(1).copied().filter(|v| !v.is_none());
     let r = match chars {
         None => {
@@ -335,6 +342,7 @@ fn rstrip<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn map_str<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], f: impl Fn(&str) -> String) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     Ok(vm.new_string(f(s)))
 }
 
@@ -385,8 +393,11 @@ fn capitalize<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
 fn replace<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "replace", args, 3, 4)?;
     let s = this(vm, args[0])?;
+    let s: &str = &s;
     let old = str_arg(vm, args[1], "replace() argument 1")?;
+    let old: &str = &old;
     let new = str_arg(vm, args[2], "replace() argument 2")?;
+    let new: &str = &new;
     let count = match args.get(3) {
         Some(v) => vm.as_index(*v)?,
         None => -1,
@@ -401,6 +412,7 @@ fn replace<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
 
 fn affix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], start: bool) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let chars: Vec<char> = s.chars().collect();
     let n = chars.len() as i64;
     let lo = match args.get(2).filter(|v| !v.is_none()) {
@@ -429,6 +441,7 @@ fn affix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], start: bool) -> R<'gc> {
         Value::Tuple(t) => {
             for p in t.items.iter() {
                 let p = str_arg(vm, *p, "tuple for startswith must only contain str, not")?;
+                let p: &str = &p;
                 if test(p) {
                     return Ok(Value::Bool(true));
                 }
@@ -438,7 +451,7 @@ fn affix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], start: bool) -> R<'gc> {
         _ => {
             let what = if start { "startswith" } else { "endswith" };
             let p = match crate::runtime::ops::unwrap_payload(pat) {
-                Value::Str(s) => &s.as_ref().s,
+                Value::Str(s) => &*s.as_ref().text(),
                 other => {
                     let t = vm.type_name(other);
                     return Err(vm.type_error(format!(
@@ -461,7 +474,9 @@ fn endswith<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 /// Finds `sub` in `s[start:end]`; returns a character index.
 fn find_impl<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], rev: bool) -> R<'gc, i64> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let sub = str_arg(vm, arg(args, 1), "must be str, not")?;
+    let sub: &str = &sub;
     let n = s.chars().count() as i64;
     let lo = match args.get(2).filter(|v| !v.is_none()) {
         Some(v) => vm.as_index(*v)?,
@@ -513,7 +528,9 @@ fn rindex<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn count<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let sub = str_arg(vm, arg(args, 1), "must be str, not")?;
+    let sub: &str = &sub;
     if sub.is_empty() {
         return Ok(Value::Int(s.chars().count() as i64 + 1));
     }
@@ -522,6 +539,7 @@ fn count<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn pred<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], f: impl Fn(&str) -> bool) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     Ok(Value::Bool(f(s)))
 }
 
@@ -601,10 +619,12 @@ fn isprintable<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
 
 fn justify<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], how: char) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let width = vm.as_index(arg(args, 1))?;
     let fill = match args.get(2) {
         Some(v) => {
             let f = str_arg(vm, *v, "fill character")?;
+            let f: &str = &f;
             if f.chars().count() != 1 {
                 return Err(vm.type_error("The fill character must be exactly one character long"));
             }
@@ -641,6 +661,7 @@ fn rjust<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn zfill<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let width = vm.as_index(arg(args, 1))?;
     let n = s.chars().count() as i64;
     if width <= n {
@@ -656,7 +677,9 @@ fn zfill<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn partition_impl<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], rev: bool) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let sep = str_arg(vm, arg(args, 1), "must be str, not")?;
+    let sep: &str = &sep;
     if sep.is_empty() {
         return Err(vm.value_error("empty separator"));
     }
@@ -684,13 +707,17 @@ fn rpartition<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
 
 fn removeprefix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let p = str_arg(vm, arg(args, 1), "removeprefix() argument")?;
+    let p: &str = &p;
     Ok(vm.new_str(s.strip_prefix(p).unwrap_or(s)))
 }
 
 fn removesuffix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let p = str_arg(vm, arg(args, 1), "removesuffix() argument")?;
+    let p: &str = &p;
     Ok(vm.new_str(if p.is_empty() {
         s
     } else {
@@ -700,6 +727,7 @@ fn removesuffix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<
 
 fn expandtabs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let ts = match args.get(1).copied().or_else(|| kwarg(kw, "tabsize")) {
         Some(v) => vm.as_index(v)?,
         None => 8,
@@ -730,12 +758,15 @@ fn expandtabs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc
 
 fn encode<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     Ok(vm.obj(Obj::Bytes(s.as_bytes().to_vec().into_boxed_slice())))
 }
 
 fn str_format_dunder<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     let spec = str_arg(vm, arg(args, 1), "format spec")?;
+    let spec: &str = &spec;
     let v = vm.new_str(s);
     let r = vm.format_value(v, spec)?;
     Ok(vm.new_string(r))
@@ -743,6 +774,7 @@ fn str_format_dunder<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) 
 
 fn str_len<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    let s: &str = &s;
     Ok(Value::Int(s.chars().count() as i64))
 }
 
@@ -808,7 +840,7 @@ fn str_iter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
 fn bytes_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let v = match args.get(1) {
         None => vec![],
-        Some(Value::Str(s)) => s.s.as_bytes().to_vec(),
+        Some(Value::Str(s)) => s.text().as_bytes().to_vec(),
         Some(Value::Int(n)) => vec![0; (*n).max(0) as usize],
         Some(v) => {
             let items = vm.collect_iter(*v)?;

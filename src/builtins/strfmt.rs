@@ -54,7 +54,7 @@ fn lookup<'gc>(
                 let k = vm.new_str(head);
                 vm.getitem(m, k)?
             }
-            None => match kw.iter().find(|(k, _)| k.as_str() == Some(head)) {
+            None => match kw.iter().find(|(k, _)| k.as_str().as_deref() == Some(head)) {
                 Some((_, v)) => *v,
                 None => {
                     let k = vm.new_str(head);
@@ -195,12 +195,12 @@ fn render_inner<'gc>(
 
 pub fn format<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     let s = super::str::this(vm, arg(args, 0))?;
-    let r = render(vm, s, &args[1..], kw, None)?;
+    let r = render(vm, &s, &args[1..], kw, None)?;
     Ok(vm.new_string(r))
 }
 
 pub fn format_map<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = super::str::this(vm, arg(args, 0))?;
-    let r = render(vm, s, &[], &[], Some(arg(args, 1)))?;
+    let r = render(vm, &s, &[], &[], Some(arg(args, 1)))?;
     Ok(vm.new_string(r))
 }

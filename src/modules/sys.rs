@@ -82,7 +82,7 @@ pub fn stream_kind<'gc>(_vm: &Vm<'gc>, v: Value<'gc>) -> Option<i64> {
 fn stream_write<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "write", args, 2, 2)?;
     let s = match args[1] {
-        Value::Str(s) => s.s.to_string(),
+        Value::Str(s) => s.text().to_string(),
         v => {
             let t = vm.type_name(v);
             return Err(vm.type_error(format!("write() argument must be str, not {t}")));
@@ -133,7 +133,7 @@ fn exit<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn intern<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     match arg(args, 0) {
         Value::Str(s) => {
-            let s = s.s.to_string();
+            let s = s.text().to_string();
             Ok(vm.intern(&s))
         }
         _ => Err(vm.type_error("intern() argument must be str")),
@@ -146,7 +146,7 @@ fn getsizeof<'gc>(_vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
     let header = 16;
     let n = match v {
         Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Undef => 16,
-        Value::Str(s) => header + std::mem::size_of::<crate::runtime::value::StrObj>() + s.s.len(),
+        Value::Str(s) => header + std::mem::size_of::<crate::runtime::value::StrObj>() + s.len(),
         Value::Tuple(t) => header + 16 + 16 * t.items.len(),
         Value::List(l) => header + 32 + 16 * l.borrow().capacity(),
         Value::Dict(d) => header + 64 + 40 * d.borrow().slots(),

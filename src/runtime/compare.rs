@@ -95,7 +95,7 @@ pub fn builtin_compare<'gc>(
         return Ok(Some(ord_result(op, num_cmp(&x, &y))));
     }
     match (a, b) {
-        (Value::Str(x), Value::Str(y)) => Ok(Some(ord_result(op, Some(x.s.cmp(&y.s))))),
+        (Value::Str(x), Value::Str(y)) => Ok(Some(ord_result(op, Some(x.text().cmp(&*y.text()))))),
         // tuples cannot change while their items are compared: no copies
         (Value::Tuple(x), Value::Tuple(y)) => seq_compare(
             vm,

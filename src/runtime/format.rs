@@ -312,7 +312,7 @@ impl<'gc> Vm<'gc> {
                 let s = self.new_str(spec);
                 let r = self.call_bound(f, v, &[s])?;
                 return match r {
-                    Value::Str(s) => Ok(s.s.to_string()),
+                    Value::Str(s) => Ok(s.text().to_string()),
                     _ => Err(self.type_error("__format__ must return a str")),
                 };
             }
@@ -338,7 +338,7 @@ impl<'gc> Vm<'gc> {
         }
         let sp = parse_spec(spec).map_err(|m| self.value_error(m))?;
         let r = match v {
-            Value::Str(s) => format_str(&s.s, &sp),
+            Value::Str(s) => format_str(&s.text(), &sp),
             Value::Bool(_) | Value::Int(_) if sp.ty.is_none() && matches!(v, Value::Bool(_)) => {
                 format_str(&self.str_of(v)?, &sp)
             }
@@ -566,7 +566,7 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
                 vm.format_value(Value::Float(f), &spec)?
             }
             'c' => match v {
-                Value::Str(s) => s.s.to_string(),
+                Value::Str(s) => s.text().to_string(),
                 _ => {
                     let n = vm.as_index(v)?;
                     char::from_u32(n as u32)

@@ -471,16 +471,17 @@ impl<'gc> Vm<'gc> {
     }
 
     /// `x + y` for two strs. A short result is assembled on the stack and taken from (or
-    /// put in) the short-string cache; a long one's length in characters is the sum of
-    /// theirs, so it is not scanned again.
+    /// put in) the short-string cache; a long one extends `x`'s buffer when it can (see
+    /// `StrObj::concat`), and its length in characters is the sum of theirs.
     pub fn concat(&mut self, x: Gc<'gc, StrObj>, y: Gc<'gc, StrObj>) -> Value<'gc> {
-        if y.s.is_empty() {
+        let (xt, yt) = (x.text(), y.text());
+        let (a, b): (&str, &str) = (&xt, &yt);
+        if b.is_empty() {
             return Value::Str(x);
         }
-        if x.s.is_empty() {
+        if a.is_empty() {
             return Value::Str(y);
         }
-        let (a, b) = (x.s.as_str(), y.s.as_str());
         let n = a.len() + b.len();
         if n <= SHORT_STR {
             let mut buf = [0u8; SHORT_STR];
@@ -489,12 +490,12 @@ impl<'gc> Vm<'gc> {
             let joined = std::str::from_utf8(&buf[..n]).expect("two strs joined are a str");
             return self.short_str(joined);
         }
-        let mut s = compact_str::CompactString::with_capacity(n);
-        s.push_str(a);
-        s.push_str(b);
-        self.note_bytes(n);
-        let chars = x.chars() + y.chars();
-        Value::Str(Gc::new(self.mc, StrObj::with_chars(s, chars)))
+        // x's buffer can be extended only while no text of it is borrowed
+        drop(xt);
+        let s = x.concat(b, x.chars() + y.chars());
+        // an append in place allocates only the tail (amortized); a copy allocates it all
+        self.note_bytes(if s.shares_buffer_with(&x) { b.len() } else { n });
+        Value::Str(Gc::new(self.mc, s))
     }
 
     /// Builtin behaviour of a binary operator; None when the builtin types don't handle it.
@@ -519,14 +520,14 @@ impl<'gc> Vm<'gc> {
             (BinOp::Add, Value::Str(x), Value::Str(y)) => Some(self.concat(x, y)),
             (BinOp::Mul, Value::Str(x), Value::Int(n))
             | (BinOp::Mul, Value::Int(n), Value::Str(x)) => {
-                if n > 0 && (x.s.len() as u128) * (n as u128) > (1u128 << 34) {
+                if n > 0 && (x.len() as u128) * (n as u128) > (1u128 << 34) {
                     return Err(self.memory_error());
                 }
-                Some(self.new_string(x.s.as_str().repeat(n.max(0) as usize)))
+                Some(self.new_string(x.text().repeat(n.max(0) as usize)))
             }
             (BinOp::Mul, Value::Str(x), Value::Bool(n))
             | (BinOp::Mul, Value::Bool(n), Value::Str(x)) => {
-                Some(self.new_string(x.s.as_str().repeat(n as usize)))
+                Some(self.new_string(x.text().repeat(n as usize)))
             }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let mut v = x.borrow().clone();
@@ -562,7 +563,7 @@ impl<'gc> Vm<'gc> {
                 Some(self.new_tuple(v))
             }
             (BinOp::Mod, Value::Str(x), _) => {
-                let s = crate::runtime::format::percent_format(self, &x.s, b)?;
+                let s = crate::runtime::format::percent_format(self, &x.text(), b)?;
                 Some(self.new_string(s))
             }
             (BinOp::Add, Value::Obj(x), Value::Obj(y)) => match (x.as_ref(), y.as_ref()) {
@@ -854,7 +855,7 @@ impl<'gc> Vm<'gc> {
             Value::Bool(b) => b,
             Value::Int(i) => i != 0,
             Value::Float(f) => f != 0.0,
-            Value::Str(s) => !s.s.is_empty(),
+            Value::Str(s) => !s.is_empty(),
             Value::Tuple(t) => !t.items.is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
             Value::Dict(d) => !d.borrow().is_empty(),

@@ -155,7 +155,7 @@ impl<'gc> Vm<'gc> {
             return Ok(None);
         };
         match self.call_bound(f, v, &[])? {
-            Value::Str(s) => Ok(Some(s.s.to_string())),
+            Value::Str(s) => Ok(Some(s.text().to_string())),
             r => {
                 let t = self.type_name(r);
                 Err(self.type_error(format!("{name} returned non-string (type {t})")))
@@ -221,7 +221,7 @@ impl<'gc> Vm<'gc> {
             }
             Value::Int(i) => i.to_string(),
             Value::Float(f) => float_repr(f),
-            Value::Str(s) => str_repr(&s.s),
+            Value::Str(s) => str_repr(&s.text()),
             Value::Tuple(t) => {
                 let items = t.items.to_vec();
                 return self.guarded(v, "(...)", |vm| {
@@ -339,7 +339,7 @@ impl<'gc> Vm<'gc> {
                     let q = f.meta.borrow().qualname;
                     format!(
                         "<function {} at {:#x}>",
-                        q.as_str().unwrap_or("?"),
+                        q.as_str().unwrap_or("?".into()),
                         v.addr().unwrap_or(0)
                     )
                 }
@@ -446,7 +446,7 @@ impl<'gc> Vm<'gc> {
     /// `str(v)`.
     pub fn str_of(&mut self, v: Value<'gc>) -> R<'gc, String> {
         match v {
-            Value::Str(s) => Ok(s.s.to_string()),
+            Value::Str(s) => Ok(s.text().to_string()),
             Value::Instance(inst) => {
                 if let Some(text) = self.user_text_dunder(v, "__str__")? {
                     return Ok(text);

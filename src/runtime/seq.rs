@@ -169,9 +169,10 @@ impl<'gc> Vm<'gc> {
                 if is_slice(idx) {
                     let (start, st, n) = self.slice_positions(idx, s.chars())?;
                     if s.is_ascii() {
-                        let b = s.s.as_bytes();
+                        let text = s.text();
+                        let b = text.as_bytes();
                         if st == 1 {
-                            let out = &s.s[start as usize..start as usize + n];
+                            let out = &text[start as usize..start as usize + n];
                             return Ok(self.new_str(out));
                         }
                         let out: String = (0..n)
@@ -179,7 +180,7 @@ impl<'gc> Vm<'gc> {
                             .collect();
                         return Ok(self.new_string(out));
                     }
-                    let chars: Vec<char> = s.s.chars().collect();
+                    let chars: Vec<char> = s.text().chars().collect();
                     let out: String = (0..n)
                         .map(|k| chars[(start + st * k as i64) as usize])
                         .collect();
@@ -187,10 +188,11 @@ impl<'gc> Vm<'gc> {
                 }
                 let i = self.norm_index(idx, s.chars(), "string")?;
                 if s.is_ascii() {
-                    let c = &s.s[i..i + 1];
+                    let text = s.text();
+                    let c = &text[i..i + 1];
                     return Ok(self.char_str(c));
                 }
-                let c = s.s.chars().nth(i).unwrap();
+                let c = s.text().chars().nth(i).unwrap();
                 Ok(self.char_str(&c.to_string()))
             }
             Value::Dict(d) => match self.dict_get(d, idx)? {
@@ -401,7 +403,7 @@ impl<'gc> Vm<'gc> {
                 Ok(false)
             }
             Value::Str(s) => match item {
-                Value::Str(i) => Ok(s.s.contains(&*i.s)),
+                Value::Str(i) => Ok(s.text().contains(&*i.text())),
                 _ => {
                     let t = self.type_name(item);
                     Err(self.type_error(format!(

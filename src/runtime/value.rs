@@ -9,7 +9,7 @@ use gc_arena::lock::{Lock, RefLock};
 use gc_arena::{Collect, Gc};
 use num_bigint::BigInt;
 use smallvec::SmallVec;
-use std::cell::Cell;
+use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
 
 pub type ObjRef<'gc> = Gc<'gc, Obj<'gc>>;
@@ -54,7 +54,7 @@ impl std::fmt::Debug for Value<'_> {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Float(x) => write!(f, "{x}"),
-            Value::Str(s) => write!(f, "{:?}", &s.s),
+            Value::Str(s) => write!(f, "{:?}", &*s.text()),
             other => write!(f, "<object at {:#x}>", other.addr().unwrap_or(0)),
         }
     }
@@ -110,9 +110,9 @@ impl<'gc> Value<'gc> {
     }
 
     #[inline]
-    pub fn as_str(self) -> Option<&'gc str> {
+    pub fn as_str(self) -> Option<TextRef<'gc>> {
         match self {
-            Value::Str(s) => Some(&Gc::as_ref(s).s),
+            Value::Str(s) => Some(Gc::as_ref(s).text()),
             _ => None,
         }
     }
@@ -132,13 +132,76 @@ impl<'gc> Value<'gc> {
 #[derive(Collect)]
 #[collect(require_static)]
 pub struct StrObj {
-    /// Strings up to 24 bytes live inside the object: one allocation instead of two.
-    pub s: CompactString,
+    text: Text,
     /// Length in characters; `u32::MAX` when too long to store (then counted when asked).
     chars: u32,
     /// Python's hash once computed, 0 before. Hashes of str are 32-bit values in wk, which
     /// keeps a short string object within 48 bytes with its header.
     hash: Cell<i32>,
+}
+
+/// Where a string's bytes are.
+enum Text {
+    /// Its own text; up to 24 bytes inside the object (one allocation instead of two).
+    Own(CompactString),
+    /// The first `len` bytes of a buffer that later concatenations may extend. `s + t` where
+    /// `s` ends where its buffer ends appends `t` to the buffer and makes a string of the
+    /// longer prefix, so `s += c` in a loop is not quadratic (CPython resizes in place when the
+    /// reference count says no one else sees `s`; wk has no count, but a prefix never changes).
+    Prefix(Rc<RefCell<String>>, usize),
+}
+
+/// A string's text, borrowed (see `StrObj::text`).
+pub enum TextRef<'a> {
+    Own(&'a str),
+    Prefix(Ref<'a, str>),
+}
+
+impl<'a> From<&'a str> for TextRef<'a> {
+    fn from(s: &'a str) -> TextRef<'a> {
+        TextRef::Own(s)
+    }
+}
+
+impl std::fmt::Display for TextRef<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl PartialEq for TextRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<str> for TextRef<'_> {
+    fn eq(&self, other: &str) -> bool {
+        **self == *other
+    }
+}
+
+impl PartialEq<&str> for TextRef<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialOrd for TextRef<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        (**self).partial_cmp(&**other)
+    }
+}
+
+impl std::ops::Deref for TextRef<'_> {
+    type Target = str;
+    #[inline(always)]
+    fn deref(&self) -> &str {
+        match self {
+            TextRef::Own(s) => s,
+            TextRef::Prefix(r) => r,
+        }
+    }
 }
 
 impl StrObj {
@@ -153,10 +216,85 @@ impl StrObj {
 
     /// A string whose length in characters is already known (a concatenation of two).
     pub fn with_chars(s: CompactString, chars: usize) -> StrObj {
+        StrObj::from_text(Text::Own(s), chars)
+    }
+
+    fn from_text(text: Text, chars: usize) -> StrObj {
         StrObj {
-            s,
+            text,
             chars: u32::try_from(chars).unwrap_or(u32::MAX),
             hash: Cell::new(0),
+        }
+    }
+
+    /// The text. Hold the result only briefly: it borrows a buffer that `concat` may extend
+    /// (which it then does not, and copies instead).
+    #[inline(always)]
+    pub fn text(&self) -> TextRef<'_> {
+        match &self.text {
+            Text::Own(s) => TextRef::Own(s),
+            Text::Prefix(buf, len) => TextRef::Prefix(Ref::map(buf.borrow(), |b| &b[..*len])),
+        }
+    }
+
+    /// Length in bytes.
+    #[inline]
+    pub fn len(&self) -> usize {
+        match &self.text {
+            Text::Own(s) => s.len(),
+            Text::Prefix(_, len) => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `self + tail` as a new string, `chars` characters long (the caller knows the sum).
+    /// When this string is the whole of an extendable buffer the tail is appended to the
+    /// buffer; otherwise the result gets a buffer of its own that the next `+` may extend.
+    pub fn concat(&self, tail: &str, chars: usize) -> StrObj {
+        if let Text::Prefix(buf, len) = &self.text {
+            // fails while the tail itself is read from this buffer (`s + s`): then copy
+            if let Ok(mut b) = buf.try_borrow_mut() {
+                if b.len() == *len {
+                    b.push_str(tail);
+                    return StrObj::from_text(Text::Prefix(buf.clone(), len + tail.len()), chars);
+                }
+            }
+        }
+        let head = self.text();
+        let mut b = String::with_capacity(head.len() + tail.len());
+        b.push_str(&head);
+        b.push_str(tail);
+        let len = b.len();
+        StrObj::from_text(Text::Prefix(Rc::new(RefCell::new(b)), len), chars)
+    }
+
+    /// Whether the two texts are equal: the question every dict probe with a str key asks,
+    /// answered without borrowing when both texts are the strings' own.
+    #[inline]
+    pub fn same_text(&self, other: &StrObj) -> bool {
+        match (&self.text, &other.text) {
+            (Text::Own(a), Text::Own(b)) => a == b,
+            _ => *self.text() == *other.text(),
+        }
+    }
+
+    /// Whether the text is `t`.
+    #[inline]
+    pub fn text_is(&self, t: &str) -> bool {
+        match &self.text {
+            Text::Own(a) => a == t,
+            Text::Prefix(..) => *self.text() == *t,
+        }
+    }
+
+    /// Whether both strings are prefixes of one buffer.
+    pub fn shares_buffer_with(&self, other: &StrObj) -> bool {
+        match (&self.text, &other.text) {
+            (Text::Prefix(a, _), Text::Prefix(b, _)) => Rc::ptr_eq(a, b),
+            _ => false,
         }
     }
 
@@ -166,12 +304,12 @@ impl StrObj {
         if self.chars != u32::MAX {
             self.chars as usize
         } else {
-            self.s.chars().count()
+            self.text().chars().count()
         }
     }
 
     pub fn is_ascii(&self) -> bool {
-        self.chars() == self.s.len()
+        self.chars() == self.len()
     }
 
     /// `hash(s)`: computed once, never -1.
@@ -181,7 +319,7 @@ impl StrObj {
         if cached != 0 {
             return cached as i64;
         }
-        let h = super::hash::str_hash(&self.s);
+        let h = super::hash::str_hash(&self.text());
         self.hash.set(h as i32);
         h
     }
@@ -363,5 +501,28 @@ mod layout_tests {
     #[test]
     fn a_short_string_fits_in_48_bytes_with_its_gc_header() {
         assert!(std::mem::size_of::<StrObj>() <= 32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StrObj;
+    use compact_str::CompactString;
+
+    #[test]
+    fn prefixes_of_a_shared_buffer_never_change() {
+        let s = StrObj::new(CompactString::from("a".repeat(30)));
+        let t = s.concat("x", 31); // a buffer of its own
+        let u = t.concat("y", 32); // extends t's buffer
+        assert!(u.shares_buffer_with(&t));
+        let v = t.concat("z", 32); // t no longer ends its buffer: a copy
+        assert!(!v.shares_buffer_with(&t));
+        let w = u.concat(&u.text(), 64); // reads the buffer it would extend: a copy
+        assert!(!w.shares_buffer_with(&u));
+        assert_eq!(&*t.text(), format!("{}x", "a".repeat(30)));
+        assert_eq!(&*u.text(), format!("{}xy", "a".repeat(30)));
+        assert_eq!(&*v.text(), format!("{}xz", "a".repeat(30)));
+        assert_eq!(w.len(), 64);
+        assert_eq!((t.len(), u.len(), v.chars()), (31, 32, 32));
     }
 }

@@ -154,7 +154,8 @@ impl<'gc> Vm<'gc> {
     }
 
     fn no_attr_message(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
-        let n = name.as_str().unwrap_or("?");
+        let n = name.as_str().unwrap_or("?".into());
+        let n: &str = &n;
         let msg = match obj {
             Value::Obj(o) => match o.as_ref() {
                 Obj::Class(c) => format!("type object '{}' has no attribute '{n}'", c.name),
@@ -180,7 +181,7 @@ impl<'gc> Vm<'gc> {
                 Obj::Class(_) => self.class_getattr(o, name),
                 Obj::Module(m) => match self.dict_get_str(m.dict, name) {
                     Some(v) => Ok(v),
-                    None => match name.as_str() {
+                    None => match name.as_str().as_deref() {
                         Some("__dict__") => Ok(Value::Dict(m.dict)),
                         _ => Err(self.no_attr(obj, name)),
                     },
@@ -258,7 +259,8 @@ impl<'gc> Vm<'gc> {
         if let Some(d) = descr {
             return self.nondata_descriptor_get(d, obj, cls);
         }
-        let n = name.as_str().unwrap_or("");
+        let n = name.as_str().unwrap_or("".into());
+        let n: &str = &n;
         if let Payload::Exc(data) = inst.payload.get() {
             let d = data.borrow();
             match n {
@@ -361,7 +363,8 @@ impl<'gc> Vm<'gc> {
         let Obj::Class(c) = cls.as_ref() else {
             unreachable!()
         };
-        let n = name.as_str().unwrap_or("");
+        let n = name.as_str().unwrap_or("".into());
+        let n: &str = &n;
         match n {
             "__name__" => return Ok(self.new_str(&c.name.clone())),
             "__mro__" => {
@@ -451,13 +454,15 @@ impl<'gc> Vm<'gc> {
                 });
             }
         }
-        let n = name.as_str().unwrap_or("?");
+        let n = name.as_str().unwrap_or("?".into());
+        let n: &str = &n;
         Err(self.attr_error(format!("'super' object has no attribute '{n}'")))
     }
 
     /// Attributes of builtin objects: methods from the type, plus a few data attributes.
     fn builtin_getattr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc> {
-        let n = name.as_str().unwrap_or("");
+        let n = name.as_str().unwrap_or("".into());
+        let n: &str = &n;
         if let Some(v) = self.special_attr(obj, n)? {
             return Ok(v);
         }
@@ -675,7 +680,7 @@ impl<'gc> Vm<'gc> {
                     self.dict_set(c.dict, name, v)?;
                     // classes created earlier computed their descriptor flag without this
                     if self.is_data_descriptor(v)
-                        || matches!(name.as_str(), Some("__set__" | "__delete__"))
+                        || matches!(name.as_str().as_deref(), Some("__set__" | "__delete__"))
                     {
                         self.st.late_descriptors = true;
                     }
@@ -684,7 +689,7 @@ impl<'gc> Vm<'gc> {
                 }
                 Obj::Module(m) => self.dict_set(m.dict, name, v),
                 Obj::Function(f) => {
-                    match name.as_str() {
+                    match name.as_str().as_deref() {
                         Some("__name__") => f.meta.borrow_mut(self.mc).name = v,
                         Some("__qualname__") => f.meta.borrow_mut(self.mc).qualname = v,
                         Some("__doc__") => f.meta.borrow_mut(self.mc).doc = v,
@@ -704,14 +709,16 @@ impl<'gc> Vm<'gc> {
 
     /// Builtin classes cannot change (the VM relies on it, e.g. for `object.__init__`).
     fn immutable_type(&mut self, type_name: &str, name: Value<'gc>) -> Value<'gc> {
-        let n = name.as_str().unwrap_or("?");
+        let n = name.as_str().unwrap_or("?".into());
+        let n: &str = &n;
         self.type_error(format!(
             "cannot set '{n}' attribute of immutable type '{type_name}'"
         ))
     }
 
     fn readonly_attr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
-        let n = name.as_str().unwrap_or("?");
+        let n = name.as_str().unwrap_or("?".into());
+        let n: &str = &n;
         let t = self.type_name(obj);
         self.attr_error(format!("'{t}' object has no attribute '{n}'"))
     }
@@ -730,7 +737,8 @@ impl<'gc> Vm<'gc> {
                 Value::Obj(o) => {
                     if let Obj::Property(p) = o.as_ref() {
                         if p.fset.is_none() {
-                            let n = name.as_str().unwrap_or("?");
+                            let n = name.as_str().unwrap_or("?".into());
+                            let n: &str = &n;
                             let t = self.type_name(obj);
                             return Err(self.attr_error(format!(
                                 "property '{n}' of '{t}' object has no setter"
@@ -750,7 +758,7 @@ impl<'gc> Vm<'gc> {
             }
         }
         if let Payload::Exc(data) = inst.payload.get() {
-            match name.as_str() {
+            match name.as_str().as_deref() {
                 Some("__cause__") => {
                     let mut d = data.borrow_mut(self.mc);
                     d.cause = v;
@@ -776,7 +784,8 @@ impl<'gc> Vm<'gc> {
         }
         if let Obj::Class(c) = cls.as_ref() {
             if c.flags.get() & flags::NO_DICT != 0 {
-                let n = name.as_str().unwrap_or("?");
+                let n = name.as_str().unwrap_or("?".into());
+                let n: &str = &n;
                 let allowed = self.slot_allowed(cls, n);
                 if !allowed {
                     let t = self.type_name(obj);
@@ -827,7 +836,8 @@ impl<'gc> Vm<'gc> {
                 if let Some(Value::Obj(o)) = self.class_lookup_v(cls, name) {
                     if let Obj::Property(p) = o.as_ref() {
                         if p.fdel.is_none() {
-                            let n = name.as_str().unwrap_or("?");
+                            let n = name.as_str().unwrap_or("?".into());
+                            let n: &str = &n;
                             let t = self.type_name(obj);
                             return Err(self.attr_error(format!(
                                 "property '{n}' of '{t}' object has no deleter"
@@ -940,7 +950,8 @@ impl<'gc> Vm<'gc> {
 
     /// Recomputes the fast-path flags of a class after a dunder is set or deleted.
     pub fn refresh_class_flags(&mut self, cls: ObjRef<'gc>, name: Value<'gc>) {
-        let n = name.as_str().unwrap_or("");
+        let n = name.as_str().unwrap_or("".into());
+        let n: &str = &n;
         if n.starts_with("__") {
             crate::vm::class::compute_flags(self, cls);
         }

@@ -34,7 +34,7 @@ const POLYMORPHIC: u64 = u64::MAX;
 #[inline(always)]
 fn is_str_key<'gc>(stored: Value<'gc>, s: Gc<'gc, StrObj>) -> Option<bool> {
     match stored {
-        Value::Str(o) => Some(Gc::ptr_eq(o, s) || o.s == s.s),
+        Value::Str(o) => Some(Gc::ptr_eq(o, s) || o.same_text(&s)),
         _ => None,
     }
 }

@@ -387,10 +387,10 @@ impl<'gc> Vm<'gc> {
         let mut posonly_as_kw: Vec<String> = vec![];
         for (j, name) in kwn.iter().enumerate() {
             let val = args[npos + j];
-            let ns = name.as_str().unwrap_or("");
+            let ns = name.as_str().unwrap_or("".into());
             let idx = code.varnames[..nargs + nkwonly]
                 .iter()
-                .position(|v| &**v == ns);
+                .position(|v| **v == *ns);
             match idx {
                 Some(i) if i >= code.posonly as usize => {
                     if !locals[i].is_undef() {
@@ -805,9 +805,9 @@ impl<'gc> Vm<'gc> {
                     };
                     match m.as_str() {
                         Some(m) if m != "builtins" => {
-                            format!("{m}.{}()", q.as_str().unwrap_or("?"))
+                            format!("{m}.{}()", q.as_str().unwrap_or("?".into()))
                         }
-                        _ => format!("{}()", q.as_str().unwrap_or("?")),
+                        _ => format!("{}()", q.as_str().unwrap_or("?".into())),
                     }
                 }
                 Obj::Method(_, func) => {

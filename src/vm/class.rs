@@ -192,7 +192,7 @@ impl<'gc> Vm<'gc> {
             };
             let names: Vec<Rc<str>> = items
                 .iter()
-                .filter_map(|v| v.as_str().map(Rc::from))
+                .filter_map(|v| v.as_str().map(|s| Rc::from(&*s)))
                 .collect();
             let base_has_dict = mro.iter().any(|b| {
                 let bc = class_of(*b);
@@ -283,7 +283,7 @@ pub fn build_class<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> 
         return Err(vm.type_error("__build_class__: not enough arguments"));
     }
     let func = args[0];
-    let name = args[1].as_str().unwrap_or("?").to_string();
+    let name = args[1].as_str().unwrap_or("?".into()).to_string();
     let mut bases = Vec::new();
     for b in &args[2..] {
         match b {
@@ -296,7 +296,7 @@ pub fn build_class<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> 
     }
     let kw: Vec<(Value<'gc>, Value<'gc>)> = kw
         .iter()
-        .filter(|(k, _)| k.as_str() != Some("metaclass"))
+        .filter(|(k, _)| k.as_str().as_deref() != Some("metaclass"))
         .copied()
         .collect();
     let ns = vm.new_dict();

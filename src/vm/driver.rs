@@ -591,7 +591,7 @@ fn syntax_error_text<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> String {
     if let Value::Tuple(t) = args {
         if let (Some(msg), Some(Value::Tuple(d))) = (t.items.first(), t.items.get(1)) {
             if d.items.len() == 4 {
-                let file = d.items[0].as_str().unwrap_or("?").to_string();
+                let file = d.items[0].as_str().unwrap_or("?".into()).to_string();
                 let line = match d.items[1] {
                     Value::Int(i) => i,
                     _ => 0,
@@ -600,14 +600,14 @@ fn syntax_error_text<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> String {
                     Value::Int(i) => i,
                     _ => 0,
                 };
-                let text = d.items[3].as_str().unwrap_or("").to_string();
+                let text = d.items[3].as_str().unwrap_or("".into()).to_string();
                 let name = vm.type_name(e);
                 return format_syntax_error_parts(
                     &file,
                     line as usize,
                     col as usize,
                     &text,
-                    msg.as_str().unwrap_or(""),
+                    &msg.as_str().unwrap_or("".into()),
                     &name,
                 );
             }

@@ -183,7 +183,7 @@ impl<'gc> Vm<'gc> {
         globals: DictRef<'gc>,
     ) -> R<'gc> {
         let _ = (level, globals);
-        let full = name.as_str().unwrap_or("").to_string();
+        let full = name.as_str().unwrap_or("".into()).to_string();
         if full.is_empty() {
             return Err(self.value_error("Empty module name"));
         }
@@ -227,7 +227,7 @@ impl<'gc> Vm<'gc> {
         match self.getattr(module, name) {
             Ok(v) => Ok(v),
             Err(_) => {
-                let n = name.as_str().unwrap_or("?").to_string();
+                let n = name.as_str().unwrap_or("?".into()).to_string();
                 let (mname, file) = match module {
                     Value::Obj(o) => match o.as_ref() {
                         Obj::Module(m) => {

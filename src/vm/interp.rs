@@ -933,7 +933,7 @@ impl<'gc> Vm<'gc> {
                         let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
                         let mut s = String::new();
                         for it in items {
-                            s.push_str(it.as_str().unwrap_or(""));
+                            s.push_str(&it.as_str().unwrap_or("".into()));
                         }
                         let v = self.new_string(s);
                         self.push(v);
@@ -1062,11 +1062,11 @@ impl<'gc> Vm<'gc> {
                             }
                             _ => v,
                         };
-                        let spec_s = spec.and_then(|s| s.as_str()).unwrap_or("");
-                        let out = match (v.as_str(), spec_s.is_empty()) {
-                            (Some(_), true) => v,
+                        let spec_s = spec.and_then(|s| s.as_str()).unwrap_or("".into());
+                        let out = match (v.as_str().is_some(), spec_s.is_empty()) {
+                            (true, true) => v,
                             _ => {
-                                let s = tri!(self.format_value(v, spec_s));
+                                let s = tri!(self.format_value(v, &spec_s));
                                 self.new_string(s)
                             }
                         };
@@ -1336,7 +1336,7 @@ impl<'gc> Vm<'gc> {
     }
 
     pub fn name_error(&mut self, name: Value<'gc>) -> Value<'gc> {
-        let n = name.as_str().unwrap_or("?").to_string();
+        let n = name.as_str().unwrap_or("?".into()).to_string();
         let cls = self.st.types.name_error;
         let e = self.err(cls, format!("name '{n}' is not defined"));
         // what was in scope, for the "Did you mean" hint: locals, then globals, then builtins
@@ -1357,7 +1357,7 @@ impl<'gc> Vm<'gc> {
                     ns.borrow()
                         .keys()
                         .iter()
-                        .filter_map(|k| k.as_str().map(String::from)),
+                        .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
                 );
             }
             scope.extend(
@@ -1365,7 +1365,7 @@ impl<'gc> Vm<'gc> {
                     .borrow()
                     .keys()
                     .iter()
-                    .filter_map(|k| k.as_str().map(String::from)),
+                    .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
             );
         }
         scope.extend(
@@ -1374,7 +1374,7 @@ impl<'gc> Vm<'gc> {
                 .borrow()
                 .keys()
                 .iter()
-                .filter_map(|k| k.as_str().map(String::from)),
+                .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
         );
         if let Some(d) = exc::exc_data(e) {
             let mut d = d.borrow_mut(self.mc);

@@ -188,7 +188,7 @@ impl<'gc> Vm<'gc> {
                     }
                 }
                 Iter::Str(s, pos) => {
-                    let text = &s.s;
+                    let text = &*s.text();
                     match text[*pos..].chars().next() {
                         Some(c) => {
                             *pos += c.len_utf8();
@@ -292,11 +292,12 @@ impl<'gc> Vm<'gc> {
                 // a character of a str iterator: re-read it (the position has advanced)
                 let st = r.borrow();
                 if let Iter::Str(s, pos) = &*st {
-                    let text: &str = &s.s;
+                    let text = s.text();
                     let before = text[..*pos].chars().next_back().unwrap();
                     let mut buf = [0u8; 4];
                     let cs: &str = before.encode_utf8(&mut buf);
                     let cs = cs.to_string();
+                    drop(text);
                     drop(st);
                     return Ok(Some(self.char_str(&cs)));
                 }

@@ -39,7 +39,7 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
         return Some(true);
     }
     match (a, b) {
-        (Value::Str(x), Value::Str(y)) => Some(x.s == y.s),
+        (Value::Str(x), Value::Str(y)) => Some(x.same_text(&y)),
         (Value::Int(x), Value::Int(y)) => Some(x == y),
         (Value::Float(x), Value::Float(y)) => Some(x == y),
         (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {

@@ -43,7 +43,7 @@ impl<'gc> ShortStrs<'gc> {
             let at = self.slots[way];
             if at != 0 {
                 let s = self.strs[at as usize - 1];
-                if s.s == text {
+                if s.text_is(text) {
                     return Some(s);
                 }
             }

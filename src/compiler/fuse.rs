@@ -89,6 +89,11 @@ pub fn fuse(ops: &mut [Op]) {
             {
                 Some(Op::LoadFastBinary(a as u16, b as u16, op))
             }
+            (Op::LoadFast(a), Some(Op::LoadFast(b)), Some(Op::StoreAttr(n)))
+                if local(a) && local(b) =>
+            {
+                Some(Op::LocalsStoreAttr(a as u16, b as u16, n))
+            }
             (Op::LoadFast(a), Some(Op::LoadFast(b)), _) => Some(Op::LoadFast2(a, b)),
             (Op::StoreFast(a), Some(Op::StoreFast(b)), _) => Some(Op::StoreFast2(a, b)),
             (Op::LoadFast(a), Some(Op::LoadAttr(n)), _) => Some(Op::LoadFastAttr(a, n)),
@@ -238,5 +243,23 @@ mod tests {
         assert_eq!(ops[18], Op::Dup2Subscr);
         assert_eq!(ops[21], Op::InplaceStoreSubscr(BinOp::Add));
         assert_eq!(ops[22], Op::Rot3StoreSubscr);
+    }
+
+    #[test]
+    fn a_store_of_a_local_into_a_local_s_attribute_is_one_instruction() {
+        // `self.x = x` twice over, then `p.y = q` where the value is not a local
+        let mut ops = vec![
+            Op::LoadFast(1),
+            Op::LoadFast(0),
+            Op::StoreAttr(0),
+            Op::LoadNone,
+            Op::LoadFast(0),
+            Op::StoreAttr(1),
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::LocalsStoreAttr(1, 0, 0));
+        assert_eq!(ops[1], Op::LoadFast(0));
+        assert_eq!(ops[2], Op::StoreAttr(0));
+        assert_eq!(ops[4], Op::LoadFast(0));
     }
 }

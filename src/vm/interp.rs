@@ -422,6 +422,19 @@ impl<'gc> Vm<'gc> {
                         }
                         push_local!(a);
                     }
+                    Op::LocalsStoreAttr(a, b, n) => {
+                        // the StoreAttr this stands for is at ip + 1, with its cache
+                        let v = self.st.stack[base + a as usize];
+                        let obj = self.st.stack[base + b as usize];
+                        if let (false, Value::Instance(inst)) = (v.is_undef(), obj) {
+                            let name = codeobj.names[n as usize];
+                            if self.instance_store_cached(inst, name, v, &codeobj.caches[ip + 1]) {
+                                ip += 2;
+                                continue;
+                            }
+                        }
+                        push_local!(a);
+                    }
                     Op::LocalAttrJumpIfNone(a, n, when_none, t) => {
                         if let Some(r) = fused_attr!(self.st.stack[base + a as usize], n) {
                             let is_none = matches!(r, Value::None);

@@ -129,6 +129,9 @@ pub enum Op {
     SmallIntArith(BinOp, i32),
     /// LoadFast a; LoadSmallInt k; Binary or Inplace op; StoreFast b — `i += 1` on an int.
     LocalIntArithStore(u16, u16, BinOp, i32),
+    /// LoadFast a; Dup; LoadAttr name; LoadSmallInt k; Inplace op; Rot2; StoreAttr name —
+    /// `self.count += 1`.
+    LocalAttrIntInplace(u16, u16, BinOp, i32),
     /// LoadFast a; LoadFast b; StoreAttr name — `p.link = q`.
     LocalsStoreAttr(u16, u16, u32),
     /// LoadFast a; LoadAttr name; StoreFast b — `p = p.link`.

@@ -44,6 +44,24 @@ pub fn fuse(ops: &mut [Op]) {
                     _ => None,
                 }
             }
+            (Op::LoadFast(a), Some(Op::Dup)) => {
+                match (third, fourth, fifth, orig.get(i + 5..i + 7)) {
+                    (
+                        Some(Op::LoadAttr(n)),
+                        Some(Op::LoadSmallInt(k)),
+                        Some(Op::Inplace(op)),
+                        Some(&[Op::Rot2, Op::StoreAttr(n2)]),
+                    ) if n == n2
+                        && local(a)
+                        && local(n)
+                        && op != BinOp::Div
+                        && op != BinOp::MatMul =>
+                    {
+                        Some(Op::LocalAttrIntInplace(a as u16, n as u16, op, k))
+                    }
+                    _ => None,
+                }
+            }
             (Op::LoadFast(a), Some(Op::LoadSmallInt(k))) => match (third, fourth) {
                 (Some(Op::Dup2), Some(Op::BinarySubscr)) => Some(Op::LocalIndexDup(a, k)),
                 (Some(Op::Binary(op) | Op::Inplace(op)), Some(Op::StoreFast(b)))
@@ -261,5 +279,30 @@ mod tests {
         assert_eq!(ops[1], Op::LoadFast(0));
         assert_eq!(ops[2], Op::StoreAttr(0));
         assert_eq!(ops[4], Op::LoadFast(0));
+    }
+
+    #[test]
+    fn an_augmented_attribute_assignment_by_a_small_int_is_one_instruction() {
+        // `self.count += 1`, then `self.a += 1` stored to another name (not fused)
+        let mut ops = vec![
+            Op::LoadFast(0),
+            Op::Dup,
+            Op::LoadAttr(3),
+            Op::LoadSmallInt(1),
+            Op::Inplace(BinOp::Add),
+            Op::Rot2,
+            Op::StoreAttr(3),
+            Op::LoadFast(0),
+            Op::Dup,
+            Op::LoadAttr(3),
+            Op::LoadSmallInt(1),
+            Op::Inplace(BinOp::Add),
+            Op::Rot2,
+            Op::StoreAttr(4),
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::LocalAttrIntInplace(0, 3, BinOp::Add, 1));
+        assert_eq!(ops[1], Op::Dup);
+        assert_eq!(ops[7], Op::LoadFast(0));
     }
 }

@@ -422,6 +422,30 @@ impl<'gc> Vm<'gc> {
                         }
                         push_local!(a);
                     }
+                    Op::LocalAttrIntInplace(a, n, bop, k) => {
+                        // read through the LoadAttr's cache (at ip + 1) and write through the
+                        // StoreAttr's (at ip + 5); anything unusual runs the seven originals
+                        if let Value::Instance(inst) = self.st.stack[base + a as usize] {
+                            let name = codeobj.names[n as usize];
+                            let cur =
+                                self.instance_attr_cached(inst, name, &codeobj.caches[ip + 1]);
+                            let new = cur.and_then(|x| {
+                                crate::runtime::ops::numeric_fast(bop, x, Value::Int(k as i64))
+                            });
+                            if let Some(r) = new {
+                                if self.instance_store_cached(
+                                    inst,
+                                    name,
+                                    r,
+                                    &codeobj.caches[ip + 5],
+                                ) {
+                                    ip += 6;
+                                    continue;
+                                }
+                            }
+                        }
+                        push_local!(a);
+                    }
                     Op::LocalsStoreAttr(a, b, n) => {
                         // the StoreAttr this stands for is at ip + 1, with its cache
                         let v = self.st.stack[base + a as usize];

@@ -77,7 +77,8 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
     method(vm, b, "hex", bytes_hex);
 }
 
-/// The `str` inside `v` (a str or an instance of a str subclass).
+/// The text of the `str` inside `v` (a str or an instance of a str subclass). The methods
+/// below hold it while they work and read it as a `&str` (`let s: &str = &s;`).
 pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, TextRef<'gc>> {
     match crate::runtime::ops::unwrap_payload(v) {
         Value::Str(s) => Ok(s.as_ref().text()),

@@ -211,12 +211,7 @@ impl StrObj {
         } else {
             s.chars().count()
         };
-        StrObj::with_chars(s, n)
-    }
-
-    /// A string whose length in characters is already known (a concatenation of two).
-    pub fn with_chars(s: CompactString, chars: usize) -> StrObj {
-        StrObj::from_text(Text::Own(s), chars)
+        StrObj::from_text(Text::Own(s), n)
     }
 
     fn from_text(text: Text, chars: usize) -> StrObj {

@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn a_store_of_a_local_into_a_local_s_attribute_is_one_instruction() {
-        // `self.x = x` twice over, then `p.y = q` where the value is not a local
+        // `self.x = x`, then `self.y = None`, whose value is not a local
         let mut ops = vec![
             Op::LoadFast(1),
             Op::LoadFast(0),
@@ -283,23 +283,20 @@ mod tests {
 
     #[test]
     fn an_augmented_attribute_assignment_by_a_small_int_is_one_instruction() {
-        // `self.count += 1`, then `self.a += 1` stored to another name (not fused)
-        let mut ops = vec![
-            Op::LoadFast(0),
-            Op::Dup,
-            Op::LoadAttr(3),
-            Op::LoadSmallInt(1),
-            Op::Inplace(BinOp::Add),
-            Op::Rot2,
-            Op::StoreAttr(3),
-            Op::LoadFast(0),
-            Op::Dup,
-            Op::LoadAttr(3),
-            Op::LoadSmallInt(1),
-            Op::Inplace(BinOp::Add),
-            Op::Rot2,
-            Op::StoreAttr(4),
-        ];
+        // `self.count += 1` as the compiler emits it, storing back to attribute `store`
+        let add_one = |store| {
+            [
+                Op::LoadFast(0),
+                Op::Dup,
+                Op::LoadAttr(3),
+                Op::LoadSmallInt(1),
+                Op::Inplace(BinOp::Add),
+                Op::Rot2,
+                Op::StoreAttr(store),
+            ]
+        };
+        // the second stores to another name than it read: not fused
+        let mut ops = [add_one(3), add_one(4)].concat();
         fuse(&mut ops);
         assert_eq!(ops[0], Op::LocalAttrIntInplace(0, 3, BinOp::Add, 1));
         assert_eq!(ops[1], Op::Dup);

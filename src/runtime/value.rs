@@ -175,12 +175,6 @@ impl PartialEq for TextRef<'_> {
     }
 }
 
-impl PartialEq<str> for TextRef<'_> {
-    fn eq(&self, other: &str) -> bool {
-        **self == *other
-    }
-}
-
 impl PartialEq<&str> for TextRef<'_> {
     fn eq(&self, other: &&str) -> bool {
         **self == **other

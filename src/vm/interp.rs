@@ -305,9 +305,12 @@ impl<'gc> Vm<'gc> {
             }
 
             loop {
-                let op = ops[ip];
+                // matched through a reference so that each arm loads only its own operands:
+                // copying the instruction out made LLVM decode every field at the dispatch and
+                // hold them in the registers that ip and the code pointer needed
+                let op = &ops[ip];
                 ip += 1;
-                match op {
+                match *op {
                     Op::Nop => {}
                     Op::Pop => {
                         self.st.stack.pop();

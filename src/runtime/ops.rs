@@ -84,15 +84,28 @@ pub fn numeric_compare(op: CmpOp, x: Value<'_>, y: Value<'_>) -> Option<bool> {
     })
 }
 
-/// `int_fast` with addition and subtraction (most of a program's integer arithmetic) done
-/// in place, without a call.
+/// `int_fast` with addition, subtraction, multiplication and `%` (most of a program's integer
+/// arithmetic) done in place, without a call.
 #[inline(always)]
 pub fn int_fast_inline(op: BinOp, x: i64, y: i64) -> Option<i64> {
     match op {
         BinOp::Add => x.checked_add(y),
         BinOp::Sub => x.checked_sub(y),
+        BinOp::Mul => x.checked_mul(y),
+        BinOp::Mod => int_mod(x, y),
         _ => int_fast(op, x, y),
     }
+}
+
+/// `x % y` with Python's sign rule (the result takes the divisor's sign); None for a zero
+/// divisor or an overflow.
+#[inline(always)]
+fn int_mod(x: i64, y: i64) -> Option<i64> {
+    if y == 0 || (x == i64::MIN && y == -1) {
+        return None;
+    }
+    let r = x % y;
+    Some(if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r })
 }
 
 /// Integer arithmetic that fits in i64; None means "take the slow path".
@@ -113,17 +126,7 @@ pub fn int_fast(op: BinOp, x: i64, y: i64) -> Option<i64> {
                     0
                 }
         }
-        BinOp::Mod => {
-            if y == 0 || (x == i64::MIN && y == -1) {
-                return None;
-            }
-            let r = x % y;
-            if r != 0 && ((r < 0) != (y < 0)) {
-                r + y
-            } else {
-                r
-            }
-        }
+        BinOp::Mod => int_mod(x, y)?,
         BinOp::BitAnd => x & y,
         BinOp::BitOr => x | y,
         BinOp::BitXor => x ^ y,

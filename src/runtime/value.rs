@@ -301,13 +301,19 @@ impl StrObj {
         self.chars() == self.len()
     }
 
-    /// `hash(s)`: computed once, never -1.
-    #[inline]
+    /// `hash(s)`: computed once, never -1. The cached read is inlined into its callers (the
+    /// method cache asks for it on every call); hashing the text is not.
+    #[inline(always)]
     pub fn hash_value(&self) -> i64 {
         let cached = self.hash.get();
         if cached != 0 {
             return cached as i64;
         }
+        self.compute_hash()
+    }
+
+    #[inline(never)]
+    fn compute_hash(&self) -> i64 {
         let h = super::hash::str_hash(&self.text());
         self.hash.set(h as i32);
         h

@@ -157,6 +157,12 @@ pub enum Op {
     InplaceStoreSubscr(BinOp),
     /// Rot3; StoreSubscr.
     Rot3StoreSubscr,
+    /// LoadNone; Return.
+    ReturnNone,
+    /// LoadFast a; Return.
+    ReturnLocal(u32),
+    /// LoadFast a; LoadMethod name — `p.m(...)` on a local, through the LoadMethod's cache.
+    LocalMethod(u32, u32),
 }
 
 /// A compile-time constant.

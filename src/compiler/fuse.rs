@@ -99,6 +99,7 @@ pub fn fuse(ops: &mut [Op]) {
             (Op::Jump(t), _, _) if matches!(orig.get(t as usize), Some(Op::ForIter(_))) => {
                 Some(Op::JumpForIter(t))
             }
+            (Op::LoadNone, Some(Op::Return), _) => Some(Op::ReturnNone),
             (Op::LoadNone, _, _) => {
                 none_test(Some(orig[i]), next, third).map(|(when, t)| Op::JumpIfNone(when, t))
             }
@@ -115,6 +116,8 @@ pub fn fuse(ops: &mut [Op]) {
             (Op::LoadFast(a), Some(Op::LoadFast(b)), _) => Some(Op::LoadFast2(a, b)),
             (Op::StoreFast(a), Some(Op::StoreFast(b)), _) => Some(Op::StoreFast2(a, b)),
             (Op::LoadFast(a), Some(Op::LoadAttr(n)), _) => Some(Op::LoadFastAttr(a, n)),
+            (Op::LoadFast(a), Some(Op::LoadMethod(n)), _) => Some(Op::LocalMethod(a, n)),
+            (Op::LoadFast(a), Some(Op::Return), _) => Some(Op::ReturnLocal(a)),
             (Op::LoadSmallInt(k), Some(Op::Binary(op) | Op::Inplace(op)), _)
                 if op != BinOp::Div && op != BinOp::MatMul =>
             {
@@ -181,6 +184,27 @@ mod tests {
         assert_eq!(ops[4], Op::LocalIntCompareJump(0, 2, CmpOp::GtE, 9));
         assert_eq!(ops[8], Op::LoadFast2(0, 1));
         assert_eq!(std::mem::size_of::<Op>(), 12);
+    }
+
+    #[test]
+    fn returns_and_method_loads_on_locals_fuse() {
+        let mut ops = vec![
+            Op::LoadFast(3),
+            Op::LoadMethod(7),
+            Op::CallMethod(0),
+            Op::Pop,
+            Op::LoadFast(1),
+            Op::Return,
+            Op::LoadNone,
+            Op::Return,
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::LocalMethod(3, 7));
+        assert_eq!(ops[1], Op::LoadMethod(7));
+        assert_eq!(ops[4], Op::ReturnLocal(1));
+        assert_eq!(ops[5], Op::Return);
+        assert_eq!(ops[6], Op::ReturnNone);
+        assert_eq!(ops[7], Op::Return);
     }
 
     #[test]

@@ -105,7 +105,11 @@ fn int_mod(x: i64, y: i64) -> Option<i64> {
         return None;
     }
     let r = x % y;
-    Some(if r != 0 && ((r < 0) != (y < 0)) { r + y } else { r })
+    Some(if r != 0 && ((r < 0) != (y < 0)) {
+        r + y
+    } else {
+        r
+    })
 }
 
 /// Integer arithmetic that fits in i64; None means "take the slow path".

@@ -281,6 +281,25 @@ impl<'gc> Vm<'gc> {
                     }
                 }};
             }
+            // the current frame returns `v` (`ip` is past the Return)
+            macro_rules! return_value {
+                ($v:expr) => {{
+                    let v = $v;
+                    save_ip!();
+                    match self.return_from_frame(v) {
+                        // a boundary frame ends this run (one below `stop` can only be ours)
+                        Ok(Some(r)) => return Ok(r),
+                        Ok(None) => continue 'frames,
+                        Err(e) => {
+                            // __init__ returned a value: the error belongs to the caller
+                            match self.unwind(e, stop, true) {
+                                Unwound::Handled => continue 'frames,
+                                Unwound::Escaped(e) => return Err(e),
+                            }
+                        }
+                    }
+                }};
+            }
             macro_rules! save_ip {
                 () => {
                     self.st.frames[fidx].ip = ip as u32;
@@ -741,6 +760,19 @@ impl<'gc> Vm<'gc> {
                         self.push(f);
                         self.push(this);
                     }
+                    Op::LocalMethod(a, n) => {
+                        let obj = self.st.stack[base + a as usize];
+                        if !obj.is_undef() {
+                            let name = codeobj.names[n as usize];
+                            if let Some(f) = self.method_cached(obj, name, &codeobj.caches[ip]) {
+                                self.push(f);
+                                self.push(obj);
+                                ip += 1;
+                                continue;
+                            }
+                        }
+                        push_local!(a);
+                    }
                     Op::CallMethod(argc) => {
                         budget -= 1;
                         save_ip!();
@@ -1136,25 +1168,19 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::Return => {
                         let v = self.pop();
-                        save_ip!();
-                        match self.return_from_frame(v) {
-                            Ok(Some(r)) => {
-                                if self.st.frames.len() <= stop || matches!(r, RunResult::Yield(_))
-                                {
-                                    return Ok(r);
-                                }
-                                // a boundary frame below `stop` can only be ours
-                                return Ok(r);
-                            }
-                            Ok(None) => continue 'frames,
-                            Err(e) => {
-                                // __init__ returned a value: the error belongs to the caller
-                                match self.unwind(e, stop, true) {
-                                    Unwound::Handled => continue 'frames,
-                                    Unwound::Escaped(e) => return Err(e),
-                                }
-                            }
+                        return_value!(v);
+                    }
+                    Op::ReturnNone => {
+                        ip += 1;
+                        return_value!(Value::None);
+                    }
+                    Op::ReturnLocal(a) => {
+                        let v = self.st.stack[base + a as usize];
+                        if v.is_undef() {
+                            throw!(self.unbound_local(code, a));
                         }
+                        ip += 1;
+                        return_value!(v);
                     }
                     Op::YieldValue => {
                         let v = self.pop();

@@ -63,8 +63,10 @@ impl<'gc> Vm<'gc> {
         exit
     }
 
-    /// Pops the current frame after `return v`. Returns Some when the run must end.
-    #[inline]
+    /// Pops the current frame after `return v`. Returns Some when the run must end. Always
+    /// inlined: the interpreter has three return instructions, and as a call it cost 3.5% of
+    /// binary_trees.
+    #[inline(always)]
     pub(super) fn return_from_frame(&mut self, v: Value<'gc>) -> R<'gc, Option<RunResult<'gc>>> {
         let FrameExit {
             kind,

@@ -12,6 +12,7 @@ fn main() {
         .stack_size(1 << 30)
         .spawn(wk::cli::main)
         .expect("spawn interpreter thread");
+    // a panic is a bug in wk: release builds abort on it (Cargo.toml), others end here with 70
     let code = child.join().unwrap_or(70);
     std::process::exit(code);
 }

@@ -33,3 +33,37 @@ pub enum Iter<'gc> {
     ),
     Done,
 }
+
+impl<'gc> Iter<'gc> {
+    /// One step of a list, tuple or range iterator: Some(Some(item)), or Some(None) at its end,
+    /// where a list or tuple iterator becomes Done (it must not revive when its list grows,
+    /// and it stops holding the list). None for every other kind of iterator, which may run
+    /// user code. The `for` loop's fast path and `next()` both step through here.
+    #[inline(always)]
+    pub fn next_in_sequence(&mut self) -> Option<Option<Value<'gc>>> {
+        match self {
+            Iter::Range(cur, stop, step) => {
+                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
+                    let v = *cur;
+                    *cur += *step;
+                    Some(Some(Value::Int(v)))
+                } else {
+                    Some(None)
+                }
+            }
+            Iter::Seq(seq, idx) => {
+                let item = match seq {
+                    Value::List(l) => l.borrow().get(*idx).copied(),
+                    Value::Tuple(t) => t.items.get(*idx).copied(),
+                    _ => None,
+                };
+                match item {
+                    Some(_) => *idx += 1,
+                    None => *self = Iter::Done,
+                }
+                Some(item)
+            }
+            _ => None,
+        }
+    }
+}

@@ -8,7 +8,6 @@ use super::unwind::Unwound;
 use super::{R, Vm};
 use crate::compiler::code::{CO_NAMESPACE, Op};
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
-use crate::runtime::iter::Iter;
 use crate::runtime::value::{Obj, Value};
 
 /// Bytes of large strings one slice may build before it ends early (about `min_sleep` of debt).
@@ -99,30 +98,7 @@ impl<'gc> Vm<'gc> {
         let Value::Iter(cell) = it else {
             return None;
         };
-        let mut st = cell.borrow_mut(self.mc);
-        match &mut *st {
-            Iter::Range(cur, stop, step) => {
-                if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                    let v = *cur;
-                    *cur += *step;
-                    Some(Some(Value::Int(v)))
-                } else {
-                    Some(None)
-                }
-            }
-            Iter::Seq(Value::List(l), idx) => {
-                let l = l.borrow();
-                let v = l.get(*idx).copied();
-                *idx += v.is_some() as usize;
-                Some(v)
-            }
-            Iter::Seq(Value::Tuple(t), idx) => {
-                let v = t.items.get(*idx).copied();
-                *idx += v.is_some() as usize;
-                Some(v)
-            }
-            _ => None,
-        }
+        cell.borrow_mut(self.mc).next_in_sequence()
     }
 
     #[inline]

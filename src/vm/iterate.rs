@@ -168,25 +168,12 @@ impl<'gc> Vm<'gc> {
         }
         let step = {
             let mut st = r.borrow_mut(self.mc);
+            if let Some(item) = st.next_in_sequence() {
+                return Ok(item);
+            }
             match &mut *st {
-                Iter::Done => Step::Done,
-                Iter::Seq(seq, idx) => {
-                    let item = match seq {
-                        Value::List(l) => l.borrow().get(*idx).copied(),
-                        Value::Tuple(t) => t.items.get(*idx).copied(),
-                        _ => None,
-                    };
-                    match item {
-                        Some(v) => {
-                            *idx += 1;
-                            Step::Val(v)
-                        }
-                        None => {
-                            *st = Iter::Done;
-                            Step::Done
-                        }
-                    }
-                }
+                // lists, tuples and ranges stepped above
+                Iter::Done | Iter::Seq(..) | Iter::Range(..) => Step::Done,
                 Iter::Str(s, pos) => {
                     let text = &*s.text();
                     match text[*pos..].chars().next() {
@@ -195,15 +182,6 @@ impl<'gc> Vm<'gc> {
                             Step::Val(Value::Undef)
                         }
                         None => Step::Done,
-                    }
-                }
-                Iter::Range(cur, stop, step) => {
-                    if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
-                        let v = *cur;
-                        *cur += *step;
-                        Step::Val(Value::Int(v))
-                    } else {
-                        Step::Done
                     }
                 }
                 Iter::Dict(c, pos, ver, kind, len0) => {

@@ -203,16 +203,14 @@ impl<'gc> Vm<'gc> {
                 self.instance_dict(inst)
             }
         };
-        let slot = {
-            let d = dict.borrow();
-            let guess = cache.slot.get() as usize;
-            if d.value_if_key_at(guess, s).is_some() {
-                Some(guess)
-            } else {
-                find_str(&d, s)
-            }
-        };
+        // one borrow for the lookup and the write (the write barrier is due either way)
         let mut d = dict.borrow_mut(self.mc);
+        let guess = cache.slot.get() as usize;
+        let slot = if d.value_if_key_at(guess, s).is_some() {
+            Some(guess)
+        } else {
+            find_str(&d, s)
+        };
         match slot {
             Some(slot) => {
                 remember_guess(cache, slot);

@@ -716,11 +716,32 @@ impl<'gc> Vm<'gc> {
         ))
     }
 
+    /// CPython's error for setting or deleting an attribute of a builtin value: its data
+    /// attributes (`int.real`, `range.start`) and its methods are read-only, and anything else
+    /// does not exist.
     fn readonly_attr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
         let n = name.as_str().unwrap_or("?".into());
         let n: &str = &n;
         let t = self.type_name(obj);
-        self.attr_error(format!("'{t}' object has no attribute '{n}'"))
+        let msg = if matches!(self.special_attr(obj, n), Ok(Some(_))) {
+            // computed attributes of numbers name the type that defines them (bool's are
+            // int's); the stored ones of other builtins are plain read-only members
+            let owner = match obj {
+                Value::Int(_) | Value::Bool(_) => Some("int"),
+                Value::Float(_) => Some("float"),
+                Value::Obj(o) if matches!(o.as_ref(), Obj::BigInt(_)) => Some("int"),
+                _ => None,
+            };
+            match owner {
+                Some(o) => format!("attribute '{n}' of '{o}' objects is not writable"),
+                None => "readonly attribute".to_string(),
+            }
+        } else if self.class_lookup_v(self.type_of(obj), name).is_some() {
+            format!("'{t}' object attribute '{n}' is read-only")
+        } else {
+            format!("'{t}' object has no attribute '{n}'")
+        };
+        self.attr_error(msg)
     }
 
     /// `object.__setattr__`: properties, slots, then the instance dict.

@@ -50,6 +50,84 @@ pub fn float_binary(op: BinOp, x: &Value<'_>, y: &Value<'_>) -> Option<f64> {
     })
 }
 
+/// `x ** y` for a positive float base and a float or int exponent, which can raise no error
+/// but OverflowError (None, left to the general path, as are all other operands). The
+/// general path's conversions cost three times the `pow` itself (n-body's `** -1.5`).
+fn positive_float_pow(x: f64, y: Value<'_>) -> Option<f64> {
+    let y = match y {
+        Value::Float(y) => y,
+        Value::Int(n) if n.unsigned_abs() <= 1 << 53 => n as f64,
+        _ => return None,
+    };
+    if x > 0.0 {
+        Some(x.powf(y)).filter(|r| r.is_finite())
+    } else {
+        None
+    }
+}
+
+type Complex = (f64, f64);
+
+/// CPython's complex division (Smith's method); None for a zero divisor.
+fn complex_quot(a: Complex, b: Complex) -> Option<Complex> {
+    let (abs_br, abs_bi) = (b.0.abs(), b.1.abs());
+    if abs_br >= abs_bi {
+        if abs_br == 0.0 {
+            return None;
+        }
+        let ratio = b.1 / b.0;
+        let denom = b.0 + b.1 * ratio;
+        Some(((a.0 + a.1 * ratio) / denom, (a.1 - a.0 * ratio) / denom))
+    } else if abs_bi >= abs_br {
+        let ratio = b.0 / b.1;
+        let denom = b.0 * ratio + b.1;
+        Some(((a.0 * ratio + a.1) / denom, (a.1 * ratio - a.0) / denom))
+    } else {
+        Some((f64::NAN, f64::NAN))
+    }
+}
+
+/// `a ** b` as CPython's `_Py_c_pow` computes it; None for zero to a negative or complex power.
+fn complex_pow(a: Complex, b: Complex) -> Option<Complex> {
+    if b == (0.0, 0.0) {
+        return Some((1.0, 0.0));
+    }
+    if a == (0.0, 0.0) {
+        return (b.1 == 0.0 && b.0 >= 0.0).then_some((0.0, 0.0));
+    }
+    let vabs = a.0.hypot(a.1);
+    let mut len = vabs.powf(b.0);
+    let at = a.1.atan2(a.0);
+    let mut phase = at * b.0;
+    if b.1 != 0.0 {
+        len /= (at * b.1).exp();
+        phase += b.1 * vabs.ln();
+    }
+    Some((len * phase.cos(), len * phase.sin()))
+}
+
+/// `a ** n` for an integral exponent of at most 100 in size, by repeated squaring as CPython's
+/// `c_powi` does (so `(1+2j) ** 2` is exact).
+fn complex_powi(a: Complex, n: i64) -> Option<Complex> {
+    let prod = |x: Complex, y: Complex| (x.0 * y.0 - x.1 * y.1, x.0 * y.1 + x.1 * y.0);
+    let powu = |mut p: Complex, n: i64| {
+        let (mut r, mut mask) = ((1.0, 0.0), 1i64);
+        while mask > 0 && n >= mask {
+            if n & mask != 0 {
+                r = prod(r, p);
+            }
+            mask <<= 1;
+            p = prod(p, p);
+        }
+        r
+    };
+    if n >= 0 {
+        Some(powu(a, n))
+    } else {
+        complex_quot((1.0, 0.0), powu(a, -n))
+    }
+}
+
 /// Arithmetic on two ints or floats that needs no objects, no error and no big integer:
 /// what the fused instructions compute before falling back to the general path.
 #[inline(always)]
@@ -449,23 +527,23 @@ impl<'gc> Vm<'gc> {
             BinOp::Add => (ar + br, ai + bi),
             BinOp::Sub => (ar - br, ai - bi),
             BinOp::Mul => (ar * br - ai * bi, ar * bi + ai * br),
-            BinOp::Div => {
-                let d = br * br + bi * bi;
-                if d == 0.0 {
-                    return Err(self.zero_div("complex division by zero"));
-                }
-                ((ar * br + ai * bi) / d, (ai * br - ar * bi) / d)
-            }
+            BinOp::Div => match complex_quot((ar, ai), (br, bi)) {
+                Some(q) => q,
+                None => return Err(self.zero_div("complex division by zero")),
+            },
             BinOp::Pow => {
-                let (m, t) = ((ar * ar + ai * ai).sqrt(), ai.atan2(ar));
-                if m == 0.0 {
-                    (0.0, 0.0)
+                let r = if bi == 0.0 && br == br.floor() && br.abs() <= 100.0 {
+                    complex_powi((ar, ai), br as i64)
                 } else {
-                    let ln = m.ln();
-                    let nr = (br * ln - bi * t).exp();
-                    let nt = bi * ln + br * t;
-                    (nr * nt.cos(), nr * nt.sin())
+                    complex_pow((ar, ai), (br, bi))
+                };
+                let Some(r) = r else {
+                    return Err(self.zero_div("0.0 to a negative or complex power"));
+                };
+                if r.0.is_infinite() || r.1.is_infinite() {
+                    return Err(self.overflow_error("complex exponentiation"));
                 }
+                r
             }
             _ => {
                 let s = op_symbol(op);
@@ -627,6 +705,11 @@ impl<'gc> Vm<'gc> {
     fn binary_as(&mut self, op: BinOp, a: Value<'gc>, b: Value<'gc>, inplace: bool) -> R<'gc> {
         if let (BinOp::Add, Value::Str(x), Value::Str(y)) = (op, a, b) {
             return Ok(self.concat(x, y));
+        }
+        if let (BinOp::Pow, Value::Float(x)) = (op, a) {
+            if let Some(r) = positive_float_pow(x, b) {
+                return Ok(Value::Float(r));
+            }
         }
         let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
         if user && (Self::is_proxy(a) || Self::is_proxy(b)) {

@@ -194,12 +194,46 @@ impl<'gc> Dict<'gc> {
                 found.remove();
             }
         }
+        self.after_removal();
+        Some(e)
+    }
+
+    /// Removes the entry whose key satisfies `eq` among entries with this hash, in one probe
+    /// (`find` and then `remove_at` would probe twice).
+    pub fn remove_found(
+        &mut self,
+        hash: u64,
+        mut eq: impl FnMut(Value<'gc>) -> bool,
+    ) -> Option<Entry<'gc>> {
+        if !self.may_contain(hash) {
+            return None;
+        }
+        let slot = if self.entries.len() <= SMALL {
+            self.entries
+                .iter()
+                .position(|e| matches!(e, Some(e) if e.hash == hash && eq(e.key)))?
+        } else {
+            let entries = &self.entries;
+            let found = self
+                .index
+                .find_entry(spread(hash), |&i| match &entries[i as usize] {
+                    Some(e) => e.hash == hash && eq(e.key),
+                    None => false,
+                })
+                .ok()?;
+            found.remove().0 as usize
+        };
+        let e = self.entries[slot].take();
+        self.after_removal();
+        e
+    }
+
+    fn after_removal(&mut self) {
         self.len -= 1;
         self.version = fresh_version();
         if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
             self.compact();
         }
-        Some(e)
     }
 
     fn compact(&mut self) {

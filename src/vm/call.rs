@@ -12,6 +12,8 @@ use gc_arena::lock::RefLock;
 
 /// How deep natives may nest interpreter runs on the Rust stack before RecursionError.
 const MAX_NESTED: u32 = 400;
+/// Arguments (with a bound self) that a native call without keywords passes in an array.
+const NATIVE_ARGS: usize = 6;
 
 fn plural(n: usize, word: &str) -> String {
     if n == 1 {
@@ -50,15 +52,16 @@ impl<'gc> Vm<'gc> {
                     self.st.stack[pos] = *func;
                     self.call_at(pos, argc + 1, kwnames, kind)
                 }
-                Obj::Native(n) if kwnames.is_none() => {
-                    // the arguments are copied off the stack (the native may push and pop it)
-                    let mut args: smallvec::SmallVec<[Value<'gc>; 6]> = smallvec::SmallVec::new();
-                    if !n.bound.is_undef() {
-                        args.push(n.bound);
-                    }
-                    args.extend_from_slice(&self.st.stack[pos + 1..pos + 1 + argc]);
+                Obj::Native(n) if kwnames.is_none() && argc < NATIVE_ARGS => {
+                    // the arguments are copied off the stack (the native may push and pop it),
+                    // into an array: a SmallVec's bookkeeping cost more than the copy
+                    let mut args = [Value::Undef; NATIVE_ARGS];
+                    let first = usize::from(!n.bound.is_undef());
+                    args[0] = n.bound;
+                    args[first..first + argc]
+                        .copy_from_slice(&self.st.stack[pos + 1..pos + 1 + argc]);
                     self.st.stack.truncate(pos);
-                    let r = (n.f)(self, &args, &[]);
+                    let r = (n.f)(self, &args[..first + argc], &[]);
                     self.deliver(r?, kind)
                 }
                 Obj::Native(n) => {

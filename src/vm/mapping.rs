@@ -291,6 +291,17 @@ impl<'gc> Vm<'gc> {
     ) -> R<'gc, Option<(Value<'gc>, Value<'gc>)>> {
         let h = self.hash(k)?;
         self.note_table_write(t);
+        // one probe when no stored key needs user code to compare
+        let mut slow = false;
+        let removed = t.borrow_mut(self).remove_found(h as u64, |stored| {
+            fast_eq(stored, k).unwrap_or_else(|| {
+                slow = true;
+                false
+            })
+        });
+        if removed.is_some() || !slow {
+            return Ok(removed.map(|e| (e.key, e.value)));
+        }
         match self.find_slot(t, h, k)? {
             Some(slot) => Ok(t.borrow_mut(self).remove_at(slot).map(|e| (e.key, e.value))),
             None => Ok(None),

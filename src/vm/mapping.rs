@@ -95,6 +95,20 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
     }
 }
 
+/// A key comparison for a probe inside a borrow of the table, where no user code may run:
+/// `fast_eq`, with a pair it cannot decide taken as unequal and noted in `slow`.
+fn probe_eq<'gc, 's>(k: Value<'gc>, slow: &'s mut bool) -> impl FnMut(Value<'gc>) -> bool + 's
+where
+    'gc: 's,
+{
+    move |stored| {
+        fast_eq(stored, k).unwrap_or_else(|| {
+            *slow = true;
+            false
+        })
+    }
+}
+
 impl<'gc> crate::runtime::value::Instance<'gc> {
     pub fn class_flags(&self) -> u32 {
         match self.class.as_ref() {
@@ -205,13 +219,7 @@ impl<'gc> Vm<'gc> {
     fn find_slot(&mut self, t: Table<'gc>, h: i64, k: Value<'gc>) -> R<'gc, Option<usize>> {
         let h = h as u64;
         let mut slow = false;
-        let found = t.borrow().find(h, |stored| match fast_eq(stored, k) {
-            Some(b) => b,
-            None => {
-                slow = true;
-                false
-            }
-        });
+        let found = t.borrow().find(h, probe_eq(k, &mut slow));
         if found.is_some() || !slow {
             return Ok(found);
         }
@@ -293,12 +301,9 @@ impl<'gc> Vm<'gc> {
         self.note_table_write(t);
         // one probe when no stored key needs user code to compare
         let mut slow = false;
-        let removed = t.borrow_mut(self).remove_found(h as u64, |stored| {
-            fast_eq(stored, k).unwrap_or_else(|| {
-                slow = true;
-                false
-            })
-        });
+        let removed = t
+            .borrow_mut(self)
+            .remove_found(h as u64, probe_eq(k, &mut slow));
         if removed.is_some() || !slow {
             return Ok(removed.map(|e| (e.key, e.value)));
         }

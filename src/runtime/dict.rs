@@ -52,6 +52,17 @@ fn mask_bit(hash: u64) -> u64 {
     1 << (hash & 63)
 }
 
+/// Whether a slot holds an entry with this hash whose key satisfies `eq`: the test of every
+/// probe, by scan or through the index.
+#[inline(always)]
+fn holds<'gc>(
+    slot: &Option<Entry<'gc>>,
+    hash: u64,
+    eq: &mut impl FnMut(Value<'gc>) -> bool,
+) -> bool {
+    matches!(slot, Some(e) if e.hash == hash && eq(e.key))
+}
+
 /// A table version never handed out before (in this thread, which owns the heap).
 #[inline]
 pub fn fresh_version() -> u64 {
@@ -109,16 +120,12 @@ impl<'gc> Dict<'gc> {
             return None;
         }
         if self.entries.len() <= SMALL {
-            return self
-                .entries
-                .iter()
-                .position(|e| matches!(e, Some(e) if e.hash == hash && eq(e.key)));
+            return self.entries.iter().position(|e| holds(e, hash, &mut eq));
         }
         let entries = &self.entries;
         self.index
-            .find(spread(hash), |&i| match &entries[i as usize] {
-                Some(e) => e.hash == hash && eq(e.key),
-                None => false,
+            .find(spread(hash), |&i| {
+                holds(&entries[i as usize], hash, &mut eq)
             })
             .map(|&i| i as usize)
     }
@@ -209,16 +216,13 @@ impl<'gc> Dict<'gc> {
             return None;
         }
         let slot = if self.entries.len() <= SMALL {
-            self.entries
-                .iter()
-                .position(|e| matches!(e, Some(e) if e.hash == hash && eq(e.key)))?
+            self.entries.iter().position(|e| holds(e, hash, &mut eq))?
         } else {
             let entries = &self.entries;
             let found = self
                 .index
-                .find_entry(spread(hash), |&i| match &entries[i as usize] {
-                    Some(e) => e.hash == hash && eq(e.key),
-                    None => false,
+                .find_entry(spread(hash), |&i| {
+                    holds(&entries[i as usize], hash, &mut eq)
                 })
                 .ok()?;
             found.remove().0 as usize

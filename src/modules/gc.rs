@@ -110,6 +110,7 @@ fn get_freeze_count<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) 
 fn collect<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "collect", args, 0, 1)?;
     vm.st.gc.collect_requested = true;
+    vm.st.gc.collect_result_on_stack = vm.st.nested == 0;
     // replaced by the number of freed objects once the driver has collected
     Ok(Value::Int(0))
 }

@@ -21,7 +21,8 @@ pub struct Generator<'gc> {
     /// Where the frame continues. The rest of its frame (where its stack segment sits, what
     /// to do with its values) is made anew by each resume.
     pub ip: u32,
-    /// Locals, cells and operand stack of the frame while suspended.
+    /// While suspended, the frame's locals, cells and operand stack. While running, the value
+    /// stack of the frames below it, swapped out (see `Vm::resume_generator`).
     pub stack: Vec<Value<'gc>>,
     #[collect(require_static)]
     pub blocks: Vec<Block>,

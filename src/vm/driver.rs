@@ -231,11 +231,12 @@ impl Interpreter {
             };
             let slice = self.with_vm(|vm| {
                 if vm.st.gc.collect_requested {
-                    // the result of gc.collect() is waiting on the stack
                     vm.st.gc.collect_requested = false;
-                    let freed = vm.st.gc.freed_last as i64;
-                    if let Some(top) = vm.st.stack.last_mut() {
-                        *top = Value::Int(freed);
+                    if std::mem::take(&mut vm.st.gc.collect_result_on_stack) {
+                        let freed = vm.st.gc.freed_last as i64;
+                        if let Some(top) = vm.st.stack.last_mut() {
+                            *top = Value::Int(freed);
+                        }
                     }
                 }
                 vm.st.big_bytes.set(0);

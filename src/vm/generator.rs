@@ -1,10 +1,11 @@
 //! Generators: suspending a frame (moving its stack segment, blocks and handled exceptions into
 //! the generator object) and resuming it, either stacklessly from a `for` loop or from Rust.
 
-use super::frame::{Block, Frame, FrameKind};
+use super::frame::{Frame, FrameKind};
 use super::interp::RunResult;
 use super::unwind::FrameExit;
 use super::{R, Vm};
+use crate::compiler::code::Op;
 use crate::runtime::function::CodeObj;
 use crate::runtime::generator::{GenState, Generator};
 use crate::runtime::value::{DictRef, Obj, ObjRef, Value};
@@ -62,6 +63,11 @@ impl<'gc> Vm<'gc> {
     }
 
     /// Pushes the generator's frame back on the frame stack. Returns false if it is finished.
+    ///
+    /// The generator's frame runs on its own value stack: the interpreter's stack and the
+    /// generator's are swapped, so the caller's values wait in the generator object until the
+    /// frame yields or ends and swaps them back. Resuming and yielding therefore copy no values,
+    /// and the generator's frame always has its locals at index 0.
     pub fn resume_generator(
         &mut self,
         g: ObjRef<'gc>,
@@ -79,15 +85,15 @@ impl<'gc> Vm<'gc> {
             drop(g2);
             return self.refuse_resume(state, send);
         }
-        let base = self.st.stack.len();
+        let ret_sp = self.st.stack.len();
         let (block_base, exc_base) = (self.st.blocks.len(), self.st.exc_stack.len());
         // the frame is built in place on the frame stack; a suspended generator keeps only
         // what its next resume cannot recompute
         self.st.frames.push(Frame {
             code: g2.code,
             ip: g2.ip,
-            base: base as u32,
-            ret_sp: base as u32,
+            base: 0,
+            ret_sp: ret_sp as u32,
             globals: g2.globals,
             ns: None,
             block_base: block_base as u32,
@@ -99,17 +105,9 @@ impl<'gc> Vm<'gc> {
             },
         });
         g2.state = GenState::Running;
-        // copied and cleared rather than taken: the generator keeps its buffers' capacity for
-        // the next yield
-        self.st.stack.extend_from_slice(&g2.stack);
-        g2.stack.clear();
+        std::mem::swap(&mut self.st.stack, &mut g2.stack);
         if !g2.blocks.is_empty() {
-            for b in g2.blocks.drain(..) {
-                self.st.blocks.push(Block {
-                    handler: b.handler,
-                    depth: b.depth + base as u32,
-                });
-            }
+            self.st.blocks.append(&mut g2.blocks);
         }
         if !g2.exc_stack.is_empty() {
             self.st.exc_stack.append(&mut g2.exc_stack);
@@ -143,10 +141,9 @@ impl<'gc> Vm<'gc> {
         let FrameExit {
             kind,
             ip,
-            base,
-            ret_sp,
             block_base,
             exc_base,
+            ..
         } = self.pop_frame_exit();
         let g = match kind {
             FrameKind::GenForIter(g, _) | FrameKind::GenBoundary(g) | FrameKind::GenDelegate(g) => {
@@ -159,14 +156,11 @@ impl<'gc> Vm<'gc> {
             let g2 = &mut *g2;
             g2.ip = ip;
             g2.state = GenState::Suspended;
-            // copied as slices (memcpy); most generators have no blocks or exceptions to save
-            g2.stack.extend_from_slice(&self.st.stack[base..]);
+            // the caller's stack comes back as it was left, at the frame's ret_sp
+            std::mem::swap(&mut self.st.stack, &mut g2.stack);
+            // most generators have no blocks or exceptions to save
             if self.st.blocks.len() > block_base {
-                g2.blocks
-                    .extend(self.st.blocks[block_base..].iter().map(|b| Block {
-                        handler: b.handler,
-                        depth: b.depth - base as u32,
-                    }));
+                g2.blocks.extend_from_slice(&self.st.blocks[block_base..]);
                 self.st.blocks.truncate(block_base);
             }
             if self.st.exc_stack.len() > exc_base {
@@ -175,7 +169,6 @@ impl<'gc> Vm<'gc> {
                 self.st.exc_stack.truncate(exc_base);
             }
         }
-        self.st.stack.truncate(ret_sp);
         match kind {
             FrameKind::GenForIter(..) => {
                 self.push(v);
@@ -192,6 +185,17 @@ impl<'gc> Vm<'gc> {
         }
     }
 
+    /// The frame of generator `g` has just been popped for good (it returned or raised): the
+    /// caller's stack, which waited in the generator, comes back, and the generator is finished.
+    /// The popped frame's own values are dropped with it.
+    pub fn end_generator_frame(&mut self, g: ObjRef<'gc>) {
+        let mut g2 = gen_cell(g).borrow_mut(self.mc);
+        std::mem::swap(&mut self.st.stack, &mut g2.stack);
+        drop(g2);
+        self.finish_generator(g);
+    }
+
+    /// Marks a generator that is not running finished and drops what it held.
     pub fn finish_generator(&mut self, g: ObjRef<'gc>) {
         let mut g2 = gen_cell(g).borrow_mut(self.mc);
         g2.state = GenState::Finished;
@@ -220,12 +224,40 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    /// `gen.throw(exc)`: raises `exc` at the generator's current yield.
+    /// `gen.throw(exc)`: raises `exc` at the generator's current yield. A generator suspended
+    /// in `yield from` passes it to its sub-iterator first, as CPython does: the outer
+    /// generator sees only what the sub-iterator does not handle.
     pub fn gen_throw(&mut self, g: ObjRef<'gc>, exc: Value<'gc>) -> R<'gc, GenStep<'gc>> {
         let state = gen_cell(g).borrow().state;
         if state == GenState::Created || state == GenState::Finished {
             self.finish_generator(g);
             return Err(exc);
+        }
+        let mut exc = exc;
+        if let Some(sub) = self.delegate_of(g) {
+            let is_exit = super::exc::is_subclass(self.type_of(exc), self.st.types.generator_exit);
+            // GeneratorExit closes the sub-iterator, then is raised here; anything else is
+            // thrown into it
+            let step = if is_exit {
+                self.close_iter(sub).map(|()| None)
+            } else {
+                self.throw_into(sub, exc).map(Some)
+            };
+            match step {
+                Ok(Some(Ok(v))) => return Ok(GenStep::Yielded(v)),
+                Ok(Some(Err(ret))) => {
+                    // the sub-iterator returned: its value is the `yield from`'s result
+                    self.resume_generator(g, Value::None, Resumer::Boundary)?;
+                    self.pop();
+                    self.pop();
+                    self.push(ret);
+                    let top = self.st.frames.len() - 1;
+                    self.st.frames[top].ip += 1;
+                    return self.run_generator();
+                }
+                Ok(None) => {}
+                Err(e) => exc = e,
+            }
         }
         self.resume_generator(g, Value::None, Resumer::Boundary)?;
         // the resume pushed the send value; drop it and raise instead
@@ -236,6 +268,55 @@ impl<'gc> Vm<'gc> {
         self.st.nested -= 1;
         r?;
         self.run_generator()
+    }
+
+    /// The sub-iterator of a generator suspended in `yield from` (which sits on top of its
+    /// saved stack), or None.
+    fn delegate_of(&self, g: ObjRef<'gc>) -> Option<Value<'gc>> {
+        let g2 = gen_cell(g).borrow();
+        if g2.state != GenState::Suspended {
+            return None;
+        }
+        match g2.code.code.ops.get(g2.ip as usize) {
+            Some(Op::YieldFrom) => g2.stack.last().copied(),
+            _ => None,
+        }
+    }
+
+    /// `throw(exc)` on the sub-iterator of a `yield from`: Ok(v) when it yields v, Err(r)
+    /// when it returns r. Without a `throw` method the exception is raised as it is.
+    fn throw_into(
+        &mut self,
+        sub: Value<'gc>,
+        exc: Value<'gc>,
+    ) -> R<'gc, Result<Value<'gc>, Value<'gc>>> {
+        if let Value::Obj(o) = sub {
+            if let Obj::Generator(_) = o.as_ref() {
+                return Ok(match self.gen_throw(o, exc)? {
+                    GenStep::Yielded(v) => Ok(v),
+                    GenStep::Returned(v) => Err(v),
+                });
+            }
+        }
+        if !self.has_attr(sub, "throw")? {
+            return Err(exc);
+        }
+        let r = self.call_method(sub, "throw", &[exc]);
+        self.step_result(r)
+    }
+
+    /// Closes the sub-iterator of a `yield from` that is being closed: `close()` on a
+    /// generator, the `close` method of anything else that has one.
+    fn close_iter(&mut self, sub: Value<'gc>) -> R<'gc, ()> {
+        if let Value::Obj(o) = sub {
+            if let Obj::Generator(_) = o.as_ref() {
+                return self.gen_close(o);
+            }
+        }
+        if self.has_attr(sub, "close")? {
+            self.call_method(sub, "close", &[])?;
+        }
+        Ok(())
     }
 
     /// `gen.close()`.
@@ -283,6 +364,12 @@ impl<'gc> Vm<'gc> {
         } else {
             self.call_method(sub, "send", &[sent])
         };
+        self.step_result(r)
+    }
+
+    /// What a call that advanced a sub-iterator means for `yield from`: Ok(v) for a value to
+    /// yield onward, Err(r) when it raised StopIteration with return value r.
+    fn step_result(&mut self, r: R<'gc>) -> R<'gc, Result<Value<'gc>, Value<'gc>>> {
         match r {
             Ok(v) => Ok(Ok(v)),
             Err(e) => {

@@ -105,8 +105,12 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
             Obj::Slice(a, b, c) => out.extend([*a, *b, *c]),
             Obj::DictView(_, d) => out.push(Value::Dict(*d)),
             Obj::Generator(g) => {
+                // a running generator's values are on the interpreter's stack; its own
+                // `stack` then holds its caller's
                 if let Ok(g) = g.try_borrow() {
-                    out.extend(g.stack.iter().copied());
+                    if g.state != crate::runtime::generator::GenState::Running {
+                        out.extend(g.stack.iter().copied());
+                    }
                     out.extend(g.exc_stack.iter().copied());
                 }
             }
@@ -172,6 +176,19 @@ impl<'gc> Vm<'gc> {
                 roots.push(Value::Dict(ns));
             }
             roots.push(Value::Obj(gc_arena::Gc::new(self.mc, Obj::Code(f.code))));
+            use crate::vm::frame::FrameKind;
+            if let FrameKind::GenForIter(g, _)
+            | FrameKind::GenBoundary(g)
+            | FrameKind::GenDelegate(g) = f.kind
+            {
+                roots.push(Value::Obj(g));
+                // the stack of the frames below a running generator waits in it
+                if let Obj::Generator(c) = g.as_ref() {
+                    if let Ok(c) = c.try_borrow() {
+                        roots.extend(c.stack.iter().copied());
+                    }
+                }
+            }
         }
         roots.extend(self.st.types.exceptions.iter().map(|(_, c)| Value::Obj(*c)));
         let mut seen: HashSet<usize> = HashSet::new();

@@ -60,6 +60,10 @@ pub struct GcStats {
     pub enabled: bool,
     /// A script asked for a full collection (gc.collect()); the driver does it between slices.
     pub collect_requested: bool,
+    /// The gc.collect() call that asked was made by the outermost run, which stopped right
+    /// after it: its result on top of the stack is to be replaced by the number freed. A call
+    /// from a nested run (code a builtin runs) returns 0 and collects when the builtin returns.
+    pub collect_result_on_stack: bool,
     pub collections: u64,
     pub full_collections: u64,
     pub freed_last: u64,

@@ -11,7 +11,6 @@ use crate::runtime::value::{TbEntry, Value};
 pub(super) struct FrameExit<'gc> {
     pub kind: FrameKind<'gc>,
     pub ip: u32,
-    pub base: usize,
     pub ret_sp: usize,
     pub block_base: usize,
     pub exc_base: usize,
@@ -54,7 +53,6 @@ impl<'gc> Vm<'gc> {
         let exit = FrameExit {
             kind: f.kind,
             ip: f.ip,
-            base: at(f.base),
             ret_sp: at(f.ret_sp),
             block_base: at(f.block_base),
             exc_base: at(f.exc_base),
@@ -99,8 +97,9 @@ impl<'gc> Vm<'gc> {
                 Ok(None)
             }
             FrameKind::Boundary => Ok(Some(RunResult::Return(v))),
+            // (the truncation above cut the generator's own stack, which dies with its frame)
             FrameKind::GenForIter(g, exit) => {
-                self.finish_generator(g);
+                self.end_generator_frame(g);
                 // the caller's iterator is on top: drop it and leave the loop
                 self.pop();
                 let top = self.st.frames.len() - 1;
@@ -108,11 +107,11 @@ impl<'gc> Vm<'gc> {
                 Ok(None)
             }
             FrameKind::GenBoundary(g) => {
-                self.finish_generator(g);
+                self.end_generator_frame(g);
                 Ok(Some(RunResult::Return(v)))
             }
             FrameKind::GenDelegate(g) => {
-                self.finish_generator(g);
+                self.end_generator_frame(g);
                 // the sub-generator below the result becomes the result
                 self.pop();
                 self.push(v);
@@ -181,7 +180,7 @@ impl<'gc> Vm<'gc> {
                 FrameKind::GenBoundary(g)
                 | FrameKind::GenForIter(g, _)
                 | FrameKind::GenDelegate(g) => {
-                    self.finish_generator(g);
+                    self.end_generator_frame(g);
                     if exc::is_subclass(self.type_of(e), self.st.types.stop_iteration) {
                         let cls = self.st.types.runtime_error;
                         let new = self.err(cls, "generator raised StopIteration");

@@ -212,6 +212,24 @@ impl<'gc> Vm<'gc> {
         self.run_generator()
     }
 
+    /// The next value of generator `g` for Rust code that iterates (`next()`, `sum()`, `list()`
+    /// ...), or None when it returns. Not `gen_send` and a GenStep: LLVM copied the value out of
+    /// that enum as a byte and seven unaligned bytes, which stalled store forwarding twice per
+    /// item (a fifth of `sum(gen)`'s time in perf).
+    pub fn gen_next(&mut self, g: ObjRef<'gc>) -> R<'gc, Option<Value<'gc>>> {
+        if !self.resume_generator(g, Value::None, Resumer::Boundary)? {
+            return Ok(None);
+        }
+        let stop = self.st.frames.len() - 1;
+        self.st.nested += 1;
+        let r = self.run(stop, i64::MAX);
+        self.st.nested -= 1;
+        match r? {
+            RunResult::Yield(v) => Ok(Some(v)),
+            _ => Ok(None),
+        }
+    }
+
     fn run_generator(&mut self) -> R<'gc, GenStep<'gc>> {
         let stop = self.st.frames.len() - 1;
         self.st.nested += 1;

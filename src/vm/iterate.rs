@@ -2,7 +2,6 @@
 
 use super::exc;
 use super::frame::FrameKind;
-use super::generator::GenStep;
 use super::interp::ForIterStep;
 use super::{R, Vm};
 use crate::runtime::iter::Iter;
@@ -106,12 +105,7 @@ impl<'gc> Vm<'gc> {
     pub fn next(&mut self, it: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
         match it {
             Value::Iter(r) => self.next_builtin(r),
-            Value::Obj(o) if matches!(o.as_ref(), Obj::Generator(_)) => {
-                match self.gen_send(o, Value::None)? {
-                    GenStep::Yielded(v) => Ok(Some(v)),
-                    GenStep::Returned(_) => Ok(None),
-                }
-            }
+            Value::Obj(o) if matches!(o.as_ref(), Obj::Generator(_)) => self.gen_next(o),
             Value::Instance(_) if Self::is_proxy(it) => {
                 let t = self.deproxy(it)?;
                 self.next(t)

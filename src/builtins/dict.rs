@@ -241,7 +241,7 @@ fn delitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
 
 fn contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let d = this(vm, arg(args, 0))?;
-    Ok(Value::Bool(vm.dict_get(d, arg(args, 1))?.is_some()))
+    Ok(Value::bool(vm.dict_get(d, arg(args, 1))?.is_some()))
 }
 
 fn len<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -257,7 +257,7 @@ fn iter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (unwrap_payload(arg(args, 0)), unwrap_payload(arg(args, 1)));
     match crate::runtime::compare::builtin_compare(vm, crate::parser::ast::CmpOp::Eq, a, b)? {
-        Some(r) => Ok(Value::Bool(r)),
+        Some(r) => Ok(Value::bool(r)),
         None => Ok(vm.not_implemented()),
     }
 }

@@ -4,6 +4,7 @@ use super::{arg, def, def_value, kwarg, nargs, no_kw};
 use crate::runtime::function::Kw;
 use crate::runtime::iter::Iter;
 use crate::runtime::ops::{Num, to_num};
+use crate::runtime::value::Truth;
 use crate::runtime::value::{Obj, ObjRef, Value};
 use crate::vm::exc::is_subclass;
 use crate::vm::{R, Vm};
@@ -45,7 +46,7 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
     def_value(vm, "NotImplemented", ni);
     let el = vm.st.ellipsis;
     def_value(vm, "Ellipsis", el);
-    def_value(vm, "__debug__", Value::Bool(true));
+    def_value(vm, "__debug__", Value::Bool(Truth::True));
     def(vm, "__build_class__", crate::vm::class::build_class);
     def(vm, "print", print);
     def(vm, "len", len);
@@ -196,7 +197,7 @@ pub fn isinstance_of<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>, spec: Value<'gc>) -> 
 
 fn isinstance<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "isinstance", args, 2, 2)?;
-    Ok(Value::Bool(isinstance_of(vm, args[0], args[1])?))
+    Ok(Value::bool(isinstance_of(vm, args[0], args[1])?))
 }
 
 fn issubclass<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -223,7 +224,7 @@ fn issubclass<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
             ),
         }
     }
-    Ok(Value::Bool(check(vm, c, args[1])?))
+    Ok(Value::bool(check(vm, c, args[1])?))
 }
 
 fn repr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -248,9 +249,9 @@ pub fn id_of(v: Value<'_>) -> i64 {
         Some(a) => a as i64,
         None => match v {
             Value::None => 0x1000,
-            Value::Bool(b) => 0x1010 + b as i64 * 16,
+            Value::Bool(b) => 0x1010 + b.get() as i64 * 16,
             Value::Int(i) => 0x10_0000 + i.wrapping_mul(32),
-            Value::Float(f) => 0x20_0000 + (f.to_bits() as i64 & 0xffff_ffff),
+            Value::Float(f) => 0x20_0000 + (f.get().to_bits() as i64 & 0xffff_ffff),
             _ => 0,
         },
     }
@@ -341,8 +342,10 @@ fn hasattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
     nargs(vm, "hasattr", args, 2, 2)?;
     let n = attr_name(vm, args[1], "hasattr")?;
     match vm.getattr(args[0], n) {
-        Ok(_) => Ok(Value::Bool(true)),
-        Err(e) if is_subclass(vm.type_of(e), vm.st.types.attribute_error) => Ok(Value::Bool(false)),
+        Ok(_) => Ok(Value::Bool(Truth::True)),
+        Err(e) if is_subclass(vm.type_of(e), vm.st.types.attribute_error) => {
+            Ok(Value::Bool(Truth::False))
+        }
         Err(e) => Err(e),
     }
 }
@@ -371,7 +374,7 @@ pub fn is_callable<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> bool {
 
 fn callable<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "callable", args, 1, 1)?;
-    Ok(Value::Bool(is_callable(vm, args[0])))
+    Ok(Value::bool(is_callable(vm, args[0])))
 }
 
 fn sorted<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
@@ -538,7 +541,7 @@ fn sum<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
                 Some(s) => Value::Int(s),
                 None => vm.binary(crate::parser::ast::BinOp::Add, acc, x)?,
             },
-            (Value::Float(a), Value::Float(b)) => Value::Float(a + b),
+            (Value::Float(a), Value::Float(b)) => Value::float(a.get() + b.get()),
             _ => vm.binary(crate::parser::ast::BinOp::Add, acc, x)?,
         };
     }
@@ -550,10 +553,10 @@ fn any<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let it = vm.get_iter(args[0])?;
     while let Some(x) = vm.next(it)? {
         if vm.truthy(x)? {
-            return Ok(Value::Bool(true));
+            return Ok(Value::Bool(Truth::True));
         }
     }
-    Ok(Value::Bool(false))
+    Ok(Value::Bool(Truth::False))
 }
 
 fn all<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -561,10 +564,10 @@ fn all<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let it = vm.get_iter(args[0])?;
     while let Some(x) = vm.next(it)? {
         if !vm.truthy(x)? {
-            return Ok(Value::Bool(false));
+            return Ok(Value::Bool(Truth::False));
         }
     }
-    Ok(Value::Bool(true))
+    Ok(Value::Bool(Truth::True))
 }
 
 fn abs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -576,8 +579,8 @@ fn abs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
             None => vm.int_from_big(BigInt::from(i).abs()),
         },
         Some(Num::B(b)) => vm.int_from_big(b.abs()),
-        Some(Num::F(f)) => Value::Float(f.abs()),
-        Some(Num::C(r, i)) => Value::Float(r.hypot(i)),
+        Some(Num::F(f)) => Value::float(f.abs()),
+        Some(Num::C(r, i)) => Value::float(r.hypot(i)),
         None => {
             if let Some(f) = vm.lookup_special(v, "__abs__") {
                 return vm.call_bound(f, v, &[]);
@@ -626,7 +629,7 @@ fn round<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
             }
             Some(n) => {
                 let n = vm.as_index(n)?;
-                Ok(Value::Float(round_float(f, n)))
+                Ok(Value::float(round_float(f, n)))
             }
         },
         Some(Num::I(_)) | Some(Num::B(_)) => match nd {

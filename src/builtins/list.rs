@@ -260,7 +260,7 @@ fn seq_delitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'
     Ok(Value::None)
 }
 fn seq_contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(
+    Ok(Value::bool(
         vm.contains(unwrap_payload(arg(args, 0)), arg(args, 1))?,
     ))
 }
@@ -270,7 +270,7 @@ fn seq_iter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
 fn seq_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (unwrap_payload(arg(args, 0)), unwrap_payload(arg(args, 1)));
     match crate::runtime::compare::builtin_compare(vm, crate::parser::ast::CmpOp::Eq, a, b)? {
-        Some(r) => Ok(Value::Bool(r)),
+        Some(r) => Ok(Value::bool(r)),
         None => Ok(vm.not_implemented()),
     }
 }

@@ -14,6 +14,7 @@ pub mod str;
 pub mod strfmt;
 
 use crate::runtime::function::{Kw, Native, NativeFn};
+use crate::runtime::value::Truth;
 use crate::runtime::value::{Obj, ObjRef, Value};
 use crate::vm::{R, Vm};
 
@@ -59,7 +60,7 @@ pub fn class_method<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, name: &'static str,
         name,
         f,
         bound: Value::Undef,
-        data: Value::Bool(true),
+        data: Value::Bool(Truth::True),
     }));
     let k = vm.intern(name);
     if let Obj::Class(c) = cls.as_ref() {

@@ -110,8 +110,9 @@ pub fn parse_int(s: &str, base: u32) -> Option<BigInt> {
 pub fn to_int<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc> {
     Ok(match x {
         Value::Int(_) => x,
-        Value::Bool(b) => Value::Int(b as i64),
+        Value::Bool(b) => Value::Int(b.get() as i64),
         Value::Float(f) => {
+            let f = f.get();
             if f.is_nan() {
                 return Err(vm.value_error("cannot convert float NaN to integer"));
             }
@@ -225,7 +226,7 @@ pub fn to_float<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc, f64> {
                 {
                     let r = vm.call_bound(f, x, &[])?;
                     if let Value::Float(f) = r {
-                        return Ok(f);
+                        return Ok(f.get());
                     }
                     return Err(vm.type_error("__float__ returned non-float"));
                 }
@@ -256,12 +257,12 @@ fn float_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
         Some(x) => to_float(vm, *x)?,
     };
     let ft = vm.st.types.float;
-    Ok(wrap(vm, args[0], Value::Float(v), ft))
+    Ok(wrap(vm, args[0], Value::float(v), ft))
 }
 
 fn bool_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "bool", &args[1..], 0, 1)?;
-    Ok(Value::Bool(match args.get(1) {
+    Ok(Value::bool(match args.get(1) {
         None => false,
         Some(x) => vm.truthy(*x)?,
     }))
@@ -331,7 +332,7 @@ fn int_index<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
 }
 
 fn num_float<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Float(to_float(
+    Ok(Value::float(to_float(
         vm,
         crate::runtime::ops::unwrap_payload(arg(args, 0)),
     )?))
@@ -424,14 +425,14 @@ fn int_from_bytes<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R
 
 fn self_float<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, f64> {
     match crate::runtime::ops::unwrap_payload(v) {
-        Value::Float(f) => Ok(f),
+        Value::Float(f) => Ok(f.get()),
         _ => Err(vm.type_error("descriptor requires a 'float' object")),
     }
 }
 
 fn float_is_integer<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let f = self_float(vm, arg(args, 0))?;
-    Ok(Value::Bool(f.is_finite() && f.fract() == 0.0))
+    Ok(Value::bool(f.is_finite() && f.fract() == 0.0))
 }
 
 fn float_ratio<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

@@ -3,6 +3,7 @@
 
 use super::{arg, class_method, method, nargs};
 use crate::runtime::function::Kw;
+use crate::runtime::value::Truth;
 use crate::runtime::value::{Layout, Obj, Payload, Property, Value};
 use crate::vm::generator::GenStep;
 use crate::vm::{R, Vm};
@@ -115,7 +116,7 @@ fn object_str<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
 fn object_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "__eq__", args, 2, 2)?;
     if args[0].is(args[1]) {
-        Ok(Value::Bool(true))
+        Ok(Value::Bool(Truth::True))
     } else {
         Ok(vm.not_implemented())
     }
@@ -125,7 +126,7 @@ fn object_ne<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
     nargs(vm, "__ne__", args, 2, 2)?;
     let r = vm.compare(crate::parser::ast::CmpOp::Eq, args[0], args[1])?;
     let b = vm.truthy(r)?;
-    Ok(Value::Bool(!b))
+    Ok(Value::bool(!b))
 }
 
 fn object_hash<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

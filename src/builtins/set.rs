@@ -4,6 +4,7 @@ use super::{arg, method};
 use crate::parser::ast::BinOp;
 use crate::runtime::function::Kw;
 use crate::runtime::ops::unwrap_payload;
+use crate::runtime::value::Truth;
 use crate::runtime::value::{Payload, SetRef, Value};
 use crate::vm::mapping::Table;
 use crate::vm::{R, Vm};
@@ -232,10 +233,10 @@ fn relation<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], sub: bool) -> R<'gc> {
     let (x, y) = if sub { (s, os) } else { (os, s) };
     for k in keys(x) {
         if !vm.set_contains(y, k)? {
-            return Ok(Value::Bool(false));
+            return Ok(Value::Bool(Truth::False));
         }
     }
-    Ok(Value::Bool(true))
+    Ok(Value::Bool(Truth::True))
 }
 fn issubset<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     relation(vm, a, true)
@@ -248,10 +249,10 @@ fn isdisjoint<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
     let items = vm.collect_iter(arg(args, 1))?;
     for k in items {
         if vm.set_contains(s, k)? {
-            return Ok(Value::Bool(false));
+            return Ok(Value::Bool(Truth::False));
         }
     }
-    Ok(Value::Bool(true))
+    Ok(Value::Bool(Truth::True))
 }
 
 fn add<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -302,7 +303,7 @@ fn len<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
-    Ok(Value::Bool(vm.contains(Value::Set(s), arg(args, 1))?))
+    Ok(Value::bool(vm.contains(Value::Set(s), arg(args, 1))?))
 }
 
 fn iter<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 pub fn less<'gc>(vm: &mut Vm<'gc>, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => Ok(x < y),
-        (Value::Float(x), Value::Float(y)) => Ok(x < y),
+        (Value::Float(x), Value::Float(y)) => Ok(x.get() < y.get()),
         (Value::Str(x), Value::Str(y)) => Ok(*x.text() < *y.text()),
         (Value::Tuple(x), Value::Tuple(y)) => seq_compare(vm, CmpOp::Lt, &x.items, &y.items),
         _ => {
@@ -87,7 +87,7 @@ fn native_order(keys: &[Value<'_>], reverse: bool) -> Option<Vec<usize>> {
         )),
         Value::Float(_) => Some(order(
             all(keys, |k| match k {
-                Value::Float(x) if !x.is_nan() => Some(*x),
+                Value::Float(x) if !x.get().is_nan() => Some(x.get()),
                 _ => None,
             })?,
             reverse,

@@ -2,6 +2,7 @@
 
 use super::{arg, kwarg, method, nargs};
 use crate::runtime::function::Kw;
+use crate::runtime::value::Truth;
 use crate::runtime::value::{Obj, Payload, TextRef, Value};
 use crate::vm::{R, Vm};
 
@@ -444,10 +445,10 @@ fn affix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], start: bool) -> R<'gc> {
                 let p = str_arg(vm, *p, "tuple for startswith must only contain str, not")?;
                 let p: &str = &p;
                 if test(p) {
-                    return Ok(Value::Bool(true));
+                    return Ok(Value::Bool(Truth::True));
                 }
             }
-            Ok(Value::Bool(false))
+            Ok(Value::Bool(Truth::False))
         }
         _ => {
             let what = if start { "startswith" } else { "endswith" };
@@ -460,7 +461,7 @@ fn affix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], start: bool) -> R<'gc> {
                     )));
                 }
             };
-            Ok(Value::Bool(test(p)))
+            Ok(Value::bool(test(p)))
         }
     }
 }
@@ -541,7 +542,7 @@ fn count<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn pred<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], f: impl Fn(&str) -> bool) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
     let s: &str = &s;
-    Ok(Value::Bool(f(s)))
+    Ok(Value::bool(f(s)))
 }
 
 fn isdigit<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -784,7 +785,7 @@ fn inner<'gc>(v: Value<'gc>) -> Value<'gc> {
 }
 
 fn str_contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(vm.contains(inner(arg(args, 0)), arg(args, 1))?))
+    Ok(Value::bool(vm.contains(inner(arg(args, 0)), arg(args, 1))?))
 }
 fn str_getitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     vm.getitem(inner(arg(args, 0)), arg(args, 1))
@@ -815,14 +816,14 @@ fn str_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     if !matches!(b, Value::Str(_)) {
         return Ok(vm.not_implemented());
     }
-    Ok(Value::Bool(a.as_str() == b.as_str()))
+    Ok(Value::bool(a.as_str() == b.as_str()))
 }
 fn str_lt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (inner(arg(args, 0)), inner(arg(args, 1)));
     if !matches!(b, Value::Str(_)) {
         return Ok(vm.not_implemented());
     }
-    Ok(Value::Bool(a.as_str() < b.as_str()))
+    Ok(Value::bool(a.as_str() < b.as_str()))
 }
 fn str_hash<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     Ok(Value::Int(vm.hash(inner(arg(args, 0)))?))

@@ -79,12 +79,12 @@ fn get_objects<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'
 
 fn is_tracked<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "is_tracked", args, 1, 1)?;
-    Ok(Value::Bool(crate::vm::referents::is_tracked(args[0])))
+    Ok(Value::bool(crate::vm::referents::is_tracked(args[0])))
 }
 
 fn is_finalized<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "is_finalized", args, 1, 1)?;
-    Ok(Value::Bool(vm.is_finalized(args[0])))
+    Ok(Value::bool(vm.is_finalized(args[0])))
 }
 
 /// Everything reachable now stays alive until unfreeze() (CPython's permanent generation).
@@ -126,7 +126,7 @@ fn disable<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
 }
 
 fn isenabled<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(vm.st.gc.enabled))
+    Ok(Value::bool(vm.st.gc.enabled))
 }
 
 fn get_count<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

@@ -4,17 +4,18 @@ use super::{add_fn, add_value};
 use crate::builtins::{arg, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::ops::{Num, to_num};
+use crate::runtime::value::Truth;
 use crate::runtime::value::{DictRef, Value};
 use crate::vm::{R, Vm};
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 
 pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
-    add_value(vm, d, "pi", Value::Float(std::f64::consts::PI));
-    add_value(vm, d, "e", Value::Float(std::f64::consts::E));
-    add_value(vm, d, "tau", Value::Float(std::f64::consts::TAU));
-    add_value(vm, d, "inf", Value::Float(f64::INFINITY));
-    add_value(vm, d, "nan", Value::Float(f64::NAN));
+    add_value(vm, d, "pi", Value::float(std::f64::consts::PI));
+    add_value(vm, d, "e", Value::float(std::f64::consts::E));
+    add_value(vm, d, "tau", Value::float(std::f64::consts::TAU));
+    add_value(vm, d, "inf", Value::float(f64::INFINITY));
+    add_value(vm, d, "nan", Value::float(f64::NAN));
     add_fn(vm, d, "sqrt", sqrt);
     add_fn(vm, d, "exp", exp);
     add_fn(vm, d, "log", log);
@@ -78,7 +79,7 @@ macro_rules! unary {
                 return Err(domain(vm));
             }
             let g: fn(f64) -> f64 = $body;
-            Ok(Value::Float(g(x)))
+            Ok(Value::float(g(x)))
         }
     };
 }
@@ -105,7 +106,7 @@ fn sqrt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     if x < 0.0 {
         return Err(domain(vm));
     }
-    Ok(Value::Float(x.sqrt()))
+    Ok(Value::float(x.sqrt()))
 }
 
 fn big_log(b: &BigInt) -> f64 {
@@ -146,9 +147,9 @@ fn log<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
             if lb == 0.0 {
                 return Err(vm.zero_div("float division by zero"));
             }
-            Ok(Value::Float(l / lb))
+            Ok(Value::float(l / lb))
         }
-        None => Ok(Value::Float(l)),
+        None => Ok(Value::float(l)),
     }
 }
 
@@ -156,30 +157,30 @@ fn log2<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "log2", args, 1, 1)?;
     if let Some(Num::I(i)) = to_num(args[0]) {
         if i > 0 {
-            return Ok(Value::Float((i as f64).log2()));
+            return Ok(Value::float((i as f64).log2()));
         }
     }
-    Ok(Value::Float(ln_of(vm, args[0])? / std::f64::consts::LN_2))
+    Ok(Value::float(ln_of(vm, args[0])? / std::f64::consts::LN_2))
 }
 
 fn log10<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "log10", args, 1, 1)?;
     if let Some(Num::I(i)) = to_num(args[0]) {
         if i > 0 {
-            return Ok(Value::Float((i as f64).log10()));
+            return Ok(Value::float((i as f64).log10()));
         }
     }
     let x = f(vm, args[0]);
     match x {
-        Ok(x) if x > 0.0 => Ok(Value::Float(x.log10())),
-        _ => Ok(Value::Float(ln_of(vm, args[0])? / std::f64::consts::LN_10)),
+        Ok(x) if x > 0.0 => Ok(Value::float(x.log10())),
+        _ => Ok(Value::float(ln_of(vm, args[0])? / std::f64::consts::LN_10)),
     }
 }
 
 fn atan2<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "atan2", args, 2, 2)?;
     let (y, x) = (f(vm, args[0])?, f(vm, args[1])?);
-    Ok(Value::Float(y.atan2(x)))
+    Ok(Value::float(y.atan2(x)))
 }
 
 fn hypot<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -188,7 +189,7 @@ fn hypot<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
         let x = f(vm, *a)?;
         acc = acc.hypot(x);
     }
-    Ok(Value::Float(acc))
+    Ok(Value::float(acc))
 }
 
 fn pow<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -201,7 +202,7 @@ fn pow<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     if r.is_infinite() && x.is_finite() && y.is_finite() {
         return Err(vm.overflow_error("math range error"));
     }
-    Ok(Value::Float(r))
+    Ok(Value::float(r))
 }
 
 fn fmod<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -210,13 +211,13 @@ fn fmod<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     if y == 0.0 {
         return Err(domain(vm));
     }
-    Ok(Value::Float(x % y))
+    Ok(Value::float(x % y))
 }
 
 fn copysign<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "copysign", args, 2, 2)?;
     let (x, y) = (f(vm, args[0])?, f(vm, args[1])?);
-    Ok(Value::Float(x.copysign(y)))
+    Ok(Value::float(x.copysign(y)))
 }
 
 fn to_int_result<'gc>(vm: &mut Vm<'gc>, x: f64) -> R<'gc> {
@@ -266,13 +267,13 @@ fn trunc<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 }
 
 fn isnan<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(f(vm, arg(args, 0))?.is_nan()))
+    Ok(Value::bool(f(vm, arg(args, 0))?.is_nan()))
 }
 fn isinf<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(f(vm, arg(args, 0))?.is_infinite()))
+    Ok(Value::bool(f(vm, arg(args, 0))?.is_infinite()))
 }
 fn isfinite<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(f(vm, arg(args, 0))?.is_finite()))
+    Ok(Value::bool(f(vm, arg(args, 0))?.is_finite()))
 }
 
 fn isclose<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
@@ -287,13 +288,13 @@ fn isclose<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
         None => 0.0,
     };
     if a == b {
-        return Ok(Value::Bool(true));
+        return Ok(Value::Bool(Truth::True));
     }
     if a.is_infinite() || b.is_infinite() {
-        return Ok(Value::Bool(false));
+        return Ok(Value::Bool(Truth::False));
     }
     let d = (a - b).abs();
-    Ok(Value::Bool(
+    Ok(Value::bool(
         d <= (rel * b.abs()).max(rel * a.abs()) || d <= abs,
     ))
 }
@@ -409,22 +410,22 @@ fn fsum<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
         }
         sum = t;
     }
-    Ok(Value::Float(sum + c))
+    Ok(Value::float(sum + c))
 }
 
 fn modf<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let x = f(vm, arg(args, 0))?;
-    Ok(vm.new_tuple(vec![Value::Float(x.fract()), Value::Float(x.trunc())]))
+    Ok(vm.new_tuple(vec![Value::float(x.fract()), Value::float(x.trunc())]))
 }
 
 fn frexp<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let x = f(vm, arg(args, 0))?;
     let (m, e) = crate::runtime::hash::frexp(x);
-    Ok(vm.new_tuple(vec![Value::Float(m), Value::Int(e as i64)]))
+    Ok(vm.new_tuple(vec![Value::float(m), Value::Int(e as i64)]))
 }
 
 fn ldexp<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let x = f(vm, arg(args, 0))?;
     let e = vm.as_index(arg(args, 1))?;
-    Ok(Value::Float(x * 2f64.powi(e.clamp(-2000, 2000) as i32)))
+    Ok(Value::float(x * 2f64.powi(e.clamp(-2000, 2000) as i32)))
 }

@@ -30,7 +30,7 @@ fn start<'gc>(vm: &mut Vm<'gc>) -> Instant {
 }
 
 fn time<'gc>(_vm: &mut Vm<'gc>, _a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Float(since_epoch().as_secs_f64()))
+    Ok(Value::float(since_epoch().as_secs_f64()))
 }
 
 fn time_ns<'gc>(_vm: &mut Vm<'gc>, _a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -39,7 +39,7 @@ fn time_ns<'gc>(_vm: &mut Vm<'gc>, _a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn perf_counter<'gc>(vm: &mut Vm<'gc>, _a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = start(vm);
-    Ok(Value::Float(s.elapsed().as_secs_f64()))
+    Ok(Value::float(s.elapsed().as_secs_f64()))
 }
 
 fn perf_counter_ns<'gc>(vm: &mut Vm<'gc>, _a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

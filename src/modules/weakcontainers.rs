@@ -5,6 +5,7 @@
 use crate::builtins::{arg, class_impl_method as method, kwarg, nargs};
 use crate::runtime::function::{Kw, NativeFn};
 use crate::runtime::iter::Iter;
+use crate::runtime::value::Truth;
 use crate::runtime::value::{Obj, ObjRef, Payload, Property, Value};
 use crate::runtime::weak::{Slot, TableKind, WeakAny, WeakTable};
 use crate::vm::{R, Vm};
@@ -355,9 +356,9 @@ fn contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
     let t = table(vm, arg(args, 0))?;
     let key = arg(args, 1);
     if t.borrow().kind != TableKind::Values && !vm.weakrefable(key) {
-        return Ok(Value::Bool(false));
+        return Ok(Value::Bool(Truth::False));
     }
-    Ok(Value::Bool(find(vm, t, key)?.is_some()))
+    Ok(Value::bool(find(vm, t, key)?.is_some()))
 }
 
 fn len<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -500,7 +501,7 @@ fn map_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     for (k, v) in b {
         vm.dict_set(db, k, v)?;
     }
-    Ok(Value::Bool(vm.eq(Value::Dict(da), Value::Dict(db))?))
+    Ok(Value::bool(vm.eq(Value::Dict(da), Value::Dict(db))?))
 }
 
 fn map_or<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
@@ -818,20 +819,20 @@ fn count<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, usize> {
 }
 
 fn set_issubset<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(subset(vm, arg(args, 0), arg(args, 1))?))
+    Ok(Value::bool(subset(vm, arg(args, 0), arg(args, 1))?))
 }
 fn set_issuperset<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::Bool(subset(vm, arg(args, 1), arg(args, 0))?))
+    Ok(Value::bool(subset(vm, arg(args, 1), arg(args, 0))?))
 }
 fn set_lt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (arg(args, 0), arg(args, 1));
-    Ok(Value::Bool(
+    Ok(Value::bool(
         count(vm, a)? < count(vm, b)? && subset(vm, a, b)?,
     ))
 }
 fn set_gt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let (a, b) = (arg(args, 0), arg(args, 1));
-    Ok(Value::Bool(
+    Ok(Value::bool(
         count(vm, a)? > count(vm, b)? && subset(vm, b, a)?,
     ))
 }
@@ -841,7 +842,7 @@ fn set_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     if !is_weakset {
         return Ok(vm.not_implemented());
     }
-    Ok(Value::Bool(
+    Ok(Value::bool(
         count(vm, a)? == count(vm, b)? && subset(vm, a, b)?,
     ))
 }
@@ -849,10 +850,10 @@ fn set_isdisjoint<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> 
     let t = table(vm, arg(args, 0))?;
     for it in other_items(vm, arg(args, 1))? {
         if has(vm, t, it)? {
-            return Ok(Value::Bool(false));
+            return Ok(Value::Bool(Truth::False));
         }
     }
-    Ok(Value::Bool(true))
+    Ok(Value::Bool(Truth::True))
 }
 
 #[allow(dead_code)]

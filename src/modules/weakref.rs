@@ -150,14 +150,14 @@ fn ref_eq_impl<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>]) -> R<'gc, Option<bool
 
 fn ref_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     Ok(match ref_eq_impl(vm, args)? {
-        Some(b) => Value::Bool(b),
+        Some(b) => Value::bool(b),
         None => vm.not_implemented(),
     })
 }
 
 fn ref_ne<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     Ok(match ref_eq_impl(vm, args)? {
-        Some(b) => Value::Bool(!b),
+        Some(b) => Value::bool(!b),
         None => vm.not_implemented(),
     })
 }

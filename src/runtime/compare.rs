@@ -73,7 +73,9 @@ pub fn builtin_compare<'gc>(
 ) -> R<'gc, Option<bool>> {
     match (a, b) {
         (Value::Int(x), Value::Int(y)) => return Ok(Some(ord_result(op, Some(x.cmp(&y))))),
-        (Value::Float(x), Value::Float(y)) => return Ok(Some(ord_result(op, x.partial_cmp(&y)))),
+        (Value::Float(x), Value::Float(y)) => {
+            return Ok(Some(ord_result(op, x.get().partial_cmp(&y.get()))));
+        }
         _ => {}
     }
     if let (Some(x), Some(y)) = (to_num(a), to_num(b)) {

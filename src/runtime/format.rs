@@ -563,7 +563,7 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
                 } else {
                     format!("{spec}{ty}")
                 };
-                vm.format_value(Value::Float(f), &spec)?
+                vm.format_value(Value::float(f), &spec)?
             }
             'c' => match v {
                 Value::Str(s) => s.text().to_string(),

@@ -31,9 +31,9 @@ pub fn float_binary(op: BinOp, x: &Value<'_>, y: &Value<'_>) -> Option<f64> {
     // ints up to 2**53 convert to float exactly, as true division needs
     const EXACT: u64 = 1 << 53;
     let (a, b) = match (x, y) {
-        (Value::Float(a), Value::Float(b)) => (*a, *b),
-        (Value::Float(a), Value::Int(b)) => (*a, *b as f64),
-        (Value::Int(a), Value::Float(b)) => (*a as f64, *b),
+        (Value::Float(a), Value::Float(b)) => (a.get(), b.get()),
+        (Value::Float(a), Value::Int(b)) => (a.get(), *b as f64),
+        (Value::Int(a), Value::Float(b)) => (*a as f64, b.get()),
         (Value::Int(a), Value::Int(b))
             if op == BinOp::Div && a.unsigned_abs() <= EXACT && b.unsigned_abs() <= EXACT =>
         {
@@ -55,7 +55,7 @@ pub fn float_binary(op: BinOp, x: &Value<'_>, y: &Value<'_>) -> Option<f64> {
 /// general path's conversions cost three times the `pow` itself (n-body's `** -1.5`).
 fn positive_float_pow(x: f64, y: Value<'_>) -> Option<f64> {
     let y = match y {
-        Value::Float(y) => y,
+        Value::Float(y) => y.get(),
         Value::Int(n) if n.unsigned_abs() <= 1 << 53 => n as f64,
         _ => return None,
     };
@@ -137,7 +137,7 @@ pub fn numeric_fast<'gc>(op: BinOp, x: Value<'gc>, y: Value<'gc>) -> Option<Valu
             return Some(Value::Int(r));
         }
     }
-    float_binary(op, &x, &y).map(Value::Float)
+    float_binary(op, &x, &y).map(Value::float)
 }
 
 /// A comparison of two ints or floats (ints that a float represents exactly), without objects.
@@ -146,9 +146,9 @@ pub fn numeric_compare(op: CmpOp, x: Value<'_>, y: Value<'_>) -> Option<bool> {
     const EXACT: u64 = 1 << 53;
     let (a, b) = match (x, y) {
         (Value::Int(a), Value::Int(b)) => return int_compare(op, a, b),
-        (Value::Float(a), Value::Float(b)) => (a, b),
-        (Value::Float(a), Value::Int(b)) if b.unsigned_abs() <= EXACT => (a, b as f64),
-        (Value::Int(a), Value::Float(b)) if a.unsigned_abs() <= EXACT => (a as f64, b),
+        (Value::Float(a), Value::Float(b)) => (a.get(), b.get()),
+        (Value::Float(a), Value::Int(b)) if b.unsigned_abs() <= EXACT => (a.get(), b as f64),
+        (Value::Int(a), Value::Float(b)) if a.unsigned_abs() <= EXACT => (a as f64, b.get()),
         _ => return None,
     };
     Some(match op {
@@ -314,9 +314,9 @@ pub enum Num {
 
 pub fn to_num(v: Value<'_>) -> Option<Num> {
     match v {
-        Value::Bool(b) => Some(Num::I(b as i64)),
+        Value::Bool(b) => Some(Num::I(b.get() as i64)),
         Value::Int(i) => Some(Num::I(i)),
-        Value::Float(f) => Some(Num::F(f)),
+        Value::Float(f) => Some(Num::F(f.get())),
         Value::Obj(o) => match o.as_ref() {
             Obj::BigInt(b) => Some(Num::B(b.clone())),
             Obj::Complex(r, i) => Some(Num::C(*r, *i)),
@@ -430,12 +430,12 @@ impl<'gc> Vm<'gc> {
                 }
                 _ => unreachable!(),
             };
-            return Ok(Some(Value::Float(r)));
+            return Ok(Some(Value::float(r)));
         }
         // both integers
         if let (I(x), I(y)) = (a, b) {
             if op == BinOp::Div && *y != 0 {
-                return Ok(Some(Value::Float(int_true_div(*x, *y))));
+                return Ok(Some(Value::float(int_true_div(*x, *y))));
             }
             if let Some(v) = int_fast(op, *x, *y) {
                 return Ok(Some(Value::Int(v)));
@@ -450,7 +450,7 @@ impl<'gc> Vm<'gc> {
                 if y.is_zero() {
                     return Err(self.zero_div("division by zero"));
                 }
-                return Ok(Some(Value::Float(big_true_div(&x, &y))));
+                return Ok(Some(Value::float(big_true_div(&x, &y))));
             }
             BinOp::FloorDiv => {
                 if y.is_zero() {
@@ -471,7 +471,7 @@ impl<'gc> Vm<'gc> {
                     }
                     let xf = x.to_f64().unwrap_or(f64::INFINITY);
                     let yf = y.to_f64().unwrap_or(f64::NEG_INFINITY);
-                    return Ok(Some(Value::Float(xf.powf(yf))));
+                    return Ok(Some(Value::float(xf.powf(yf))));
                 }
                 let Some(e) = y.to_u32() else {
                     if x.is_one() || x.is_zero() {
@@ -591,10 +591,11 @@ impl<'gc> Vm<'gc> {
         b: Value<'gc>,
     ) -> R<'gc, Option<Value<'gc>>> {
         if let (Value::Bool(x), Value::Bool(y)) = (a, b) {
+            let (x, y) = (x.get(), y.get());
             match op {
-                BinOp::BitAnd => return Ok(Some(Value::Bool(x & y))),
-                BinOp::BitOr => return Ok(Some(Value::Bool(x | y))),
-                BinOp::BitXor => return Ok(Some(Value::Bool(x ^ y))),
+                BinOp::BitAnd => return Ok(Some(Value::bool(x & y))),
+                BinOp::BitOr => return Ok(Some(Value::bool(x | y))),
+                BinOp::BitXor => return Ok(Some(Value::bool(x ^ y))),
                 _ => {}
             }
         }
@@ -612,7 +613,7 @@ impl<'gc> Vm<'gc> {
             }
             (BinOp::Mul, Value::Str(x), Value::Bool(n))
             | (BinOp::Mul, Value::Bool(n), Value::Str(x)) => {
-                Some(self.new_string(x.text().repeat(n as usize)))
+                Some(self.new_string(x.text().repeat(n.get() as usize)))
             }
             (BinOp::Add, Value::List(x), Value::List(y)) => {
                 let mut v = x.borrow().clone();
@@ -707,8 +708,8 @@ impl<'gc> Vm<'gc> {
             return Ok(self.concat(x, y));
         }
         if let (BinOp::Pow, Value::Float(x)) = (op, a) {
-            if let Some(r) = positive_float_pow(x, b) {
-                return Ok(Value::Float(r));
+            if let Some(r) = positive_float_pow(x.get(), b) {
+                return Ok(Value::float(r));
             }
         }
         let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
@@ -888,13 +889,13 @@ impl<'gc> Vm<'gc> {
                 Some(v) => Value::Int(v),
                 None => self.int_from_big(-BigInt::from(i)),
             },
-            (UnaryOp::Neg, Value::Bool(b)) => Value::Int(-(b as i64)),
-            (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
+            (UnaryOp::Neg, Value::Bool(b)) => Value::Int(-(b.get() as i64)),
+            (UnaryOp::Neg, Value::Float(f)) => Value::float(-f.get()),
             (UnaryOp::Pos, Value::Int(_) | Value::Float(_)) => a,
-            (UnaryOp::Pos, Value::Bool(b)) => Value::Int(b as i64),
+            (UnaryOp::Pos, Value::Bool(b)) => Value::Int(b.get() as i64),
             (UnaryOp::Invert, Value::Int(i)) => Value::Int(!i),
             (UnaryOp::Invert, Value::Bool(b)) => Value::Int(!(b as i64)),
-            (UnaryOp::Not, _) => Value::Bool(!self.truthy(a)?),
+            (UnaryOp::Not, _) => Value::bool(!self.truthy(a)?),
             (_, Value::Obj(o)) if matches!(o.as_ref(), Obj::BigInt(_) | Obj::Complex(..)) => {
                 match o.as_ref() {
                     Obj::BigInt(b) => match op {
@@ -942,9 +943,9 @@ impl<'gc> Vm<'gc> {
     pub fn truthy(&mut self, v: Value<'gc>) -> R<'gc, bool> {
         Ok(match v {
             Value::Undef | Value::None => false,
-            Value::Bool(b) => b,
+            Value::Bool(b) => b.get(),
             Value::Int(i) => i != 0,
-            Value::Float(f) => f != 0.0,
+            Value::Float(f) => f.get() != 0.0,
             Value::Str(s) => !s.is_empty(),
             Value::Tuple(t) => !t.items.is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
@@ -959,7 +960,7 @@ impl<'gc> Vm<'gc> {
                 if let Some(f) = self.lookup_special(v, "__bool__") {
                     let r = self.call_bound(f, v, &[])?;
                     return match r {
-                        Value::Bool(b) => Ok(b),
+                        Value::Bool(b) => Ok(b.get()),
                         _ => {
                             let t = self.type_name(r);
                             Err(self
@@ -995,7 +996,7 @@ impl<'gc> Vm<'gc> {
     pub fn eq(&mut self, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool> {
         let v = self.compare(CmpOp::Eq, a, b)?;
         match v {
-            Value::Bool(x) => Ok(x),
+            Value::Bool(x) => Ok(x.get()),
             _ => self.truthy(v),
         }
     }
@@ -1003,10 +1004,10 @@ impl<'gc> Vm<'gc> {
     /// Rich comparison (everything but `is`).
     pub fn compare(&mut self, op: CmpOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
         match op {
-            CmpOp::Is => return Ok(Value::Bool(a.is(b))),
-            CmpOp::IsNot => return Ok(Value::Bool(!a.is(b))),
-            CmpOp::In => return Ok(Value::Bool(self.contains(b, a)?)),
-            CmpOp::NotIn => return Ok(Value::Bool(!self.contains(b, a)?)),
+            CmpOp::Is => return Ok(Value::bool(a.is(b))),
+            CmpOp::IsNot => return Ok(Value::bool(!a.is(b))),
+            CmpOp::In => return Ok(Value::bool(self.contains(b, a)?)),
+            CmpOp::NotIn => return Ok(Value::bool(!self.contains(b, a)?)),
             _ => {}
         }
         let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
@@ -1018,13 +1019,13 @@ impl<'gc> Vm<'gc> {
             if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
                 if let Some(r) = self.weakref_eq(a, b) {
                     let r = r?;
-                    return Ok(Value::Bool(if op == CmpOp::Eq { r } else { !r }));
+                    return Ok(Value::bool(if op == CmpOp::Eq { r } else { !r }));
                 }
             }
         }
         if !user {
             if let Some(r) = crate::runtime::compare::builtin_compare(self, op, a, b)? {
-                return Ok(Value::Bool(r));
+                return Ok(Value::bool(r));
             }
         } else if let Some(v) = self.dunder_compare(op, a, b)? {
             return Ok(v);
@@ -1032,12 +1033,12 @@ impl<'gc> Vm<'gc> {
         let (ua, ub) = (unwrap_payload(a), unwrap_payload(b));
         if user && (!ua.is(a) || !ub.is(b)) {
             if let Some(r) = crate::runtime::compare::builtin_compare(self, op, ua, ub)? {
-                return Ok(Value::Bool(r));
+                return Ok(Value::bool(r));
             }
         }
         match op {
-            CmpOp::Eq => Ok(Value::Bool(a.is(b))),
-            CmpOp::NotEq => Ok(Value::Bool(!a.is(b))),
+            CmpOp::Eq => Ok(Value::bool(a.is(b))),
+            CmpOp::NotEq => Ok(Value::bool(!a.is(b))),
             _ => {
                 let sym = match op {
                     CmpOp::Lt => "<",
@@ -1093,7 +1094,7 @@ impl<'gc> Vm<'gc> {
                     let v = self.call_bound(f, x, &[y])?;
                     if !self.is_not_implemented(v) {
                         let t = self.truthy(v)?;
-                        return Ok(Some(Value::Bool(!t)));
+                        return Ok(Some(Value::bool(!t)));
                     }
                 }
             }

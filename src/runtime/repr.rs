@@ -213,14 +213,14 @@ impl<'gc> Vm<'gc> {
             Value::Undef => "<undefined>".into(),
             Value::None => "None".into(),
             Value::Bool(b) => {
-                if b {
+                if b.get() {
                     "True".into()
                 } else {
                     "False".into()
                 }
             }
             Value::Int(i) => i.to_string(),
-            Value::Float(f) => float_repr(f),
+            Value::Float(f) => float_repr(f.get()),
             Value::Str(s) => str_repr(&s.text()),
             Value::Tuple(t) => {
                 let items = t.items.to_vec();

@@ -22,9 +22,13 @@ pub type IterRef<'gc> = Gc<'gc, RefLock<super::iter::Iter<'gc>>>;
 pub type TupleRef<'gc> = Gc<'gc, Tuple<'gc>>;
 pub type StrRef<'gc> = Gc<'gc, StrObj>;
 
-/// A full-word tag puts every payload at offset 8, so a Value moves as two aligned words;
-/// with a one-byte tag LLVM copies the unaligned bytes 1..16 and stalls store forwarding
-/// on every stack push (18% of a tight loop's time in the profile).
+/// A full-word tag puts every payload at offset 8, and every payload is a word of integer
+/// class (`Truth` and `FloatBits` stand in for bool and f64). Together they make Value a
+/// scalar pair: it is passed and returned in two registers and copied as two words. With a
+/// one-byte tag LLVM copied the unaligned bytes 1..16 (18% of a tight loop's time); with a bool
+/// or f64 payload Value was an aggregate, copied with 16-byte vector loads that stalled store
+/// forwarding wherever the two words had just been stored (a result returned by a call and
+/// then pushed: a tenth of the samples of the call-heavy benchmarks).
 #[derive(Clone, Copy, Collect)]
 #[collect(no_drop)]
 #[repr(u64)]
@@ -32,9 +36,9 @@ pub enum Value<'gc> {
     /// An unbound local or a missing stack entry; never visible to programs.
     Undef,
     None,
-    Bool(bool),
+    Bool(Truth),
     Int(i64),
-    Float(f64),
+    Float(FloatBits),
     Str(StrRef<'gc>),
     Tuple(TupleRef<'gc>),
     List(ListRef<'gc>),
@@ -46,14 +50,61 @@ pub enum Value<'gc> {
     Obj(ObjRef<'gc>),
 }
 
+/// A bool as a whole word (see `Value`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Collect)]
+#[collect(require_static)]
+#[repr(u64)]
+pub enum Truth {
+    False = 0,
+    True = 1,
+}
+
+impl Truth {
+    #[inline(always)]
+    pub fn get(self) -> bool {
+        self == Truth::True
+    }
+}
+
+impl From<bool> for Truth {
+    #[inline(always)]
+    fn from(b: bool) -> Truth {
+        if b { Truth::True } else { Truth::False }
+    }
+}
+
+/// An f64 kept as its bits, so that it is a word of integer class (see `Value`).
+#[derive(Clone, Copy, Collect)]
+#[collect(require_static)]
+pub struct FloatBits(u64);
+
+impl FloatBits {
+    #[inline(always)]
+    pub fn new(x: f64) -> FloatBits {
+        FloatBits(x.to_bits())
+    }
+
+    #[inline(always)]
+    pub fn get(self) -> f64 {
+        f64::from_bits(self.0)
+    }
+}
+
+impl From<f64> for FloatBits {
+    #[inline(always)]
+    fn from(x: f64) -> FloatBits {
+        FloatBits::new(x)
+    }
+}
+
 impl std::fmt::Debug for Value<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Value::Undef => write!(f, "Undef"),
             Value::None => write!(f, "None"),
-            Value::Bool(b) => write!(f, "{b}"),
+            Value::Bool(b) => write!(f, "{}", b.get()),
             Value::Int(i) => write!(f, "{i}"),
-            Value::Float(x) => write!(f, "{x}"),
+            Value::Float(x) => write!(f, "{}", x.get()),
             Value::Str(s) => write!(f, "{:?}", &*s.text()),
             other => write!(f, "<object at {:#x}>", other.addr().unwrap_or(0)),
         }
@@ -61,6 +112,16 @@ impl std::fmt::Debug for Value<'_> {
 }
 
 impl<'gc> Value<'gc> {
+    #[inline(always)]
+    pub fn bool(b: bool) -> Value<'gc> {
+        Value::Bool(Truth::from(b))
+    }
+
+    #[inline(always)]
+    pub fn float(x: f64) -> Value<'gc> {
+        Value::Float(FloatBits::new(x))
+    }
+
     #[inline]
     pub fn obj(self) -> Option<ObjRef<'gc>> {
         match self {
@@ -101,7 +162,7 @@ impl<'gc> Value<'gc> {
             (Value::None, Value::None) | (Value::Undef, Value::Undef) => true,
             (Value::Bool(a), Value::Bool(b)) => a == b,
             (Value::Int(a), Value::Int(b)) => a == b,
-            (Value::Float(a), Value::Float(b)) => a.to_bits() == b.to_bits(),
+            (Value::Float(a), Value::Float(b)) => a.0 == b.0,
             _ => match (self.addr(), other.addr()) {
                 (Some(a), Some(b)) => a == b,
                 _ => false,

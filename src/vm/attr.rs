@@ -3,6 +3,7 @@
 
 use super::{R, Vm};
 use crate::runtime::function::Native;
+use crate::runtime::value::Truth;
 use crate::runtime::value::{
     Class, DictRef, InstRef, Instance, Obj, ObjRef, Payload, Value, flags,
 };
@@ -78,7 +79,7 @@ impl<'gc> Vm<'gc> {
                 Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(cls), *f)),
                 Obj::StaticMethod(f) => *f,
                 Obj::Native(n) if n.bound.is_undef() => {
-                    let this = if n.data.is(Value::Bool(true)) {
+                    let this = if n.data.is(Value::Bool(Truth::True)) {
                         Value::Obj(cls)
                     } else {
                         obj
@@ -267,7 +268,7 @@ impl<'gc> Vm<'gc> {
                 "args" => return Ok(d.args),
                 "__cause__" => return Ok(d.cause),
                 "__context__" => return Ok(d.context),
-                "__suppress_context__" => return Ok(Value::Bool(d.suppress_context)),
+                "__suppress_context__" => return Ok(Value::bool(d.suppress_context)),
                 "__traceback__" => {
                     drop(d);
                     return Ok(self.traceback_value(obj));
@@ -392,7 +393,7 @@ impl<'gc> Vm<'gc> {
                 Value::Obj(o) => match o.as_ref() {
                     Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(cls), *f)),
                     Obj::StaticMethod(f) => *f,
-                    Obj::Native(nf) if nf.data.is(Value::Bool(true)) => {
+                    Obj::Native(nf) if nf.data.is(Value::Bool(Truth::True)) => {
                         self.bind(d, Value::Obj(cls), cls)
                     }
                     _ => d,
@@ -445,7 +446,7 @@ impl<'gc> Vm<'gc> {
                         Obj::Function(_) if is_class => d,
                         // through super(C, cls) a builtin method stays unbound, as `__new__`
                         // must (its class argument is passed explicitly)
-                        Obj::Native(n) if is_class && !n.data.is(Value::Bool(true)) => d,
+                        Obj::Native(n) if is_class && !n.data.is(Value::Bool(Truth::True)) => d,
                         Obj::ClassMethod(f) => self.obj(Obj::Method(Value::Obj(target_cls), *f)),
                         Obj::Property(p) if !is_class => self.call(p.fget, &[this], &[])?,
                         _ => self.bind(d, this, target_cls),
@@ -491,7 +492,7 @@ impl<'gc> Vm<'gc> {
             },
             Value::Float(f) => match n {
                 "real" => Value::Float(f),
-                "imag" => Value::Float(0.0),
+                "imag" => Value::float(0.0),
                 _ => return Ok(None),
             },
             Value::Obj(o) => match o.as_ref() {
@@ -583,7 +584,7 @@ impl<'gc> Vm<'gc> {
                         let code = g.borrow().code;
                         self.new_str(&code.code.qualname)
                     }
-                    "gi_running" => Value::Bool(
+                    "gi_running" => Value::bool(
                         g.borrow().state == crate::runtime::generator::GenState::Running,
                     ),
                     _ => return Ok(None),
@@ -612,8 +613,8 @@ impl<'gc> Vm<'gc> {
                     _ => return Ok(None),
                 },
                 Obj::Complex(re, im) => match n {
-                    "real" => Value::Float(*re),
-                    "imag" => Value::Float(*im),
+                    "real" => Value::float(*re),
+                    "imag" => Value::float(*im),
                     _ => return Ok(None),
                 },
                 Obj::BigInt(_) => match n {
@@ -791,7 +792,8 @@ impl<'gc> Vm<'gc> {
                     return Ok(());
                 }
                 Some("__suppress_context__") => {
-                    data.borrow_mut(self.mc).suppress_context = matches!(v, Value::Bool(true));
+                    data.borrow_mut(self.mc).suppress_context =
+                        matches!(v, Value::Bool(Truth::True));
                     return Ok(());
                 }
                 Some("args") => {
@@ -928,7 +930,7 @@ impl<'gc> Vm<'gc> {
                 if let Some(d) = self.class_lookup_v(inst.class, name) {
                     if let Value::Obj(o) = d {
                         let plain = matches!(o.as_ref(), Obj::Function(_))
-                            || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(true)));
+                            || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(Truth::True)));
                         if plain {
                             let shadowed =
                                 inst.dict.get().is_some_and(|dict| self.shadows(dict, name));
@@ -946,7 +948,7 @@ impl<'gc> Vm<'gc> {
                 if let Some(d) = self.class_lookup_v(t, name) {
                     if let Value::Obj(o) = d {
                         if let Obj::Native(n) = o.as_ref() {
-                            if n.bound.is_undef() && !n.data.is(Value::Bool(true)) {
+                            if n.bound.is_undef() && !n.data.is(Value::Bool(Truth::True)) {
                                 return Ok((d, obj));
                             }
                         }

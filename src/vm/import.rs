@@ -13,11 +13,11 @@ impl<'gc> Vm<'gc> {
     fn const_value(&mut self, c: &Const) -> Value<'gc> {
         match c {
             Const::None => Value::None,
-            Const::Bool(b) => Value::Bool(*b),
+            Const::Bool(b) => Value::bool(*b),
             Const::Ellipsis => self.st.ellipsis,
             Const::Int(i) => Value::Int(*i),
             Const::BigInt(b) => self.int_from_big((**b).clone()),
-            Const::Float(f) => Value::Float(*f),
+            Const::Float(f) => Value::float(*f),
             Const::Complex(r, i) => self.obj(Obj::Complex(*r, *i)),
             Const::Str(s) => {
                 if s.len() <= 32 && s.chars().all(|c| c == '_' || c.is_alphanumeric()) {

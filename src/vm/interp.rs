@@ -8,6 +8,7 @@ use super::unwind::Unwound;
 use super::{R, Vm};
 use crate::compiler::code::{CO_NAMESPACE, Op};
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
+use crate::runtime::value::Truth;
 use crate::runtime::value::{Obj, Value};
 
 /// Bytes of large strings one slice may build before it ends early (about `min_sleep` of debt).
@@ -32,8 +33,8 @@ macro_rules! replace_top_two_number {
             let s = &mut self.st.stack;
             let n = s.len();
             match &mut s[n - 2] {
-                Value::$variant(slot) => *slot = r,
-                slot => *slot = Value::$variant(r),
+                Value::$variant(slot) => *slot = r.into(),
+                slot => *slot = Value::$variant(r.into()),
             }
             s.truncate(n - 1);
         }
@@ -332,8 +333,8 @@ impl<'gc> Vm<'gc> {
                     Op::LoadConst(i) => self.push(codeobj.consts[i as usize]),
                     Op::LoadSmallInt(i) => self.push(Value::Int(i as i64)),
                     Op::LoadNone => self.push(Value::None),
-                    Op::LoadTrue => self.push(Value::Bool(true)),
-                    Op::LoadFalse => self.push(Value::Bool(false)),
+                    Op::LoadTrue => self.push(Value::Bool(Truth::True)),
+                    Op::LoadFalse => self.push(Value::Bool(Truth::False)),
                     Op::LoadFast(i) => push_local!(i),
                     Op::StoreFast(i) => {
                         let v = self.pop();
@@ -493,15 +494,15 @@ impl<'gc> Vm<'gc> {
                                 }
                             }
                             Some(Value::Float(x)) => {
-                                let k = k as f64;
+                                let (f, k) = (x.get(), k as f64);
                                 let r = match bop {
-                                    BinOp::Add => Some(*x + k),
-                                    BinOp::Sub => Some(*x - k),
-                                    BinOp::Mul => Some(*x * k),
+                                    BinOp::Add => Some(f + k),
+                                    BinOp::Sub => Some(f - k),
+                                    BinOp::Mul => Some(f * k),
                                     _ => None,
                                 };
                                 if let Some(r) = r {
-                                    *x = r;
+                                    *x = r.into();
                                     ip += 1;
                                     continue;
                                 }
@@ -525,7 +526,7 @@ impl<'gc> Vm<'gc> {
                                 let a = self.pop();
                                 save_ip!();
                                 match tri!(self.compare(cop, a, b)) {
-                                    Value::Bool(b) => b,
+                                    Value::Bool(b) => b.get(),
                                     other => tri!(self.truthy(other)),
                                 }
                             }
@@ -843,7 +844,7 @@ impl<'gc> Vm<'gc> {
                         let a = self.pop();
                         save_ip!();
                         let r = match uop {
-                            UnaryOp::Not => Value::Bool(!tri!(self.truthy(a))),
+                            UnaryOp::Not => Value::bool(!tri!(self.truthy(a))),
                             _ => tri!(self.unary(uop, a)),
                         };
                         self.push(r);
@@ -851,15 +852,15 @@ impl<'gc> Vm<'gc> {
                     Op::Compare(cop) => {
                         if let Some((x, y)) = self.top_two_ints() {
                             if let Some(b) = crate::runtime::ops::int_compare(cop, x, y) {
-                                self.replace_top_two(Value::Bool(b));
+                                self.replace_top_two(Value::bool(b));
                                 continue;
                             }
                         }
                         let b = self.pop();
                         let a = self.pop();
                         let r = match cop {
-                            CmpOp::Is => Value::Bool(a.is(b)),
-                            CmpOp::IsNot => Value::Bool(!a.is(b)),
+                            CmpOp::Is => Value::bool(a.is(b)),
+                            CmpOp::IsNot => Value::bool(!a.is(b)),
                             _ => {
                                 save_ip!();
                                 tri!(self.compare(cop, a, b))
@@ -876,7 +877,7 @@ impl<'gc> Vm<'gc> {
                     Op::PopJumpIfFalse(t) => {
                         if let Some(&Value::Bool(b)) = self.st.stack.last() {
                             self.st.stack.pop();
-                            if !b {
+                            if !b.get() {
                                 ip = t as usize;
                             }
                             continue;
@@ -892,7 +893,7 @@ impl<'gc> Vm<'gc> {
                     Op::PopJumpIfTrue(t) => {
                         if let Some(&Value::Bool(b)) = self.st.stack.last() {
                             self.st.stack.pop();
-                            if b {
+                            if b.get() {
                                 ip = t as usize;
                             }
                             continue;
@@ -1270,7 +1271,7 @@ impl<'gc> Vm<'gc> {
                         let e = self.top();
                         save_ip!();
                         let m = tri!(exc::matches(self, e, spec));
-                        self.push(Value::Bool(m));
+                        self.push(Value::bool(m));
                     }
                     Op::BeforeWith => {
                         let mgr = self.pop();

@@ -41,13 +41,15 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(x.same_text(&y)),
         (Value::Int(x), Value::Int(y)) => Some(x == y),
-        (Value::Float(x), Value::Float(y)) => Some(x == y),
+        (Value::Float(x), Value::Float(y)) => Some(x.get() == y.get()),
         (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => {
-            Some((x as f64) == y)
+            Some((x as f64) == y.get())
         }
-        (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => Some(x as i64 == y),
+        (Value::Bool(x), Value::Int(y)) | (Value::Int(y), Value::Bool(x)) => {
+            Some(x.get() as i64 == y)
+        }
         (Value::Bool(x), Value::Float(y)) | (Value::Float(y), Value::Bool(x)) => {
-            Some(x as i64 as f64 == y)
+            Some(x.get() as i64 as f64 == y.get())
         }
         (Value::None, _) | (_, Value::None) => Some(false),
         (Value::Tuple(x), Value::Tuple(y)) => {
@@ -123,9 +125,9 @@ impl<'gc> Vm<'gc> {
     pub fn hash(&mut self, v: Value<'gc>) -> R<'gc, i64> {
         Ok(match v {
             Value::Undef | Value::None => 0x3456_789a,
-            Value::Bool(b) => b as i64,
+            Value::Bool(b) => b.get() as i64,
             Value::Int(i) => hash::hash_i64(i),
-            Value::Float(f) => hash::hash_f64(f),
+            Value::Float(f) => hash::hash_f64(f.get()),
             Value::Str(s) => s.hash_value(),
             Value::Tuple(t) => {
                 // item hashes gathered without a heap allocation for tuples of up to 8 items

@@ -155,8 +155,13 @@ impl<'gc> Vm<'gc> {
                 acc as i64
             }
             Value::Instance(i) => {
-                if let Some(h) = self.weakref_hash(v) {
-                    return h;
+                if let Some(w) = Self::weak_data(v) {
+                    // a ref's remembered hash is read here: returned from a call, the
+                    // result's copy stalled store forwarding (half of hash's time)
+                    if let (0, Some(h)) = (w.kind, w.hash.get()) {
+                        return Ok(h);
+                    }
+                    return self.weakref_hash(v, w);
                 }
                 let fl = i.class_flags();
                 if fl & flags::HASH_NONE != 0 {

@@ -471,19 +471,20 @@ impl<'gc> Vm<'gc> {
         })
     }
 
-    /// hash(ref): the referent's hash, remembered; TypeError if first asked after death.
-    pub fn weakref_hash(&mut self, v: Value<'gc>) -> Option<R<'gc, i64>> {
-        let w = Self::weak_data(v)?;
+    /// hash(ref) of weakref or proxy `v` (whose data is `w`): the referent's hash,
+    /// remembered; TypeError if first asked after death. The caller answers a remembered hash
+    /// itself, without a call.
+    pub fn weakref_hash(&mut self, v: Value<'gc>, w: Gc<'gc, WeakRef<'gc>>) -> R<'gc, i64> {
         if w.kind != 0 {
             let t = self.type_name(v);
-            return Some(Err(self.type_error(format!("unhashable type: '{t}'"))));
+            return Err(self.type_error(format!("unhashable type: '{t}'")));
         }
         if let Some(h) = w.hash.get() {
-            return Some(Ok(h));
+            return Ok(h);
         }
-        Some(match self.weak_referent(w) {
+        match self.weak_referent(w) {
             Some(t) => self.hash(t).inspect(|h| w.hash.set(Some(*h))),
             None => Err(self.type_error("weak object has gone away")),
-        })
+        }
     }
 }

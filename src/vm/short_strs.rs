@@ -74,10 +74,18 @@ impl<'gc> ShortStrs<'gc> {
 fn slot_of(bytes: &[u8]) -> usize {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut h = (bytes.len() as u64).wrapping_mul(K);
-    for chunk in bytes.chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word: [u8; 8] = chunk.try_into().unwrap_or_default();
         h = (h ^ u64::from_le_bytes(word)).wrapping_mul(K);
+    }
+    let tail = chunks.remainder();
+    if !tail.is_empty() {
+        // gathered a byte at a time: copying the tail into a zeroed word and loading that
+        // stalled store forwarding (a word load over narrower stores), a quarter of the time
+        // of this function in strings_dicts
+        let word = tail.iter().rev().fold(0u64, |w, &b| w << 8 | b as u64);
+        h = (h ^ word).wrapping_mul(K);
     }
     (h >> 40) as usize & (SLOTS - 2)
 }

@@ -1,5 +1,6 @@
-//! Generators: suspending a frame (moving its stack segment, blocks and handled exceptions into
-//! the generator object) and resuming it, either stacklessly from a `for` loop or from Rust.
+//! Generators: suspending a frame (swapping its value stack out and moving its blocks and
+//! handled exceptions into the generator object) and resuming it, either stacklessly from a
+//! `for` loop or from Rust.
 
 use super::frame::{Frame, FrameKind};
 use super::interp::RunResult;
@@ -213,29 +214,30 @@ impl<'gc> Vm<'gc> {
     }
 
     /// The next value of generator `g` for Rust code that iterates (`next()`, `sum()`, `list()`
-    /// ...), or None when it returns. Not `gen_send` and a GenStep: LLVM copied the value out of
-    /// that enum as a byte and seven unaligned bytes, which stalled store forwarding twice per
-    /// item (a fifth of `sum(gen)`'s time in perf).
+    /// ...), or None when it returns. It hands the value straight from the run: through
+    /// `gen_send`'s GenStep, LLVM copied it as a byte and seven unaligned bytes (with the
+    /// Value layout of the time), which stalled store forwarding twice per item.
     pub fn gen_next(&mut self, g: ObjRef<'gc>) -> R<'gc, Option<Value<'gc>>> {
         if !self.resume_generator(g, Value::None, Resumer::Boundary)? {
             return Ok(None);
         }
-        let stop = self.st.frames.len() - 1;
-        self.st.nested += 1;
-        let r = self.run(stop, i64::MAX);
-        self.st.nested -= 1;
-        match r? {
+        match self.run_resumed()? {
             RunResult::Yield(v) => Ok(Some(v)),
             _ => Ok(None),
         }
     }
 
-    fn run_generator(&mut self) -> R<'gc, GenStep<'gc>> {
+    /// Runs the generator frame just resumed from Rust until it yields or ends.
+    fn run_resumed(&mut self) -> R<'gc, RunResult<'gc>> {
         let stop = self.st.frames.len() - 1;
         self.st.nested += 1;
         let r = self.run(stop, i64::MAX);
         self.st.nested -= 1;
-        match r? {
+        r
+    }
+
+    fn run_generator(&mut self) -> R<'gc, GenStep<'gc>> {
+        match self.run_resumed()? {
             RunResult::Yield(v) => Ok(GenStep::Yielded(v)),
             RunResult::Return(v) => Ok(GenStep::Returned(v)),
             RunResult::Suspended => Ok(GenStep::Returned(Value::None)),

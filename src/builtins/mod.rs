@@ -6,6 +6,7 @@ pub mod exceptions;
 pub mod functions;
 pub mod list;
 pub mod numbers;
+pub mod numeric;
 pub mod object;
 pub mod range;
 pub mod set;

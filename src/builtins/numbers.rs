@@ -3,7 +3,7 @@
 use super::{arg, class_method, kwarg, method, nargs};
 use crate::parser::ast::BinOp;
 use crate::runtime::function::Kw;
-use crate::runtime::ops::{Num, to_num};
+use crate::runtime::numeric::{Num, to_num};
 use crate::runtime::value::{Obj, ObjRef, Payload, Value};
 use crate::vm::{R, Vm};
 use num_bigint::BigInt;
@@ -209,7 +209,7 @@ pub fn to_float<'gc>(vm: &mut Vm<'gc>, x: Value<'gc>) -> R<'gc, f64> {
                     return Err(vm.overflow_error("int too large to convert to float"));
                 }
             }
-            Ok(crate::runtime::ops::num_to_f64(&n))
+            Ok(crate::runtime::numeric::num_to_f64(&n))
         }
         None => match x {
             Value::Str(s) => match parse_float(&s.text()) {

@@ -3,7 +3,7 @@
 
 use super::{def, kwarg, nargs};
 use crate::runtime::function::Kw;
-use crate::runtime::ops::{Num, to_num};
+use crate::runtime::numeric::{Num, to_num};
 use crate::runtime::value::{Obj, Value};
 use crate::vm::{R, Vm};
 use num_bigint::BigInt;

@@ -3,7 +3,7 @@
 use super::{add_fn, add_value};
 use crate::builtins::{arg, nargs};
 use crate::runtime::function::Kw;
-use crate::runtime::ops::{Num, to_num};
+use crate::runtime::numeric::{Num, to_num};
 use crate::runtime::value::Truth;
 use crate::runtime::value::{DictRef, Value};
 use crate::vm::{R, Vm};

@@ -1,7 +1,7 @@
 //! Comparisons between builtin values: numbers across int/float/bool/bigint, strings, bytes,
 //! and lexicographic comparison of sequences (which may call user `__eq__` on items).
 
-use super::ops::{Num, to_num};
+use super::numeric::{Num, to_num};
 use crate::parser::ast::CmpOp;
 use crate::runtime::value::{Obj, Value};
 use crate::vm::{R, Vm};
@@ -83,11 +83,11 @@ pub fn builtin_compare<'gc>(
             if matches!(op, CmpOp::Eq | CmpOp::NotEq) {
                 let (ar, ai) = match x {
                     Num::C(r, i) => (r, i),
-                    n => (super::ops::num_to_f64(&n), 0.0),
+                    n => (super::numeric::num_to_f64(&n), 0.0),
                 };
                 let (br, bi) = match y {
                     Num::C(r, i) => (r, i),
-                    n => (super::ops::num_to_f64(&n), 0.0),
+                    n => (super::numeric::num_to_f64(&n), 0.0),
                 };
                 let eq = ar == br && ai == bi;
                 return Ok(Some(if op == CmpOp::Eq { eq } else { !eq }));

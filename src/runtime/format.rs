@@ -1,6 +1,6 @@
 //! The format-spec mini-language (`format()`, f-strings, `str.format`) and `%` formatting.
 
-use super::ops::{Num, to_num};
+use super::numeric::{Num, to_num};
 use super::repr::float_repr;
 use crate::runtime::value::{Obj, Value};
 use crate::vm::{R, Vm};
@@ -552,7 +552,7 @@ pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'
             }
             'e' | 'E' | 'f' | 'F' | 'g' | 'G' => {
                 let f = match to_num(v) {
-                    Some(n) => super::ops::num_to_f64(&n),
+                    Some(n) => super::numeric::num_to_f64(&n),
                     None => {
                         let t = vm.type_name(v);
                         return Err(vm.type_error(format!("must be real number, not {t}")));

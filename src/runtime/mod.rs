@@ -7,6 +7,7 @@ pub mod function;
 pub mod generator;
 pub mod hash;
 pub mod iter;
+pub mod numeric;
 pub mod ops;
 pub mod repr;
 pub mod seq;

@@ -3,6 +3,7 @@
 //! interpreter state for that slice.
 
 pub mod attr;
+pub mod attr_write;
 pub mod cache;
 pub mod call;
 pub mod class;

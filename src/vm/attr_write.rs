@@ -1,0 +1,268 @@
+//! Attribute assignment and deletion: `obj.name = v` and `del obj.name` through data
+//! descriptors, `__setattr__`/`__delattr__`, `__slots__`, instance and class dicts, and the
+//! errors for read-only attributes of builtin objects.
+
+use super::{R, Vm};
+use crate::runtime::value::{InstRef, Obj, ObjRef, Payload, Truth, Value, flags};
+
+impl<'gc> Vm<'gc> {
+    /// `obj.name = v`.
+    pub fn setattr(&mut self, obj: Value<'gc>, name: Value<'gc>, v: Value<'gc>) -> R<'gc, ()> {
+        match obj {
+            Value::Instance(inst) => {
+                if let Some(t) = self.proxy_target(obj) {
+                    let t = t?;
+                    return self.setattr(t, name, v);
+                }
+                let cls = inst.class;
+                let fl = cls
+                    .as_ref()
+                    .as_class_ref()
+                    .map(|c| c.flags.get())
+                    .unwrap_or(0);
+                if fl & flags::HAS_SETATTR != 0 {
+                    if let Some(sa) = self.class_lookup(cls, "__setattr__") {
+                        if !self.is_builtin_fn(sa) {
+                            self.call(sa, &[obj, name, v], &[])?;
+                            return Ok(());
+                        }
+                    }
+                }
+                self.generic_setattr(inst, obj, name, v)
+            }
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Class(c) => {
+                    if c.flags.get() & flags::BUILTIN != 0 {
+                        return Err(self.immutable_type(&c.name, name));
+                    }
+                    self.dict_set(c.dict, name, v)?;
+                    // classes created earlier computed their descriptor flag without this
+                    if self.is_data_descriptor(v)
+                        || matches!(name.as_str().as_deref(), Some("__set__" | "__delete__"))
+                    {
+                        self.st.late_descriptors = true;
+                    }
+                    self.refresh_class_flags(o, name);
+                    Ok(())
+                }
+                Obj::Module(m) => self.dict_set(m.dict, name, v),
+                Obj::Function(f) => {
+                    match name.as_str().as_deref() {
+                        Some("__name__") => f.meta.borrow_mut(self.mc).name = v,
+                        Some("__qualname__") => f.meta.borrow_mut(self.mc).qualname = v,
+                        Some("__doc__") => f.meta.borrow_mut(self.mc).doc = v,
+                        Some("__module__") => f.meta.borrow_mut(self.mc).module = v,
+                        _ => {
+                            let d = self.function_dict(o);
+                            self.dict_set(d, name, v)?;
+                        }
+                    }
+                    Ok(())
+                }
+                _ => Err(self.readonly_attr(obj, name)),
+            },
+            _ => Err(self.readonly_attr(obj, name)),
+        }
+    }
+
+    /// Builtin classes cannot change (the VM relies on it, e.g. for `object.__init__`).
+    fn immutable_type(&mut self, type_name: &str, name: Value<'gc>) -> Value<'gc> {
+        let n = name.as_str().unwrap_or("?".into());
+        let n: &str = &n;
+        self.type_error(format!(
+            "cannot set '{n}' attribute of immutable type '{type_name}'"
+        ))
+    }
+
+    /// CPython's error for setting or deleting an attribute of a builtin value: its data
+    /// attributes (`int.real`, `range.start`) and its methods are read-only, and anything else
+    /// does not exist.
+    fn readonly_attr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> Value<'gc> {
+        let n = name.as_str().unwrap_or("?".into());
+        let n: &str = &n;
+        let t = self.type_name(obj);
+        let msg = if matches!(self.special_attr(obj, n), Ok(Some(_))) {
+            // computed attributes of numbers name the type that defines them (bool's are
+            // int's); the stored ones of other builtins are plain read-only members
+            let owner = match obj {
+                Value::Int(_) | Value::Bool(_) => Some("int"),
+                Value::Float(_) => Some("float"),
+                Value::Obj(o) if matches!(o.as_ref(), Obj::BigInt(_)) => Some("int"),
+                _ => None,
+            };
+            match owner {
+                Some(o) => format!("attribute '{n}' of '{o}' objects is not writable"),
+                None => "readonly attribute".to_string(),
+            }
+        } else if self.class_lookup_v(self.type_of(obj), name).is_some() {
+            format!("'{t}' object attribute '{n}' is read-only")
+        } else {
+            format!("'{t}' object has no attribute '{n}'")
+        };
+        self.attr_error(msg)
+    }
+
+    /// `object.__setattr__`: properties, slots, then the instance dict.
+    pub fn generic_setattr(
+        &mut self,
+        inst: InstRef<'gc>,
+        obj: Value<'gc>,
+        name: Value<'gc>,
+        v: Value<'gc>,
+    ) -> R<'gc, ()> {
+        let cls = inst.class;
+        if let Some(d) = self.class_lookup_v(cls, name) {
+            match d {
+                Value::Obj(o) => {
+                    if let Obj::Property(p) = o.as_ref() {
+                        if p.fset.is_none() {
+                            let n = name.as_str().unwrap_or("?".into());
+                            let n: &str = &n;
+                            let t = self.type_name(obj);
+                            return Err(self.attr_error(format!(
+                                "property '{n}' of '{t}' object has no setter"
+                            )));
+                        }
+                        self.call(p.fset, &[obj, v], &[])?;
+                        return Ok(());
+                    }
+                }
+                Value::Instance(_) => {
+                    if let Some(set) = self.lookup_special(d, "__set__") {
+                        self.call(set, &[d, obj, v], &[])?;
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Payload::Exc(data) = inst.payload.get() {
+            match name.as_str().as_deref() {
+                Some("__cause__") => {
+                    let mut d = data.borrow_mut(self.mc);
+                    d.cause = v;
+                    d.suppress_context = true;
+                    return Ok(());
+                }
+                Some("__context__") => {
+                    data.borrow_mut(self.mc).context = v;
+                    return Ok(());
+                }
+                Some("__suppress_context__") => {
+                    data.borrow_mut(self.mc).suppress_context =
+                        matches!(v, Value::Bool(Truth::True));
+                    return Ok(());
+                }
+                Some("args") => {
+                    let items = self.collect_iter(v)?;
+                    let t = self.new_tuple(items);
+                    data.borrow_mut(self.mc).args = t;
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+        if let Obj::Class(c) = cls.as_ref() {
+            if c.flags.get() & flags::NO_DICT != 0 {
+                let n = name.as_str().unwrap_or("?".into());
+                let n: &str = &n;
+                let allowed = self.slot_allowed(cls, n);
+                if !allowed {
+                    let t = self.type_name(obj);
+                    return Err(self.attr_error(format!("'{t}' object has no attribute '{n}'")));
+                }
+            }
+        }
+        let d = self.instance_dict(inst);
+        self.dict_set(d, name, v)
+    }
+
+    fn slot_allowed(&self, cls: ObjRef<'gc>, n: &str) -> bool {
+        let Obj::Class(c) = cls.as_ref() else {
+            return true;
+        };
+        let mut all = vec![cls];
+        all.extend(c.mro.iter().copied());
+        for k in all {
+            if let Obj::Class(kc) = k.as_ref() {
+                if kc.flags.get() & flags::NO_DICT == 0 && kc.flags.get() & flags::BUILTIN == 0 {
+                    return true;
+                }
+                if let Some(s) = &kc.slots {
+                    if s.iter().any(|x| &**x == n || &**x == "__dict__") {
+                        return true;
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    /// `del obj.name`.
+    pub fn delattr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc, ()> {
+        match obj {
+            Value::Instance(inst) => {
+                if let Some(t) = self.proxy_target(obj) {
+                    let t = t?;
+                    return self.delattr(t, name);
+                }
+                let cls = inst.class;
+                if let Some(da) = self.class_lookup(cls, "__delattr__") {
+                    if !self.is_builtin_fn(da) {
+                        self.call(da, &[obj, name], &[])?;
+                        return Ok(());
+                    }
+                }
+                if let Some(Value::Obj(o)) = self.class_lookup_v(cls, name) {
+                    if let Obj::Property(p) = o.as_ref() {
+                        if p.fdel.is_none() {
+                            let n = name.as_str().unwrap_or("?".into());
+                            let n: &str = &n;
+                            let t = self.type_name(obj);
+                            return Err(self.attr_error(format!(
+                                "property '{n}' of '{t}' object has no deleter"
+                            )));
+                        }
+                        self.call(p.fdel, &[obj], &[])?;
+                        return Ok(());
+                    }
+                }
+                let removed = match inst.dict.get() {
+                    Some(d) => self.dict_del(d, name)?,
+                    None => false,
+                };
+                if !removed {
+                    return Err(self.no_attr(obj, name));
+                }
+                Ok(())
+            }
+            Value::Obj(o) => match o.as_ref() {
+                Obj::Class(c) => {
+                    if c.flags.get() & flags::BUILTIN != 0 {
+                        return Err(self.immutable_type(&c.name, name));
+                    }
+                    if !self.dict_del(c.dict, name)? {
+                        return Err(self.no_attr(obj, name));
+                    }
+                    self.refresh_class_flags(o, name);
+                    Ok(())
+                }
+                Obj::Module(m) => {
+                    if !self.dict_del(m.dict, name)? {
+                        return Err(self.no_attr(obj, name));
+                    }
+                    Ok(())
+                }
+                Obj::Function(_) => {
+                    let d = self.function_dict(o);
+                    if !self.dict_del(d, name)? {
+                        return Err(self.no_attr(obj, name));
+                    }
+                    Ok(())
+                }
+                _ => Err(self.readonly_attr(obj, name)),
+            },
+            _ => Err(self.readonly_attr(obj, name)),
+        }
+    }
+}

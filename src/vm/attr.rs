@@ -202,11 +202,7 @@ impl<'gc> Vm<'gc> {
         name: Value<'gc>,
     ) -> R<'gc> {
         let cls = inst.class;
-        let cflags = cls
-            .as_ref()
-            .as_class_ref()
-            .map(|c| c.flags.get())
-            .unwrap_or(0);
+        let cflags = inst.class_flags();
         if cflags & flags::HAS_GETATTRIBUTE != 0 {
             if let Some(ga) = self.class_lookup(cls, "__getattribute__") {
                 if !self.is_builtin_fn(ga) {
@@ -299,12 +295,7 @@ impl<'gc> Vm<'gc> {
         match n {
             "__class__" => return Ok(Value::Obj(cls)),
             "__dict__" => {
-                let c = cls
-                    .as_ref()
-                    .as_class_ref()
-                    .map(|c| c.flags.get())
-                    .unwrap_or(0);
-                if c & flags::NO_DICT == 0 {
+                if inst.class_flags() & flags::NO_DICT == 0 {
                     return Ok(Value::Dict(self.instance_dict(inst)));
                 }
             }
@@ -658,15 +649,7 @@ impl<'gc> Vm<'gc> {
     ) -> R<'gc, (Value<'gc>, Value<'gc>)> {
         match obj {
             Value::Instance(_) if Self::is_proxy(obj) => {}
-            Value::Instance(inst)
-                if inst
-                    .class
-                    .as_ref()
-                    .as_class_ref()
-                    .map(|c| c.flags.get())
-                    .unwrap_or(0)
-                    & flags::HAS_GETATTRIBUTE
-                    != 0 => {}
+            Value::Instance(inst) if inst.class_flags() & flags::HAS_GETATTRIBUTE != 0 => {}
             Value::Instance(inst) => {
                 if let Some(d) = self.class_lookup_v(inst.class, name) {
                     if let Value::Obj(o) = d {

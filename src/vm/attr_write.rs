@@ -15,11 +15,7 @@ impl<'gc> Vm<'gc> {
                     return self.setattr(t, name, v);
                 }
                 let cls = inst.class;
-                let fl = cls
-                    .as_ref()
-                    .as_class_ref()
-                    .map(|c| c.flags.get())
-                    .unwrap_or(0);
+                let fl = inst.class_flags();
                 if fl & flags::HAS_SETATTR != 0 {
                     if let Some(sa) = self.class_lookup(cls, "__setattr__") {
                         if !self.is_builtin_fn(sa) {
@@ -102,6 +98,19 @@ impl<'gc> Vm<'gc> {
         self.attr_error(msg)
     }
 
+    /// AttributeError for setting or deleting property `name` of `obj` that has no `setter` or
+    /// `deleter` (which `accessor` names).
+    fn missing_accessor(
+        &mut self,
+        obj: Value<'gc>,
+        name: Value<'gc>,
+        accessor: &str,
+    ) -> Value<'gc> {
+        let n = name.as_str().unwrap_or("?".into());
+        let t = self.type_name(obj);
+        self.attr_error(format!("property '{n}' of '{t}' object has no {accessor}"))
+    }
+
     /// `object.__setattr__`: properties, slots, then the instance dict.
     pub fn generic_setattr(
         &mut self,
@@ -116,12 +125,7 @@ impl<'gc> Vm<'gc> {
                 Value::Obj(o) => {
                     if let Obj::Property(p) = o.as_ref() {
                         if p.fset.is_none() {
-                            let n = name.as_str().unwrap_or("?".into());
-                            let n: &str = &n;
-                            let t = self.type_name(obj);
-                            return Err(self.attr_error(format!(
-                                "property '{n}' of '{t}' object has no setter"
-                            )));
+                            return Err(self.missing_accessor(obj, name, "setter"));
                         }
                         self.call(p.fset, &[obj, v], &[])?;
                         return Ok(());
@@ -216,12 +220,7 @@ impl<'gc> Vm<'gc> {
                 if let Some(Value::Obj(o)) = self.class_lookup_v(cls, name) {
                     if let Obj::Property(p) = o.as_ref() {
                         if p.fdel.is_none() {
-                            let n = name.as_str().unwrap_or("?".into());
-                            let n: &str = &n;
-                            let t = self.type_name(obj);
-                            return Err(self.attr_error(format!(
-                                "property '{n}' of '{t}' object has no deleter"
-                            )));
+                            return Err(self.missing_accessor(obj, name, "deleter"));
                         }
                         self.call(p.fdel, &[obj], &[])?;
                         return Ok(());

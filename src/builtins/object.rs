@@ -5,7 +5,6 @@ use super::{arg, class_method, method, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::value::Truth;
 use crate::runtime::value::{Layout, Obj, Payload, Property, Value};
-use crate::vm::generator::GenStep;
 use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
@@ -344,18 +343,16 @@ fn gen_of<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, crate::runtime::value:
 fn gen_send<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "send", args, 2, 2)?;
     let g = gen_of(vm, args[0])?;
-    match vm.gen_send(g, args[1])? {
-        GenStep::Yielded(v) => Ok(v),
-        GenStep::Returned(r) => Err(vm.stop_iteration(r)),
-    }
+    vm.gen_send(g, args[1])?
+        .into_result()
+        .map_err(|r| vm.stop_iteration(r))
 }
 
 fn gen_next<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let g = gen_of(vm, arg(args, 0))?;
-    match vm.gen_send(g, Value::None)? {
-        GenStep::Yielded(v) => Ok(v),
-        GenStep::Returned(r) => Err(vm.stop_iteration(r)),
-    }
+    vm.gen_send(g, Value::None)?
+        .into_result()
+        .map_err(|r| vm.stop_iteration(r))
 }
 
 fn gen_throw<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -375,10 +372,9 @@ fn gen_throw<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
             "exceptions must be classes or instances deriving from BaseException, not str",
         ));
     }
-    match vm.gen_throw(g, exc)? {
-        GenStep::Yielded(v) => Ok(v),
-        GenStep::Returned(r) => Err(vm.stop_iteration(r)),
-    }
+    vm.gen_throw(g, exc)?
+        .into_result()
+        .map_err(|r| vm.stop_iteration(r))
 }
 
 fn gen_close<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {

@@ -39,6 +39,18 @@ pub enum FrameKind<'gc> {
     Ignored,
 }
 
+impl<'gc> FrameKind<'gc> {
+    /// The generator whose frame this is, if it is one.
+    pub fn generator(self) -> Option<ObjRef<'gc>> {
+        match self {
+            FrameKind::GenForIter(g, _) | FrameKind::GenBoundary(g) | FrameKind::GenDelegate(g) => {
+                Some(g)
+            }
+            _ => None,
+        }
+    }
+}
+
 #[derive(Collect, Clone, Copy)]
 #[collect(no_drop)]
 pub struct Frame<'gc> {

@@ -32,6 +32,16 @@ pub enum GenStep<'gc> {
     Returned(Value<'gc>),
 }
 
+impl<'gc> GenStep<'gc> {
+    /// Ok with a yielded value, Err with a returned one.
+    pub fn into_result(self) -> Result<Value<'gc>, Value<'gc>> {
+        match self {
+            GenStep::Yielded(v) => Ok(v),
+            GenStep::Returned(v) => Err(v),
+        }
+    }
+}
+
 fn gen_cell<'gc>(g: ObjRef<'gc>) -> Gc<'gc, RefLock<Generator<'gc>>> {
     match g.as_ref() {
         Obj::Generator(c) => *c,
@@ -146,11 +156,8 @@ impl<'gc> Vm<'gc> {
             exc_base,
             ..
         } = self.pop_frame_exit();
-        let g = match kind {
-            FrameKind::GenForIter(g, _) | FrameKind::GenBoundary(g) | FrameKind::GenDelegate(g) => {
-                g
-            }
-            _ => unreachable!("yield outside a generator frame"),
+        let Some(g) = kind.generator() else {
+            unreachable!("yield outside a generator frame")
         };
         {
             let mut g2 = gen_cell(g).borrow_mut(self.mc);
@@ -312,10 +319,7 @@ impl<'gc> Vm<'gc> {
     ) -> R<'gc, Result<Value<'gc>, Value<'gc>>> {
         if let Value::Obj(o) = sub {
             if let Obj::Generator(_) = o.as_ref() {
-                return Ok(match self.gen_throw(o, exc)? {
-                    GenStep::Yielded(v) => Ok(v),
-                    GenStep::Returned(v) => Err(v),
-                });
+                return Ok(self.gen_throw(o, exc)?.into_result());
             }
         }
         if !self.has_attr(sub, "throw")? {
@@ -373,10 +377,7 @@ impl<'gc> Vm<'gc> {
     ) -> R<'gc, Result<Value<'gc>, Value<'gc>>> {
         if let Value::Obj(o) = sub {
             if let Obj::Generator(_) = o.as_ref() {
-                return Ok(match self.gen_send(o, sent)? {
-                    GenStep::Yielded(v) => Ok(v),
-                    GenStep::Returned(v) => Err(v),
-                });
+                return Ok(self.gen_send(o, sent)?.into_result());
             }
         }
         let r = if sent.is_none() {

@@ -176,11 +176,7 @@ impl<'gc> Vm<'gc> {
                 roots.push(Value::Dict(ns));
             }
             roots.push(Value::Obj(gc_arena::Gc::new(self.mc, Obj::Code(f.code))));
-            use crate::vm::frame::FrameKind;
-            if let FrameKind::GenForIter(g, _)
-            | FrameKind::GenBoundary(g)
-            | FrameKind::GenDelegate(g) = f.kind
-            {
+            if let Some(g) = f.kind.generator() {
                 roots.push(Value::Obj(g));
                 // the stack of the frames below a running generator waits in it
                 if let Obj::Generator(c) = g.as_ref() {

@@ -471,16 +471,13 @@ impl<'gc> Vm<'gc> {
         })
     }
 
-    /// hash(ref) of weakref or proxy `v` (whose data is `w`): the referent's hash,
-    /// remembered; TypeError if first asked after death. The caller answers a remembered hash
-    /// itself, without a call.
+    /// hash(ref) of weakref or proxy `v` (whose data is `w`) when no hash is remembered yet:
+    /// the referent's hash, now remembered; TypeError for a proxy, or if first asked after
+    /// death. `Vm::hash` answers a remembered hash itself, without this call.
     pub fn weakref_hash(&mut self, v: Value<'gc>, w: Gc<'gc, WeakRef<'gc>>) -> R<'gc, i64> {
         if w.kind != 0 {
             let t = self.type_name(v);
             return Err(self.type_error(format!("unhashable type: '{t}'")));
-        }
-        if let Some(h) = w.hash.get() {
-            return Ok(h);
         }
         match self.weak_referent(w) {
             Some(t) => self.hash(t).inspect(|h| w.hash.set(Some(*h))),

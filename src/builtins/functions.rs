@@ -649,27 +649,20 @@ fn locals<'gc>(vm: &mut Vm<'gc>, _args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
     }
     let d = vm.new_dict();
     let code = f.code.code.clone();
-    let base = f.base as usize;
-    let cells_at = base + code.nlocals as usize;
-    let cell = |vm: &Vm<'gc>, i: usize| crate::vm::interp::cell_get(vm.st.stack[cells_at + i]);
     // CPython's order: the variables (an argument that is also a cell through its cell), then
     // the other cells, then the free variables
     let mut names: Vec<(&str, Value<'gc>)> = vec![];
     for (i, name) in code.varnames.iter().enumerate() {
-        let v = match code.cell_args.iter().find(|(_, slot)| *slot as usize == i) {
-            Some((ci, _)) => cell(vm, *ci as usize),
-            None => vm.st.stack[base + i],
-        };
-        names.push((name, v));
+        names.push((name, vm.frame_local(&f, i)));
     }
     for (ci, name) in code.cellvars.iter().enumerate() {
         if !code.cell_args.iter().any(|(c, _)| *c as usize == ci) {
-            names.push((name, cell(vm, ci)));
+            names.push((name, vm.frame_cell(&f, ci)));
         }
     }
     let frees_at = code.cellvars.len();
     for (fi, name) in code.freevars.iter().enumerate() {
-        names.push((name, cell(vm, frees_at + fi)));
+        names.push((name, vm.frame_cell(&f, frees_at + fi)));
     }
     for (name, v) in names {
         if !v.is_undef() {

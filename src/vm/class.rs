@@ -332,14 +332,8 @@ pub fn super_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
     if code.argcount == 0 && code.flags & crate::compiler::code::CO_VARARGS == 0 {
         return Err(vm.runtime_error("super(): no arguments"));
     }
-    let base = frame.base as usize;
-    let nlocals = code.nlocals as usize;
-    let cell = vm.st.stack[base + nlocals + code.cellvars.len() + fi];
-    let cls = super::interp::cell_get(cell);
-    let mut first = vm.st.stack[base];
-    if let Some((ci, _)) = code.cell_args.iter().find(|(_, slot)| *slot == 0) {
-        first = super::interp::cell_get(vm.st.stack[base + nlocals + *ci as usize]);
-    }
+    let cls = vm.frame_cell(&frame, code.cellvars.len() + fi);
+    let first = vm.frame_local(&frame, 0);
     if first.is_undef() {
         return Err(vm.runtime_error("super(): arg[0] deleted"));
     }

@@ -1,8 +1,9 @@
 //! Call frames and exception-handler blocks. Frames live in the interpreter state, never on the
 //! Rust stack: a script call pushes a `Frame`, a return pops it.
 
+use super::Vm;
 use crate::runtime::function::CodeObj;
-use crate::runtime::value::{DictRef, InstRef, ObjRef};
+use crate::runtime::value::{DictRef, InstRef, ObjRef, Value};
 use gc_arena::{Collect, Gc};
 
 /// An active `try` handler: where to jump and how deep the value stack was.
@@ -66,4 +67,22 @@ pub struct Frame<'gc> {
     pub block_base: u32,
     pub exc_base: u32,
     pub kind: FrameKind<'gc>,
+}
+
+impl<'gc> Vm<'gc> {
+    /// The value in cell `i` of frame `f` (its cell variables, then its free variables), or
+    /// Undef when the cell is empty.
+    pub fn frame_cell(&self, f: &Frame<'gc>, i: usize) -> Value<'gc> {
+        let at = f.base as usize + f.code.code.nlocals as usize + i;
+        super::interp::cell_get(self.st.stack[at])
+    }
+
+    /// Local `slot` of frame `f`: an argument that is also a cell is read through its cell.
+    pub fn frame_local(&self, f: &Frame<'gc>, slot: usize) -> Value<'gc> {
+        let code = &f.code.code;
+        match code.cell_args.iter().find(|(_, s)| *s as usize == slot) {
+            Some((ci, _)) => self.frame_cell(f, *ci as usize),
+            None => self.st.stack[f.base as usize + slot],
+        }
+    }
 }

@@ -3,8 +3,7 @@
 use super::{arg, def, def_value, kwarg, nargs, no_kw};
 use crate::runtime::function::Kw;
 use crate::runtime::iter::Iter;
-use crate::runtime::value::Truth;
-use crate::runtime::value::{Obj, ObjRef, Value};
+use crate::runtime::value::{Obj, ObjRef, Truth, Value};
 use crate::vm::exc::is_subclass;
 use crate::vm::{R, Vm};
 

@@ -15,8 +15,7 @@ pub mod str;
 pub mod strfmt;
 
 use crate::runtime::function::{Kw, Native, NativeFn};
-use crate::runtime::value::Truth;
-use crate::runtime::value::{Obj, ObjRef, Value};
+use crate::runtime::value::{Obj, ObjRef, Truth, Value};
 use crate::vm::{R, Vm};
 
 pub fn native<'gc>(vm: &Vm<'gc>, name: &'static str, f: NativeFn) -> Value<'gc> {

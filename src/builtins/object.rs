@@ -3,8 +3,7 @@
 
 use super::{arg, class_method, method, nargs};
 use crate::runtime::function::Kw;
-use crate::runtime::value::Truth;
-use crate::runtime::value::{Layout, Obj, Payload, Property, Value};
+use crate::runtime::value::{Layout, Obj, Payload, Property, Truth, Value};
 use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {

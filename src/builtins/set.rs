@@ -4,8 +4,7 @@ use super::{arg, method};
 use crate::parser::ast::BinOp;
 use crate::runtime::function::Kw;
 use crate::runtime::ops::unwrap_payload;
-use crate::runtime::value::Truth;
-use crate::runtime::value::{Payload, SetRef, Value};
+use crate::runtime::value::{Payload, SetRef, Truth, Value};
 use crate::vm::mapping::Table;
 use crate::vm::{R, Vm};
 

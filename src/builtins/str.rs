@@ -2,8 +2,7 @@
 
 use super::{arg, kwarg, method, nargs};
 use crate::runtime::function::Kw;
-use crate::runtime::value::Truth;
-use crate::runtime::value::{Obj, Payload, TextRef, Value};
+use crate::runtime::value::{Obj, Payload, TextRef, Truth, Value};
 use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {

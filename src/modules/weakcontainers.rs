@@ -5,8 +5,7 @@
 use crate::builtins::{arg, class_impl_method as method, kwarg, nargs};
 use crate::runtime::function::{Kw, NativeFn};
 use crate::runtime::iter::Iter;
-use crate::runtime::value::Truth;
-use crate::runtime::value::{Obj, ObjRef, Payload, Property, Value};
+use crate::runtime::value::{Obj, ObjRef, Payload, Property, Truth, Value};
 use crate::runtime::weak::{Slot, TableKind, WeakAny, WeakTable};
 use crate::vm::{R, Vm};
 use gc_arena::Gc;

@@ -4,9 +4,8 @@
 
 use super::{R, Vm};
 use crate::runtime::function::Native;
-use crate::runtime::value::Truth;
 use crate::runtime::value::{
-    Class, DictRef, InstRef, Instance, Obj, ObjRef, Payload, Value, flags,
+    Class, DictRef, InstRef, Instance, Obj, ObjRef, Payload, Truth, Value, flags,
 };
 use gc_arena::Gc;
 use gc_arena::barrier::unlock;

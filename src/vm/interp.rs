@@ -8,8 +8,7 @@ use super::unwind::Unwound;
 use super::{R, Vm};
 use crate::compiler::code::{CO_NAMESPACE, Op};
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
-use crate::runtime::value::Truth;
-use crate::runtime::value::{Obj, Value};
+use crate::runtime::value::{Obj, Truth, Value};
 
 /// Bytes of large strings one slice may build before it ends early (about `min_sleep` of debt).
 const BIG_BYTES_PER_SLICE: usize = 256 * 1024;

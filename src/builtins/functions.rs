@@ -604,8 +604,10 @@ fn dir<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
             }
             _ => {
                 if let Value::Instance(i) = v {
-                    if let Some(d) = i.dict.get() {
-                        add_dict(vm, d, &mut names);
+                    for (k, _) in vm.own_attrs(i) {
+                        if let Some(s) = k.as_str() {
+                            names.push(s.to_string());
+                        }
                     }
                 }
                 let cls = match v {

@@ -184,11 +184,7 @@ fn object_getattribute<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>
 fn object_delattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "__delattr__", args, 2, 2)?;
     if let Value::Instance(i) = args[0] {
-        let removed = match i.dict.get() {
-            Some(d) => vm.dict_del(d, args[1])?,
-            None => false,
-        };
-        if !removed {
+        if !vm.del_own_attr(i, args[1])? {
             let n = args[1].as_str().unwrap_or("?".into()).to_string();
             let t = vm.type_name(args[0]);
             return Err(vm.attr_error(format!("'{t}' object has no attribute '{n}'")));
@@ -202,9 +198,7 @@ fn object_delattr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> 
 fn object_dir<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let mut names = vec![];
     if let Value::Instance(i) = arg(args, 0) {
-        if let Some(d) = i.dict.get() {
-            names.extend(d.borrow().keys());
-        }
+        names.extend(vm.own_attrs(i).into_iter().map(|(k, _)| k));
     }
     Ok(vm.new_list(names))
 }

@@ -91,8 +91,7 @@ fn keyed_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc
     let r = vm.new_weakref(cls, args[1], args[2], 0)?;
     let k = vm.intern("key");
     if let Value::Instance(i) = r {
-        let d = vm.instance_dict(i);
-        vm.dict_set(d, k, args[3])?;
+        vm.set_own_attr(i, k, args[3])?;
     }
     Ok(r)
 }

@@ -47,8 +47,9 @@ thread_local! {
     static NEXT_VERSION: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
 }
 
+/// The bit of a key mask (a 64-bit summary of the hashes a table holds) that `hash` sets.
 #[inline(always)]
-fn mask_bit(hash: u64) -> u64 {
+pub fn mask_bit(hash: u64) -> u64 {
     1 << (hash & 63)
 }
 

@@ -21,6 +21,8 @@ pub type CellRef<'gc> = Gc<'gc, Lock<Value<'gc>>>;
 pub type IterRef<'gc> = Gc<'gc, RefLock<super::iter::Iter<'gc>>>;
 pub type TupleRef<'gc> = Gc<'gc, Tuple<'gc>>;
 pub type StrRef<'gc> = Gc<'gc, StrObj>;
+/// An instance's split attribute values (see `Instance::values`).
+pub type Values<'gc> = Gc<'gc, [Lock<Value<'gc>>]>;
 
 /// A full-word tag puts every payload at offset 8, and every payload is a word of integer
 /// class (`Truth` and `FloatBits` stand in for bool and f64). Together they make Value a
@@ -414,7 +416,10 @@ pub enum Payload<'gc> {
 #[collect(no_drop)]
 pub struct Instance<'gc> {
     pub class: ObjRef<'gc>,
-    /// The attribute dict, created on first store (never for `__slots__` classes).
+    /// The attribute values, slot `i` holding the class's `attr_names[i]`; None before the
+    /// first store and once `dict` holds them (see vm/inst_attrs.rs).
+    pub values: Lock<Option<Values<'gc>>>,
+    /// The attribute dict, once the split values no longer fit or `__dict__` was asked for.
     pub dict: Lock<Option<DictRef<'gc>>>,
     pub payload: Lock<Payload<'gc>>,
 }
@@ -434,10 +439,18 @@ pub struct Class<'gc> {
     pub flags: Cell<u32>,
     #[collect(require_static)]
     pub slots: Option<Vec<Rc<str>>>,
-    /// The most attributes an instance's dict has held: new instance dicts start that large,
-    /// so `__init__` filling them does not grow them step by step.
+    /// The names of the instance attributes held in split values, in the order instances
+    /// first set them. Only ever appended to, so a slot keeps its name while the class lives.
     #[collect(require_static)]
-    pub attr_hint: Cell<u32>,
+    pub attr_names: RefCell<Vec<Rc<str>>>,
+    /// The key mask (`dict::mask_bit`) of `attr_names`' hashes: a clear bit shows at once
+    /// that no instance attribute shadows a method of that name.
+    #[collect(require_static)]
+    pub attr_mask: Cell<u64>,
+    /// Never shared with another class (nor with a dict version): attribute caches name the
+    /// class by it, which a class address reused after a collection cannot be.
+    #[collect(require_static)]
+    pub uid: u64,
 }
 
 /// Which builtin layout instances of a class carry (for subclasses of builtin types).

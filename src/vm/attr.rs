@@ -4,11 +4,8 @@
 
 use super::{R, Vm};
 use crate::runtime::function::Native;
-use crate::runtime::value::{
-    Class, DictRef, InstRef, Instance, Obj, ObjRef, Payload, Truth, Value, flags,
-};
+use crate::runtime::value::{Class, DictRef, InstRef, Obj, ObjRef, Payload, Truth, Value, flags};
 use gc_arena::Gc;
-use gc_arena::barrier::unlock;
 
 impl<'gc> Vm<'gc> {
     /// Looks `name` up in `cls` and its MRO.
@@ -109,23 +106,6 @@ impl<'gc> Vm<'gc> {
             return Some("builtins".into());
         }
         m
-    }
-
-    /// The instance's attribute dict, created on first use.
-    pub fn instance_dict(&mut self, inst: InstRef<'gc>) -> DictRef<'gc> {
-        if let Some(d) = inst.dict.get() {
-            return d;
-        }
-        let hint = match inst.class.as_ref() {
-            Obj::Class(c) => c.attr_hint.get() as usize,
-            _ => 0,
-        };
-        let d = Gc::new(
-            self.mc,
-            gc_arena::lock::RefLock::new(crate::runtime::dict::Dict::with_capacity(hint)),
-        );
-        unlock!(Gc::write(self.mc, inst), Instance, dict).set(Some(d));
-        d
     }
 
     pub fn has_attr(&mut self, obj: Value<'gc>, name: &str) -> R<'gc, bool> {
@@ -237,8 +217,8 @@ impl<'gc> Vm<'gc> {
         fallback: bool,
     ) -> R<'gc> {
         let cls = inst.class;
-        if let Some(dict) = self.plain_instance_dict(inst, flags::HAS_GETATTRIBUTE) {
-            if let Some(v) = self.dict_get_str(dict, name) {
+        if self.skips_class(inst, flags::HAS_GETATTRIBUTE) {
+            if let Some(v) = self.own_attr(inst, name) {
                 return Ok(v);
             }
         }
@@ -248,10 +228,8 @@ impl<'gc> Vm<'gc> {
                 return Ok(r);
             }
         }
-        if let Some(dict) = inst.dict.get() {
-            if let Some(v) = self.dict_get_str(dict, name) {
-                return Ok(v);
-            }
+        if let Some(v) = self.own_attr(inst, name) {
+            return Ok(v);
         }
         if let Some(d) = descr {
             return self.nondata_descriptor_get(d, obj, cls);
@@ -655,9 +633,7 @@ impl<'gc> Vm<'gc> {
                         let plain = matches!(o.as_ref(), Obj::Function(_))
                             || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(Truth::True)));
                         if plain {
-                            let shadowed =
-                                inst.dict.get().is_some_and(|dict| self.shadows(dict, name));
-                            if !shadowed {
+                            if !self.shadows_method(inst, name) {
                                 return Ok((d, obj));
                             }
                         }

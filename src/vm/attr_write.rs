@@ -177,8 +177,7 @@ impl<'gc> Vm<'gc> {
                 }
             }
         }
-        let d = self.instance_dict(inst);
-        self.dict_set(d, name, v)
+        self.set_own_attr(inst, name, v)
     }
 
     fn slot_allowed(&self, cls: ObjRef<'gc>, n: &str) -> bool {
@@ -226,11 +225,7 @@ impl<'gc> Vm<'gc> {
                         return Ok(());
                     }
                 }
-                let removed = match inst.dict.get() {
-                    Some(d) => self.dict_del(d, name)?,
-                    None => false,
-                };
-                if !removed {
+                if !self.del_own_attr(inst, name)? {
                     return Err(self.no_attr(obj, name));
                 }
                 Ok(())

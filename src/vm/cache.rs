@@ -10,17 +10,15 @@
 //! trusted while the class's own namespace keeps the version it had (which also identifies
 //! the class) and no class namespace anywhere has changed since (the VM's class epoch).
 
+use super::inst_attrs::{held_at, slot_of};
 use super::{R, Vm};
 use crate::runtime::dict::Dict;
 use crate::runtime::function::InlineCache;
-use crate::runtime::value::{DictRef, InstRef, Obj, ObjRef, Payload, StrObj, Value, flags};
+use crate::runtime::value::{Class, DictRef, InstRef, Obj, ObjRef, Payload, StrObj, Value, flags};
 use gc_arena::Gc;
 
 /// Marks a cached global slot as one in the builtins dict (the name is absent from globals).
 const IN_BUILTINS: u32 = 1 << 31;
-
-/// The largest dict a class's new instances start with (see `Class::attr_hint`).
-const MAX_ATTR_HINT: u32 = 8;
 
 /// A cached method slot keeps the namespace's place along the MRO (0 for the class itself,
 /// i + 1 for `mro[i]`) above this bit, and the slot in that namespace below it.
@@ -147,31 +145,42 @@ impl<'gc> Vm<'gc> {
     /// the `hooks` (flag bits) or a data descriptor.
     #[inline]
     pub fn skips_class(&self, inst: InstRef<'gc>, hooks: u32) -> bool {
-        !self.st.late_descriptors
-            && matches!(inst.class.as_ref(), Obj::Class(c)
-                if c.flags.get() & (hooks | flags::HAS_DESCRIPTORS) == 0)
+        self.plain_class(inst, hooks).is_some()
     }
 
-    /// The dict of an instance whose attribute access can skip the class (see `skips_class`).
-    #[inline]
-    pub fn plain_instance_dict(&self, inst: InstRef<'gc>, hooks: u32) -> Option<DictRef<'gc>> {
-        if !self.skips_class(inst, hooks) {
+    /// `inst`'s class, when attribute access on `inst` can skip it (see `skips_class`).
+    #[inline(always)]
+    fn plain_class(&self, inst: InstRef<'gc>, hooks: u32) -> Option<&'gc Class<'gc>> {
+        if self.st.late_descriptors {
             return None;
         }
-        inst.dict.get()
+        match inst.class.as_ref() {
+            Obj::Class(c) if c.flags.get() & (hooks | flags::HAS_DESCRIPTORS) == 0 => Some(c),
+            _ => None,
+        }
     }
 
-    /// `inst.name` when the instance's own dict answers; None sends the read down the full path.
-    #[inline]
+    /// `inst.name` when the instance's own values or dict answer; None sends the read down the
+    /// full path.
+    #[inline(always)]
     pub fn instance_attr_cached(
         &self,
         inst: InstRef<'gc>,
         name: Value<'gc>,
         cache: &InlineCache,
     ) -> Option<Value<'gc>> {
-        let dict = self.plain_instance_dict(inst, flags::HAS_GETATTRIBUTE)?;
+        let c = self.plain_class(inst, flags::HAS_GETATTRIBUTE)?;
         let Value::Str(s) = name else { return None };
-        let d = dict.borrow();
+        if let Some(vals) = inst.values.get() {
+            if let Some(slot) = split_slot_cached(cache, c) {
+                return held_at(vals, slot);
+            }
+            let slot = slot_of(c, &s)?;
+            remember_split_slot(cache, c, slot);
+            return held_at(vals, slot);
+        }
+        let d = inst.dict.get()?;
+        let d = d.borrow();
         if let Some(v) = d.value_if_key_at(cache.slot.get() as usize, s) {
             return Some(v);
         }
@@ -180,9 +189,10 @@ impl<'gc> Vm<'gc> {
         d.entry_at(slot).map(|e| e.value)
     }
 
-    /// `inst.name = v` straight into the instance's own dict when no hook, descriptor or
-    /// `__slots__` intervenes; returns false to send the write down the full path.
-    #[inline]
+    /// `inst.name = v` straight into the instance's own values or dict when no hook,
+    /// descriptor or `__slots__` intervenes; returns false to send the write down the full
+    /// path.
+    #[inline(always)]
     pub fn instance_store_cached(
         &mut self,
         inst: InstRef<'gc>,
@@ -190,19 +200,42 @@ impl<'gc> Vm<'gc> {
         v: Value<'gc>,
         cache: &InlineCache,
     ) -> bool {
-        if !self.skips_class(inst, flags::HAS_SETATTR | flags::NO_DICT) {
+        let Some(c) = self.plain_class(inst, flags::HAS_SETATTR | flags::NO_DICT) else {
             return false;
-        }
-        let Value::Str(s) = name else { return false };
-        let dict = match inst.dict.get() {
-            Some(d) => d,
-            None => {
-                if !plain_payload(inst) {
-                    return false;
-                }
-                self.instance_dict(inst)
-            }
         };
+        if let (Some(vals), Some(slot)) = (inst.values.get(), split_slot_cached(cache, c)) {
+            if held_at(vals, slot).is_some() {
+                Gc::write(self.mc, vals)[slot].unlock().set(v);
+                return true;
+            }
+        }
+        self.instance_store_uncached(inst, c, name, v, cache)
+    }
+
+    /// `instance_store_cached` when the cache does not name a value the instance holds: a new
+    /// attribute, another class, or an instance whose attributes are in a dict.
+    #[inline(never)]
+    fn instance_store_uncached(
+        &mut self,
+        inst: InstRef<'gc>,
+        c: &Class<'gc>,
+        name: Value<'gc>,
+        v: Value<'gc>,
+        cache: &InlineCache,
+    ) -> bool {
+        let Value::Str(s) = name else { return false };
+        if inst.dict.get().is_none() {
+            // exception instances keep some attributes outside their dict
+            if !plain_payload(inst) {
+                return false;
+            }
+            if let Some((vals, slot)) = self.split_slot(inst, c, &s) {
+                remember_split_slot(cache, c, slot);
+                Gc::write(self.mc, vals)[slot].unlock().set(v);
+                return true;
+            }
+        }
+        let dict = self.instance_dict(inst);
         // one borrow for the lookup and the write (the write barrier is due either way)
         let mut d = dict.borrow_mut(self.mc);
         let guess = cache.slot.get() as usize;
@@ -217,23 +250,41 @@ impl<'gc> Vm<'gc> {
                 d.set_value_at(slot, v);
             }
             None => {
-                // exception instances keep some attributes outside their dict
                 if !plain_payload(inst) {
                     return false;
                 }
                 remember_guess(cache, d.slots());
                 d.insert_new(s.hash_value() as u64, name, v);
-                if let Obj::Class(c) = inst.class.as_ref() {
-                    // capped: one odd instance must not make every dict of its class large
-                    let n = (d.len() as u32).min(MAX_ATTR_HINT);
-                    if n > c.attr_hint.get() {
-                        c.attr_hint.set(n);
-                    }
-                }
             }
         }
         true
     }
+}
+
+/// The slot of split values the cache remembers for instances of `c`. Two classes are
+/// remembered, so a read in a base-class method (`self.queue` in `Task.take`, run for
+/// workers and handlers alike) keeps hitting.
+#[inline(always)]
+fn split_slot_cached(cache: &InlineCache, c: &Class<'_>) -> Option<usize> {
+    if cache.version.get() == c.uid {
+        Some(cache.slot.get() as usize)
+    } else if cache.alt_version.get() == c.uid {
+        Some(cache.alt_slot.get() as usize)
+    } else {
+        None
+    }
+}
+
+/// Records where `c`'s instances keep an attribute; the class remembered before moves to the
+/// second entry. (Class uids are never dict versions, so the entry cannot pass for a module
+/// dict's slot, nor a dict guess for it.)
+fn remember_split_slot(cache: &InlineCache, c: &Class<'_>, slot: usize) {
+    if cache.version.get() != c.uid {
+        cache.alt_version.set(cache.version.get());
+        cache.alt_slot.set(cache.slot.get());
+    }
+    cache.version.set(c.uid);
+    cache.slot.set(slot as u32);
 }
 
 /// Records an instance-dict slot guess. The version is cleared: a LoadAttr that also meets
@@ -252,13 +303,13 @@ fn plain_payload(inst: InstRef<'_>) -> bool {
 }
 
 impl<'gc> Vm<'gc> {
-    /// The class whose namespace answers a method load on `obj`, and the instance dict that
-    /// may shadow it. None for values whose attributes are not their class's (classes,
+    /// The class whose namespace answers a method load on `obj`, and the instance whose own
+    /// attributes may shadow it. None for values whose attributes are not their class's (classes,
     /// modules, `super` objects) and for other heap objects, which take the full path.
     #[inline(always)]
-    fn method_receiver(&self, obj: Value<'gc>) -> Option<(ObjRef<'gc>, Option<DictRef<'gc>>)> {
+    fn method_receiver(&self, obj: Value<'gc>) -> Option<(ObjRef<'gc>, Option<InstRef<'gc>>)> {
         match obj {
-            Value::Instance(i) => Some((i.class, i.dict.get())),
+            Value::Instance(i) => Some((i.class, Some(i))),
             Value::Obj(_) => None,
             _ => Some((self.type_of(obj), None)),
         }
@@ -299,7 +350,7 @@ impl<'gc> Vm<'gc> {
                 },
             }
         };
-        if own.is_some_and(|dict| self.shadows(dict, name)) {
+        if own.is_some_and(|inst| self.shadows_method(inst, name)) {
             return None;
         }
         Some(f)

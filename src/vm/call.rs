@@ -719,6 +719,7 @@ impl<'gc> Vm<'gc> {
             self.mc,
             Instance {
                 class: cls,
+                values: Lock::new(None),
                 dict: Lock::new(None),
                 payload: Lock::new(payload),
             },

@@ -220,7 +220,9 @@ impl<'gc> Vm<'gc> {
                         layout: c.layout,
                         flags: std::cell::Cell::new(c.flags.get()),
                         slots: Some(s),
-                        attr_hint: std::cell::Cell::new(0),
+                        attr_names: Default::default(),
+                        attr_mask: Default::default(),
+                        uid: crate::runtime::dict::fresh_version(),
                     }),
                 );
                 compute_flags(self, rebuilt);

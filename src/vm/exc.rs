@@ -24,6 +24,7 @@ pub fn make_exception<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, args: Value<'gc>)
         vm.mc,
         Instance {
             class: cls,
+            values: Lock::new(None),
             dict: Lock::new(None),
             payload: Lock::new(Payload::Exc(data)),
         },

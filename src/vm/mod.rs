@@ -13,6 +13,7 @@ pub mod exc;
 pub mod frame;
 pub mod generator;
 pub mod import;
+pub mod inst_attrs;
 pub mod interp;
 pub mod iterate;
 pub mod mapping;

@@ -33,6 +33,9 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
             if let Some(d) = i.dict.get() {
                 out.push(Value::Dict(d));
             }
+            if let Some(vals) = i.values.get() {
+                out.extend(vals.iter().map(|l| l.get()).take_while(|v| !v.is_undef()));
+            }
             out.push(Value::Obj(i.class));
             match i.payload.get() {
                 Payload::Value(inner) => out.push(inner),

@@ -27,7 +27,9 @@ pub fn new_class<'gc>(
             layout,
             flags: Cell::new(flag_bits),
             slots: None,
-            attr_hint: Cell::new(0),
+            attr_names: Default::default(),
+            attr_mask: Default::default(),
+            uid: crate::runtime::dict::fresh_version(),
         }),
     )
 }

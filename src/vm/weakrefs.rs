@@ -143,6 +143,7 @@ impl<'gc> Vm<'gc> {
             self.mc,
             Instance {
                 class: cls,
+                values: Lock::new(None),
                 dict: Lock::new(None),
                 payload: Lock::new(Payload::Weak(data)),
             },

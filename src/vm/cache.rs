@@ -318,7 +318,7 @@ impl<'gc> Vm<'gc> {
     /// LoadMethod through the instruction's cache: the plain function (or native method) that
     /// `obj.name` would bind, when the cache still holds for `obj`'s class and `obj`'s own dict
     /// does not shadow it. None sends the load down the full path.
-    #[inline]
+    #[inline(always)]
     pub fn method_cached(
         &self,
         obj: Value<'gc>,

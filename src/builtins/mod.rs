@@ -12,6 +12,7 @@ pub mod range;
 pub mod set;
 pub mod sort;
 pub mod str;
+pub mod str_chars;
 pub mod strfmt;
 
 use crate::runtime::function::{Kw, Native, NativeFn};

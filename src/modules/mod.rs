@@ -6,6 +6,7 @@ pub mod sys;
 pub mod time;
 pub mod weakcontainers;
 pub mod weakref;
+pub mod weakset;
 
 use crate::runtime::function::NativeFn;
 use crate::runtime::value::{DictRef, Module, Obj, Value};

@@ -1,8 +1,9 @@
 //! WeakValueDictionary, WeakKeyDictionary and WeakSet, with CPython 3.11's method sets. Their
 //! entries live in a `WeakTable` whose dead entries the collector removes during finalization,
-//! so no dead entry is ever visible and iteration survives collections mid-loop.
+//! so no dead entry is ever visible and iteration survives collections mid-loop. This file holds
+//! the table operations and the two dictionaries' methods; WeakSet's own are in weakset.rs.
 
-use crate::builtins::{arg, class_impl_method as method, kwarg, nargs};
+use crate::builtins::{arg, class_impl_method as method, nargs};
 use crate::runtime::function::{Kw, NativeFn};
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{Obj, ObjRef, Payload, Property, Truth, Value};
@@ -11,7 +12,7 @@ use crate::vm::{R, Vm};
 use gc_arena::Gc;
 use gc_arena::lock::RefLock;
 
-type TableRef<'gc> = Gc<'gc, RefLock<WeakTable<'gc>>>;
+pub(super) type TableRef<'gc> = Gc<'gc, RefLock<WeakTable<'gc>>>;
 
 pub fn install_types<'gc>(vm: &mut Vm<'gc>) {
     let mapping: &[(&'static str, NativeFn)] = &[
@@ -53,51 +54,7 @@ pub fn install_types<'gc>(vm: &mut Vm<'gc>) {
     method(vm, wvd, "valuerefs", valuerefs);
     method(vm, wvd, "itervaluerefs", itervaluerefs);
     method(vm, wkd, "keyrefs", keyrefs);
-    let set_methods: &[(&'static str, NativeFn)] = &[
-        ("__new__", container_new),
-        ("__init__", set_init),
-        ("__contains__", contains),
-        ("__len__", len),
-        ("__iter__", keys),
-        ("__repr__", set_repr),
-        ("add", set_add),
-        ("discard", set_discard),
-        ("remove", set_remove),
-        ("pop", set_pop),
-        ("clear", clear),
-        ("copy", copy),
-        ("__copy__", copy),
-        ("update", set_update),
-        ("__ior__", set_ior),
-        ("union", set_union),
-        ("__or__", set_union),
-        ("intersection", set_intersection),
-        ("__and__", set_intersection),
-        ("intersection_update", set_intersection_update),
-        ("__iand__", set_iand),
-        ("difference", set_difference),
-        ("__sub__", set_difference),
-        ("difference_update", set_difference_update),
-        ("__isub__", set_isub),
-        ("symmetric_difference", set_symmetric_difference),
-        ("__xor__", set_symmetric_difference),
-        (
-            "symmetric_difference_update",
-            set_symmetric_difference_update,
-        ),
-        ("__ixor__", set_ixor),
-        ("issubset", set_issubset),
-        ("__le__", set_issubset),
-        ("__lt__", set_lt),
-        ("issuperset", set_issuperset),
-        ("__ge__", set_issuperset),
-        ("__gt__", set_gt),
-        ("__eq__", set_eq),
-        ("isdisjoint", set_isdisjoint),
-    ];
-    for (n, f) in set_methods {
-        method(vm, ws, n, *f);
-    }
+    super::weakset::install(vm, ws);
     for cls in [wvd, wkd, ws] {
         let getter = crate::builtins::native(vm, "data", data);
         let p = vm.obj(Obj::Property(Property {
@@ -124,7 +81,7 @@ fn kind_of_class<'gc>(vm: &Vm<'gc>, cls: ObjRef<'gc>) -> Option<TableKind> {
     }
 }
 
-fn container_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+pub(super) fn container_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let Value::Obj(cls) = arg(args, 0) else {
         return Err(vm.type_error("__new__(X): X is not a type object"));
     };
@@ -136,7 +93,7 @@ fn container_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
     Ok(vm.new_instance(cls, Payload::Table(t)))
 }
 
-fn table<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, TableRef<'gc>> {
+pub(super) fn table<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, TableRef<'gc>> {
     if let Value::Instance(i) = v {
         if let Payload::Table(t) = i.payload.get() {
             return Ok(t);
@@ -147,7 +104,11 @@ fn table<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, TableRef<'gc>> {
 }
 
 /// The slot holding `key`, comparing with `==` (which may run user code outside the borrow).
-fn find<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, Option<usize>> {
+pub(super) fn find<'gc>(
+    vm: &mut Vm<'gc>,
+    t: TableRef<'gc>,
+    key: Value<'gc>,
+) -> R<'gc, Option<usize>> {
     let h = vm.hash(key)? as u64;
     let cands = t.borrow().candidates(h);
     for (slot, k) in cands {
@@ -169,7 +130,7 @@ fn entry_value<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>, slot: usize) -> Option<Value
         .and_then(|e| e.value.get(vm.mc))
 }
 
-fn entry_key<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>, slot: usize) -> Option<Value<'gc>> {
+pub(super) fn entry_key<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>, slot: usize) -> Option<Value<'gc>> {
     t.borrow()
         .entries
         .get(slot)
@@ -179,7 +140,7 @@ fn entry_key<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>, slot: usize) -> Option<Value<'
 }
 
 /// Stores key → value with the table's weak/strong split.
-fn store<'gc>(
+pub(super) fn store<'gc>(
     vm: &mut Vm<'gc>,
     t: TableRef<'gc>,
     key: Value<'gc>,
@@ -226,7 +187,11 @@ fn store<'gc>(
     Ok(())
 }
 
-fn remove<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
+pub(super) fn remove<'gc>(
+    vm: &mut Vm<'gc>,
+    t: TableRef<'gc>,
+    key: Value<'gc>,
+) -> R<'gc, Option<Value<'gc>>> {
     match find(vm, t, key)? {
         Some(slot) => {
             let v = entry_value(vm, t, slot);
@@ -240,7 +205,7 @@ fn remove<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, Op
 }
 
 /// (key, value) pairs of the live entries, in order.
-fn pairs<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>) -> Vec<(Value<'gc>, Value<'gc>)> {
+pub(super) fn pairs<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>) -> Vec<(Value<'gc>, Value<'gc>)> {
     t.borrow()
         .entries
         .iter()
@@ -249,7 +214,7 @@ fn pairs<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>) -> Vec<(Value<'gc>, Value<'gc>)> {
         .collect()
 }
 
-fn check_key<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, ()> {
+pub(super) fn check_key<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> R<'gc, ()> {
     if t.borrow().kind != TableKind::Values && !vm.weakrefable(key) {
         return Err(vm.weakref_error(key));
     }
@@ -315,7 +280,7 @@ fn map_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> 
 }
 
 /// KeyError as CPython raises it: with a weakref to the key where the container stores refs.
-fn missing<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> Value<'gc> {
+pub(super) fn missing<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, key: Value<'gc>) -> Value<'gc> {
     if t.borrow().kind != TableKind::Values {
         let r = vm.st.types.weakref;
         if let Ok(k) = vm.new_weakref(r, key, Value::None, 0) {
@@ -351,7 +316,7 @@ fn map_delitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'
     Ok(Value::None)
 }
 
-fn contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+pub(super) fn contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let t = table(vm, arg(args, 0))?;
     let key = arg(args, 1);
     if t.borrow().kind != TableKind::Values && !vm.weakrefable(key) {
@@ -360,7 +325,7 @@ fn contains<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
     Ok(Value::bool(find(vm, t, key)?.is_some()))
 }
 
-fn len<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+pub(super) fn len<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let t = table(vm, arg(args, 0))?;
     let n = t.borrow().len;
     Ok(Value::Int(n as i64))
@@ -372,7 +337,7 @@ fn iter_of<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], mode: u8) -> R<'gc> {
     Ok(vm.new_iter(Iter::Weak(t, 0, ver, mode)))
 }
 
-fn keys<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+pub(super) fn keys<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     iter_of(vm, a, 0)
 }
 fn values<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
@@ -443,7 +408,7 @@ fn update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     Ok(Value::None)
 }
 
-fn clear<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+pub(super) fn clear<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let t = table(vm, arg(args, 0))?;
     let mut tb = t.borrow_mut(vm.mc);
     tb.clear();
@@ -453,7 +418,7 @@ fn clear<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 /// A new container with the same entries: the base mapping class for the dictionaries (as
 /// CPython's copy() does), the same class for WeakSet.
-fn copy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+pub(super) fn copy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let this = arg(args, 0);
     let t = table(vm, this)?;
     let cls = match t.borrow().kind {
@@ -568,7 +533,7 @@ fn keyrefs<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
 }
 
 /// The `data` attribute: a snapshot in CPython's shape (refs where CPython stores refs).
-fn data<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+pub(super) fn data<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let this = arg(args, 0);
     let t = table(vm, this)?;
     let kind = t.borrow().kind;
@@ -600,262 +565,4 @@ fn data<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
             Ok(s)
         }
     }
-}
-
-fn set_items<'gc>(vm: &Vm<'gc>, t: TableRef<'gc>) -> Vec<Value<'gc>> {
-    pairs(vm, t).into_iter().map(|(k, _)| k).collect()
-}
-
-fn set_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    nargs(vm, "WeakSet", &args[1.min(args.len())..], 0, 1)?;
-    let t = table(vm, arg(args, 0))?;
-    if let Some(src) = args.get(1).filter(|v| !v.is_none()) {
-        for it in vm.collect_iter(*src)? {
-            store(vm, t, it, Value::None)?;
-        }
-    }
-    Ok(Value::None)
-}
-
-fn set_repr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    let d = data(vm, args, kw)?;
-    let s = vm.repr_of(d)?;
-    Ok(vm.new_string(s))
-}
-
-fn set_add<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let t = table(vm, arg(args, 0))?;
-    store(vm, t, arg(args, 1), Value::None)?;
-    Ok(Value::None)
-}
-
-fn set_discard<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let t = table(vm, arg(args, 0))?;
-    check_key(vm, t, arg(args, 1))?;
-    remove(vm, t, arg(args, 1))?;
-    Ok(Value::None)
-}
-
-fn set_remove<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let t = table(vm, arg(args, 0))?;
-    check_key(vm, t, arg(args, 1))?;
-    if remove(vm, t, arg(args, 1))?.is_none() {
-        return Err(missing(vm, t, arg(args, 1)));
-    }
-    Ok(Value::None)
-}
-
-fn set_pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let t = table(vm, arg(args, 0))?;
-    let first = t.borrow().entries.iter().position(|e| e.is_some());
-    match first {
-        Some(slot) => {
-            let k = entry_key(vm, t, slot).unwrap_or(Value::None);
-            let mut tb = t.borrow_mut(vm.mc);
-            tb.remove_at(slot);
-            tb.version += 1;
-            Ok(k)
-        }
-        None => {
-            let c = vm.st.types.key_error;
-            Err(vm.err(c, "pop from empty WeakSet"))
-        }
-    }
-}
-
-fn other_items<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, Vec<Value<'gc>>> {
-    if let Value::Instance(i) = v {
-        if let Payload::Table(t) = i.payload.get() {
-            return Ok(set_items(vm, t));
-        }
-    }
-    vm.collect_iter(v)
-}
-
-fn set_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let t = table(vm, arg(args, 0))?;
-    for other in &args[1..] {
-        for it in other_items(vm, *other)? {
-            store(vm, t, it, Value::None)?;
-        }
-    }
-    Ok(Value::None)
-}
-
-fn set_ior<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    set_update(vm, args, kw)?;
-    Ok(arg(args, 0))
-}
-
-/// Whether `v` is in the weak set `t` (False for values that cannot be weakly referenced).
-fn has<'gc>(vm: &mut Vm<'gc>, t: TableRef<'gc>, v: Value<'gc>) -> R<'gc, bool> {
-    if !vm.weakrefable(v) {
-        return Ok(false);
-    }
-    Ok(find(vm, t, v)?.is_some())
-}
-
-fn set_new_like<'gc>(vm: &mut Vm<'gc>, this: Value<'gc>, items: Vec<Value<'gc>>) -> R<'gc> {
-    let cls = Value::Obj(vm.type_of(this));
-    let l = vm.new_list(items);
-    vm.call(cls, &[l], &[])
-}
-
-fn set_union<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let t = table(vm, arg(args, 0))?;
-    let mut items = set_items(vm, t);
-    for o in &args[1..] {
-        items.extend(other_items(vm, *o)?);
-    }
-    set_new_like(vm, arg(args, 0), items)
-}
-
-fn set_intersection<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let other = other_items(vm, arg(args, 1))?;
-    let t = table(vm, arg(args, 0))?;
-    let mut out = vec![];
-    for it in other {
-        if has(vm, t, it)? {
-            out.push(it);
-        }
-    }
-    set_new_like(vm, arg(args, 0), out)
-}
-
-fn set_difference<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let other = other_items(vm, arg(args, 1))?;
-    let os = vm.new_list(other);
-    let t = table(vm, arg(args, 0))?;
-    let mut out = vec![];
-    for it in set_items(vm, t) {
-        if !vm.contains(os, it)? {
-            out.push(it);
-        }
-    }
-    set_new_like(vm, arg(args, 0), out)
-}
-
-fn set_symmetric_difference<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let other = other_items(vm, arg(args, 1))?;
-    let os = vm.new_list(other.clone());
-    let t = table(vm, arg(args, 0))?;
-    let mut out = vec![];
-    for it in set_items(vm, t) {
-        if !vm.contains(os, it)? {
-            out.push(it);
-        }
-    }
-    for it in other {
-        if !has(vm, t, it)? {
-            out.push(it);
-        }
-    }
-    set_new_like(vm, arg(args, 0), out)
-}
-
-/// Replaces the contents of weak set `this` with those of `result` (another weak set).
-fn replace_with<'gc>(vm: &mut Vm<'gc>, this: Value<'gc>, result: Value<'gc>) -> R<'gc, ()> {
-    let t = table(vm, this)?;
-    let rt = table(vm, result)?;
-    let items = set_items(vm, rt);
-    {
-        let mut tb = t.borrow_mut(vm.mc);
-        tb.clear();
-        tb.version += 1;
-    }
-    for it in items {
-        store(vm, t, it, Value::None)?;
-    }
-    Ok(())
-}
-
-fn set_intersection_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    let r = set_intersection(vm, args, kw)?;
-    replace_with(vm, arg(args, 0), r)?;
-    Ok(Value::None)
-}
-fn set_iand<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    set_intersection_update(vm, args, kw)?;
-    Ok(arg(args, 0))
-}
-fn set_difference_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    let r = set_difference(vm, args, kw)?;
-    replace_with(vm, arg(args, 0), r)?;
-    Ok(Value::None)
-}
-fn set_isub<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    set_difference_update(vm, args, kw)?;
-    Ok(arg(args, 0))
-}
-fn set_symmetric_difference_update<'gc>(
-    vm: &mut Vm<'gc>,
-    args: &[Value<'gc>],
-    kw: &Kw<'gc>,
-) -> R<'gc> {
-    let r = set_symmetric_difference(vm, args, kw)?;
-    replace_with(vm, arg(args, 0), r)?;
-    Ok(Value::None)
-}
-fn set_ixor<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
-    set_symmetric_difference_update(vm, args, kw)?;
-    Ok(arg(args, 0))
-}
-
-fn subset<'gc>(vm: &mut Vm<'gc>, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool> {
-    let items = other_items(vm, a)?;
-    let bl = other_items(vm, b)?;
-    let bl = vm.new_list(bl);
-    for it in items {
-        if !vm.contains(bl, it)? {
-            return Ok(false);
-        }
-    }
-    Ok(true)
-}
-
-fn count<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, usize> {
-    Ok(other_items(vm, v)?.len())
-}
-
-fn set_issubset<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::bool(subset(vm, arg(args, 0), arg(args, 1))?))
-}
-fn set_issuperset<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    Ok(Value::bool(subset(vm, arg(args, 1), arg(args, 0))?))
-}
-fn set_lt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let (a, b) = (arg(args, 0), arg(args, 1));
-    Ok(Value::bool(
-        count(vm, a)? < count(vm, b)? && subset(vm, a, b)?,
-    ))
-}
-fn set_gt<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let (a, b) = (arg(args, 0), arg(args, 1));
-    Ok(Value::bool(
-        count(vm, a)? > count(vm, b)? && subset(vm, b, a)?,
-    ))
-}
-fn set_eq<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let (a, b) = (arg(args, 0), arg(args, 1));
-    let is_weakset = matches!(b, Value::Instance(i) if matches!(i.payload.get(), Payload::Table(t) if t.borrow().kind == TableKind::Set));
-    if !is_weakset {
-        return Ok(vm.not_implemented());
-    }
-    Ok(Value::bool(
-        count(vm, a)? == count(vm, b)? && subset(vm, a, b)?,
-    ))
-}
-fn set_isdisjoint<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let t = table(vm, arg(args, 0))?;
-    for it in other_items(vm, arg(args, 1))? {
-        if has(vm, t, it)? {
-            return Ok(Value::Bool(Truth::False));
-        }
-    }
-    Ok(Value::Bool(Truth::True))
-}
-
-#[allow(dead_code)]
-fn unused<'gc>(kw: &Kw<'gc>) -> Option<Value<'gc>> {
-    kwarg(kw, "x")
 }

@@ -4,6 +4,7 @@
 
 pub mod attr;
 pub mod attr_write;
+pub mod bind;
 pub mod cache;
 pub mod call;
 pub mod class;

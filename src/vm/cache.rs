@@ -1,10 +1,11 @@
 //! Inline caches: global loads, instance attribute reads and writes, and method loads
-//! remember, per instruction, the dict slot where they last found their name.
+//! remember, per instruction, the slot where they last found their name.
 //!
 //! A global slot is trusted while the globals dict keeps the version it had when the slot was
 //! found (versions are never reused, see `runtime/dict.rs`). An instance attribute slot is a
-//! guess checked against the key stored there: instances of one class usually get their
-//! attributes in the same order, so the guess made for one instance holds for the next.
+//! slot of the split values of a class's instances (vm/inst_attrs.rs), trusted for instances of
+//! the class whose uid it was found under (two classes per instruction); for an instance that
+//! keeps a dict it is a guess checked against the key stored there.
 //!
 //! A method slot names a namespace along the receiver's class MRO and a slot in it. It is
 //! trusted while the class's own namespace keeps the version it had (which also identifies

@@ -35,11 +35,12 @@ pub fn held_at<'gc>(vals: Values<'gc>, slot: usize) -> Option<Value<'gc>> {
     (!v.is_undef()).then_some(v)
 }
 
-/// How many values an instance holds: its slots up to the first empty one.
-fn held_count(vals: Values<'_>) -> usize {
-    vals.iter()
-        .position(|v| v.get().is_undef())
-        .unwrap_or(vals.len())
+/// The values an instance holds: its slots up to the first empty one.
+pub fn held_values<'gc>(vals: Values<'gc>) -> impl Iterator<Item = Value<'gc>> {
+    Gc::as_ref(vals)
+        .iter()
+        .map(|l| l.get())
+        .take_while(|v| !v.is_undef())
 }
 
 /// A values array of at least `len` slots holding `init` first. Sizes are a few fixed ones
@@ -127,7 +128,7 @@ impl<'gc> Vm<'gc> {
         name: &StrObj,
     ) -> Option<(Values<'gc>, usize)> {
         let vals = inst.values.get();
-        let held = vals.map_or(0, held_count);
+        let held = vals.map_or(0, |v| held_values(v).count());
         let slot = match slot_of(c, name) {
             Some(i) if i <= held => i,
             Some(_) => return None,
@@ -147,10 +148,7 @@ impl<'gc> Vm<'gc> {
             _ => {
                 // sized for every name the class lays out: the instance will likely set them all
                 let len = c.attr_names.borrow().len().max(slot + 1);
-                let old = vals
-                    .into_iter()
-                    .flat_map(|v| Gc::as_ref(v).iter().map(|l| l.get()));
-                let grown = new_values(self.mc, len, old.take(held));
+                let grown = new_values(self.mc, len, vals.into_iter().flat_map(held_values));
                 unlock!(Gc::write(self.mc, inst), Instance, values).set(Some(grown));
                 Some((grown, slot))
             }
@@ -175,13 +173,10 @@ impl<'gc> Vm<'gc> {
             return Vec::new();
         };
         let names: Vec<Rc<str>> = c.attr_names.borrow().clone();
-        let held: Vec<Value<'gc>> = vals
-            .iter()
-            .map_while(|l| Some(l.get()).filter(|v| !v.is_undef()))
-            .collect();
+
         names
             .iter()
-            .zip(held)
+            .zip(held_values(vals))
             .map(|(n, v)| (self.intern(n), v))
             .collect()
     }

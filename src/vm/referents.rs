@@ -34,7 +34,7 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
                 out.push(Value::Dict(d));
             }
             if let Some(vals) = i.values.get() {
-                out.extend(vals.iter().map(|l| l.get()).take_while(|v| !v.is_undef()));
+                out.extend(super::inst_attrs::held_values(vals));
             }
             out.push(Value::Obj(i.class));
             match i.payload.get() {

@@ -74,7 +74,7 @@ impl<'gc> Vm<'gc> {
     /// Undef when the cell is empty.
     pub fn frame_cell(&self, f: &Frame<'gc>, i: usize) -> Value<'gc> {
         let at = f.base as usize + f.code.code.nlocals as usize + i;
-        super::interp::cell_get(self.st.stack[at])
+        cell_get(self.st.stack[at])
     }
 
     /// Local `slot` of frame `f`: an argument that is also a cell is read through its cell.
@@ -84,5 +84,20 @@ impl<'gc> Vm<'gc> {
             Some((ci, _)) => self.frame_cell(f, *ci as usize),
             None => self.st.stack[f.base as usize + slot],
         }
+    }
+}
+
+/// The value a cell holds, or Undef when it is empty (or `cell` is not a cell).
+pub fn cell_get<'gc>(cell: Value<'gc>) -> Value<'gc> {
+    match cell {
+        Value::Cell(c) => c.get(),
+        _ => Value::Undef,
+    }
+}
+
+/// Stores `v` in `cell`.
+pub fn cell_set<'gc>(vm: &Vm<'gc>, cell: Value<'gc>, v: Value<'gc>) {
+    if let Value::Cell(c) = cell {
+        c.set(vm.mc, v);
     }
 }

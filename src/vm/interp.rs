@@ -3,10 +3,12 @@
 
 use super::exc;
 use super::frame::{Block, FrameKind};
+use super::frame::{cell_get, cell_set};
 use super::generator::Resumer;
+use super::iterate::ForIterStep;
 use super::unwind::Unwound;
 use super::{R, Vm};
-use crate::compiler::code::{CO_NAMESPACE, Op};
+use crate::compiler::code::Op;
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
 use crate::runtime::value::{Obj, Truth, Value};
 
@@ -22,90 +24,7 @@ pub enum RunResult<'gc> {
     Suspended,
 }
 
-/// Defines a method that replaces the top two stack entries with a number result. When the
-/// lower entry already holds that kind of number only its payload is written: building a whole
-/// `Value` in a temporary and copying it as 16 bytes stalled store forwarding on every result.
-macro_rules! replace_top_two_number {
-    ($name:ident, $variant:ident, $ty:ty) => {
-        #[inline(always)]
-        fn $name(&mut self, r: $ty) {
-            let s = &mut self.st.stack;
-            let n = s.len();
-            match &mut s[n - 2] {
-                Value::$variant(slot) => *slot = r.into(),
-                slot => *slot = Value::$variant(r.into()),
-            }
-            s.truncate(n - 1);
-        }
-    };
-}
-
 impl<'gc> Vm<'gc> {
-    #[inline]
-    pub fn push(&mut self, v: Value<'gc>) {
-        self.st.stack.push(v);
-    }
-
-    #[inline]
-    pub fn pop(&mut self) -> Value<'gc> {
-        self.st.stack.pop().unwrap_or(Value::None)
-    }
-
-    /// The two ints on top of the stack, read through references: a tag and a payload load
-    /// each match the two stores that pushed them, where copying the whole Value out with one
-    /// 16-byte load would stall store forwarding.
-    #[inline(always)]
-    fn top_two_ints(&self) -> Option<(i64, i64)> {
-        let s = &self.st.stack;
-        let n = s.len();
-        if n < 2 {
-            return None;
-        }
-        match (&s[n - 2], &s[n - 1]) {
-            (Value::Int(x), Value::Int(y)) => Some((*x, *y)),
-            _ => None,
-        }
-    }
-
-    /// `+ - * /` on the two numbers on top of the stack when at least one is a float (or both
-    /// are ints small enough for `/` to be exact in doubles), read in place like the ints.
-    #[inline(always)]
-    fn float_fast(&self, op: BinOp) -> Option<f64> {
-        let s = &self.st.stack;
-        let n = s.len();
-        if n < 2 {
-            return None;
-        }
-        crate::runtime::ops::float_binary(op, &s[n - 2], &s[n - 1])
-    }
-
-    /// Replaces the top two stack entries with `v`.
-    #[inline(always)]
-    fn replace_top_two(&mut self, v: Value<'gc>) {
-        let s = &mut self.st.stack;
-        let n = s.len();
-        s[n - 2] = v;
-        s.truncate(n - 1);
-    }
-
-    replace_top_two_number!(replace_top_two_int, Int, i64);
-    replace_top_two_number!(replace_top_two_float, Float, f64);
-
-    /// The next item of a builtin iterator over a list, tuple or range, without calls:
-    /// Some(None) at its end, None for any other iterator.
-    #[inline(always)]
-    fn next_fast(&self, it: Value<'gc>) -> Option<Option<Value<'gc>>> {
-        let Value::Iter(cell) = it else {
-            return None;
-        };
-        cell.borrow_mut(self.mc).next_in_sequence()
-    }
-
-    #[inline]
-    fn top(&self) -> Value<'gc> {
-        *self.st.stack.last().unwrap()
-    }
-
     /// Runs frames until the frame at index `stop` finishes. With a budget, returns
     /// `Suspended` when it runs out (only when `stop` is 0, the bottom of the frame stack).
     pub fn run(&mut self, stop: usize, mut budget: i64) -> R<'gc, RunResult<'gc>> {
@@ -1296,7 +1215,7 @@ impl<'gc> Vm<'gc> {
                         self.push(r);
                     }
                     Op::LoadBuildClass => {
-                        let n = self.builtin_name("__build_class__");
+                        let n = self.intern("__build_class__");
                         let v = tri!(self.load_global(globals, n));
                         self.push(v);
                     }
@@ -1354,126 +1273,7 @@ impl<'gc> Vm<'gc> {
                         }
                     }
                 }
-                let _ = CO_NAMESPACE;
             }
         }
-    }
-
-    fn unbound_deref(&mut self, code: &crate::compiler::code::Code, i: usize) -> Value<'gc> {
-        let ncell = code.cellvars.len();
-        if i < ncell {
-            let name = code.cellvars[i].clone();
-            let cls = self.st.types.unbound_local_error;
-            self.err(
-                cls,
-                format!(
-                    "cannot access local variable '{name}' where it is not associated with a value"
-                ),
-            )
-        } else {
-            let name = code.freevars[i - ncell].clone();
-            let cls = self.st.types.name_error;
-            self.err(cls, format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
-        }
-    }
-
-    pub fn name_error(&mut self, name: Value<'gc>) -> Value<'gc> {
-        let n = name.as_str().unwrap_or("?".into()).to_string();
-        let cls = self.st.types.name_error;
-        let e = self.err(cls, format!("name '{n}' is not defined"));
-        // what was in scope, for the "Did you mean" hint: locals, then globals, then builtins
-        let mut scope: Vec<String> = vec![];
-        if let Some(f) = self.st.frames.last().copied() {
-            let code = &f.code.code;
-            if code.flags & crate::compiler::code::CO_NAMESPACE == 0 {
-                scope.extend(code.varnames.iter().map(|s| s.to_string()));
-                scope.extend(
-                    code.cellvars
-                        .iter()
-                        .chain(code.freevars.iter())
-                        .map(|s| s.to_string()),
-                );
-            }
-            if let Some(ns) = f.ns {
-                scope.extend(
-                    ns.borrow()
-                        .keys()
-                        .iter()
-                        .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
-                );
-            }
-            scope.extend(
-                f.globals
-                    .borrow()
-                    .keys()
-                    .iter()
-                    .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
-            );
-        }
-        scope.extend(
-            self.st
-                .builtins
-                .borrow()
-                .keys()
-                .iter()
-                .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
-        );
-        if let Some(d) = exc::exc_data(e) {
-            let mut d = d.borrow_mut(self.mc);
-            d.missing_name = name;
-            d.scope_names = Some(scope);
-        }
-        e
-    }
-
-    pub fn builtin_name(&mut self, s: &str) -> Value<'gc> {
-        self.intern(s)
-    }
-
-    /// UnboundLocalError for local slot `i` of `code`.
-    #[cold]
-    fn unbound_local(&mut self, code: &crate::compiler::code::Code, i: u32) -> Value<'gc> {
-        let name = code.varnames[i as usize].clone();
-        let cls = self.st.types.unbound_local_error;
-        self.err(
-            cls,
-            format!(
-                "cannot access local variable '{name}' where it is not associated with a value"
-            ),
-        )
-    }
-
-    pub fn load_global(
-        &mut self,
-        globals: crate::runtime::value::DictRef<'gc>,
-        name: Value<'gc>,
-    ) -> R<'gc> {
-        if let Some(v) = self.dict_get_str(globals, name) {
-            return Ok(v);
-        }
-        let b = self.st.builtins;
-        if let Some(v) = self.dict_get_str(b, name) {
-            return Ok(v);
-        }
-        Err(self.name_error(name))
-    }
-}
-
-pub enum ForIterStep<'gc> {
-    Value(Value<'gc>),
-    Done,
-    Pushed,
-}
-
-pub fn cell_get<'gc>(cell: Value<'gc>) -> Value<'gc> {
-    match cell {
-        Value::Cell(c) => c.get(),
-        _ => Value::Undef,
-    }
-}
-
-pub fn cell_set<'gc>(vm: &Vm<'gc>, cell: Value<'gc>, v: Value<'gc>) {
-    if let Value::Cell(c) = cell {
-        c.set(vm.mc, v);
     }
 }

@@ -2,7 +2,6 @@
 
 use super::exc;
 use super::frame::FrameKind;
-use super::interp::ForIterStep;
 use super::{R, Vm};
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{IterRef, Obj, Value};
@@ -446,4 +445,11 @@ impl<'gc> Vm<'gc> {
         }
         Ok(())
     }
+}
+
+/// What a `for` loop's slow path found: the next item, the end, or a pushed `__next__` frame.
+pub enum ForIterStep<'gc> {
+    Value(Value<'gc>),
+    Done,
+    Pushed,
 }

@@ -1,0 +1,111 @@
+//! Name lookups that miss the inline caches, and the errors a missing name raises:
+//! NameError (with what was in scope, for "Did you mean"), UnboundLocalError for locals and
+//! cells read before assignment.
+
+use super::{R, Vm, exc};
+use crate::runtime::value::Value;
+
+impl<'gc> Vm<'gc> {
+    pub(super) fn unbound_deref(
+        &mut self,
+        code: &crate::compiler::code::Code,
+        i: usize,
+    ) -> Value<'gc> {
+        let ncell = code.cellvars.len();
+        if i < ncell {
+            let name = code.cellvars[i].clone();
+            let cls = self.st.types.unbound_local_error;
+            self.err(
+                cls,
+                format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ),
+            )
+        } else {
+            let name = code.freevars[i - ncell].clone();
+            let cls = self.st.types.name_error;
+            self.err(cls, format!("cannot access free variable '{name}' where it is not associated with a value in enclosing scope"))
+        }
+    }
+
+    pub fn name_error(&mut self, name: Value<'gc>) -> Value<'gc> {
+        let n = name.as_str().unwrap_or("?".into()).to_string();
+        let cls = self.st.types.name_error;
+        let e = self.err(cls, format!("name '{n}' is not defined"));
+        // what was in scope, for the "Did you mean" hint: locals, then globals, then builtins
+        let mut scope: Vec<String> = vec![];
+        if let Some(f) = self.st.frames.last().copied() {
+            let code = &f.code.code;
+            if code.flags & crate::compiler::code::CO_NAMESPACE == 0 {
+                scope.extend(code.varnames.iter().map(|s| s.to_string()));
+                scope.extend(
+                    code.cellvars
+                        .iter()
+                        .chain(code.freevars.iter())
+                        .map(|s| s.to_string()),
+                );
+            }
+            if let Some(ns) = f.ns {
+                scope.extend(
+                    ns.borrow()
+                        .keys()
+                        .iter()
+                        .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
+                );
+            }
+            scope.extend(
+                f.globals
+                    .borrow()
+                    .keys()
+                    .iter()
+                    .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
+            );
+        }
+        scope.extend(
+            self.st
+                .builtins
+                .borrow()
+                .keys()
+                .iter()
+                .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
+        );
+        if let Some(d) = exc::exc_data(e) {
+            let mut d = d.borrow_mut(self.mc);
+            d.missing_name = name;
+            d.scope_names = Some(scope);
+        }
+        e
+    }
+
+    /// UnboundLocalError for local slot `i` of `code`.
+    #[cold]
+    pub(super) fn unbound_local(
+        &mut self,
+        code: &crate::compiler::code::Code,
+        i: u32,
+    ) -> Value<'gc> {
+        let name = code.varnames[i as usize].clone();
+        let cls = self.st.types.unbound_local_error;
+        self.err(
+            cls,
+            format!(
+                "cannot access local variable '{name}' where it is not associated with a value"
+            ),
+        )
+    }
+
+    pub fn load_global(
+        &mut self,
+        globals: crate::runtime::value::DictRef<'gc>,
+        name: Value<'gc>,
+    ) -> R<'gc> {
+        if let Some(v) = self.dict_get_str(globals, name) {
+            return Ok(v);
+        }
+        let b = self.st.builtins;
+        if let Some(v) = self.dict_get_str(b, name) {
+            return Ok(v);
+        }
+        Err(self.name_error(name))
+    }
+}

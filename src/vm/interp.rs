@@ -872,21 +872,12 @@ impl<'gc> Vm<'gc> {
                         self.push(l);
                     }
                     Op::BuildSet(n) => {
-                        let at = self.st.stack.len() - n as usize;
-                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
                         save_ip!();
-                        let s = tri!(self.new_set(&items));
-                        self.push(s);
+                        tri!(self.build_set(n as usize));
                     }
                     Op::BuildMap(n) => {
-                        let at = self.st.stack.len() - 2 * n as usize;
-                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
-                        let d = self.new_dict();
                         save_ip!();
-                        for pair in items.chunks(2) {
-                            tri!(self.dict_set(d, pair[0], pair[1]));
-                        }
-                        self.push(Value::Dict(d));
+                        tri!(self.build_map(n as usize));
                     }
                     Op::BuildSlice(n) => {
                         let step = if n == 3 { self.pop() } else { Value::None };
@@ -895,16 +886,7 @@ impl<'gc> Vm<'gc> {
                         let s = self.obj(Obj::Slice(start, stop_v, step));
                         self.push(s);
                     }
-                    Op::BuildString(n) => {
-                        let at = self.st.stack.len() - n as usize;
-                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
-                        let mut s = String::new();
-                        for it in items {
-                            s.push_str(&it.as_str().unwrap_or("".into()));
-                        }
-                        let v = self.new_string(s);
-                        self.push(v);
-                    }
+                    Op::BuildString(n) => self.build_string(n as usize),
                     Op::ListAppend(d) => {
                         let v = self.pop();
                         let n = self.st.stack.len();
@@ -931,49 +913,20 @@ impl<'gc> Vm<'gc> {
                         }
                     }
                     Op::ListExtend(d) => {
-                        let v = self.pop();
-                        let n = self.st.stack.len();
-                        let l = self.st.stack[n - d as usize];
                         save_ip!();
-                        let items = tri!(self.collect_iter(v));
-                        if let Value::List(l) = l {
-                            l.borrow_mut(self.mc).extend(items);
-                        }
+                        tri!(self.list_extend(d as usize));
                     }
                     Op::SetUpdate(d) => {
-                        let v = self.pop();
-                        let n = self.st.stack.len();
-                        let s = self.st.stack[n - d as usize];
                         save_ip!();
-                        let items = tri!(self.collect_iter(v));
-                        for it in items {
-                            tri!(self.set_add(s, it));
-                        }
+                        tri!(self.set_update(d as usize));
                     }
                     Op::DictUpdate(d) => {
-                        let v = self.pop();
-                        let n = self.st.stack.len();
-                        let m = self.st.stack[n - d as usize];
                         save_ip!();
-                        if let Value::Dict(m) = m {
-                            tri!(self.dict_merge(m, v, false));
-                        }
+                        tri!(self.dict_update(d as usize, false));
                     }
                     Op::DictMerge(d) => {
-                        let v = self.pop();
-                        let n = self.st.stack.len();
-                        let m = self.st.stack[n - d as usize];
                         save_ip!();
-                        if let Value::Dict(m) = m {
-                            if let Err(e) = self.dict_merge(m, v, true) {
-                                // name the callee, which sits below the positional tuple
-                                let callee = self.st.stack[n - d as usize - 2];
-                                let fs = self.function_str(callee);
-                                let msg = crate::vm::exc::message(self, e);
-                                let cls = self.type_of(e);
-                                throw!(self.err(cls, format!("{fs} {msg}")));
-                            }
-                        }
+                        tri!(self.dict_update(d as usize, true));
                     }
                     Op::ListToTuple => {
                         let l = self.pop();
@@ -1007,37 +960,8 @@ impl<'gc> Vm<'gc> {
                         tri!(self.unpack_into_stack(v, before as usize, Some(after as usize)));
                     }
                     Op::FormatValue(flags) => {
-                        let spec = if flags & 4 != 0 {
-                            Some(self.pop())
-                        } else {
-                            None
-                        };
-                        let v = self.pop();
                         save_ip!();
-                        let v = match flags & 3 {
-                            1 => {
-                                let s = tri!(self.str_of(v));
-                                self.new_string(s)
-                            }
-                            2 => {
-                                let s = tri!(self.repr_of(v));
-                                self.new_string(s)
-                            }
-                            3 => {
-                                let s = tri!(self.repr_of(v));
-                                self.new_string(crate::runtime::repr::ascii_escape(&s))
-                            }
-                            _ => v,
-                        };
-                        let spec_s = spec.and_then(|s| s.as_str()).unwrap_or("".into());
-                        let out = match (v.as_str().is_some(), spec_s.is_empty()) {
-                            (true, true) => v,
-                            _ => {
-                                let s = tri!(self.format_value(v, &spec_s));
-                                self.new_string(s)
-                            }
-                        };
-                        self.push(out);
+                        tri!(self.format_top(flags));
                     }
                     Op::MakeFunction(flags) => {
                         let qualname = self.pop();

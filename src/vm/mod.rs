@@ -5,6 +5,7 @@
 pub mod attr;
 pub mod attr_write;
 pub mod bind;
+pub mod build;
 pub mod cache;
 pub mod call;
 pub mod class;

@@ -567,7 +567,8 @@ impl<'gc> Vm<'gc> {
                     Op::StoreGlobal(n) => {
                         let name = codeobj.names[n as usize];
                         let v = self.pop();
-                        tri!(self.dict_set(globals, name, v));
+                        let cache = &codeobj.caches[ip - 1];
+                        tri!(self.store_global_cached(globals, name, v, cache));
                     }
                     Op::DeleteGlobal(n) => {
                         let name = codeobj.names[n as usize];
@@ -576,12 +577,8 @@ impl<'gc> Vm<'gc> {
                         }
                     }
                     Op::LoadName(n) => {
-                        let name = codeobj.names[n as usize];
-                        let ns = namespace!();
-                        let v = match tri!(self.dict_get(ns, name)) {
-                            Some(v) => v,
-                            None => tri!(self.load_global(globals, name)),
-                        };
+                        let v =
+                            tri!(self.load_name(namespace!(), globals, codeobj.names[n as usize]));
                         self.push(v);
                     }
                     Op::StoreName(n) => {
@@ -591,11 +588,7 @@ impl<'gc> Vm<'gc> {
                         tri!(self.dict_set(ns, name, v));
                     }
                     Op::DeleteName(n) => {
-                        let name = codeobj.names[n as usize];
-                        let ns = namespace!();
-                        if !tri!(self.dict_del(ns, name)) {
-                            throw!(self.name_error(name));
-                        }
+                        tri!(self.delete_name(namespace!(), codeobj.names[n as usize]));
                     }
                     Op::LoadAttr(n) => {
                         let name = codeobj.names[n as usize];
@@ -1179,22 +1172,10 @@ impl<'gc> Vm<'gc> {
                             tri!(self.dict_set(b, us, v));
                         }
                     }
-                    Op::SetupAnnotations => {
-                        let ns = namespace!();
-                        let key = self.intern("__annotations__");
-                        if tri!(self.dict_get(ns, key)).is_none() {
-                            let d = self.new_dict();
-                            tri!(self.dict_set(ns, key, Value::Dict(d)));
-                        }
-                    }
+                    Op::SetupAnnotations => tri!(self.setup_annotations(namespace!())),
                     Op::StoreAnnotation(n) => {
-                        let name = codeobj.names[n as usize];
                         let ann = self.pop();
-                        let ns = namespace!();
-                        let key = self.intern("__annotations__");
-                        if let Some(Value::Dict(d)) = tri!(self.dict_get(ns, key)) {
-                            tri!(self.dict_set(d, name, ann));
-                        }
+                        tri!(self.store_annotation(namespace!(), codeobj.names[n as usize], ann));
                     }
                 }
             }

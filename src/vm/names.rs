@@ -1,11 +1,59 @@
-//! Name lookups that miss the inline caches, and the errors a missing name raises:
-//! NameError (with what was in scope, for "Did you mean"), UnboundLocalError for locals and
-//! cells read before assignment.
+//! Names outside the inline caches: the instructions of class bodies and module code that
+//! work on a namespace dict (names and annotations), global lookups that miss the caches, and
+//! the errors a missing name raises: NameError (with what was in scope, for "Did you mean"),
+//! UnboundLocalError for locals and cells read before assignment.
 
 use super::{R, Vm, exc};
-use crate::runtime::value::Value;
+use crate::runtime::value::{DictRef, Value};
 
 impl<'gc> Vm<'gc> {
+    /// LoadName: a name in a class body or module code, from the namespace `ns`, then the
+    /// globals and builtins.
+    pub(super) fn load_name(
+        &mut self,
+        ns: DictRef<'gc>,
+        globals: DictRef<'gc>,
+        name: Value<'gc>,
+    ) -> R<'gc> {
+        match self.dict_get(ns, name)? {
+            Some(v) => Ok(v),
+            None => self.load_global(globals, name),
+        }
+    }
+
+    /// DeleteName: `del name` in a class body or module code.
+    pub(super) fn delete_name(&mut self, ns: DictRef<'gc>, name: Value<'gc>) -> R<'gc, ()> {
+        if self.dict_del(ns, name)? {
+            Ok(())
+        } else {
+            Err(self.name_error(name))
+        }
+    }
+
+    /// SetupAnnotations: the namespace's `__annotations__` dict, made if missing.
+    pub(super) fn setup_annotations(&mut self, ns: DictRef<'gc>) -> R<'gc, ()> {
+        let key = self.intern("__annotations__");
+        if self.dict_get(ns, key)?.is_none() {
+            let d = self.new_dict();
+            self.dict_set(ns, key, Value::Dict(d))?;
+        }
+        Ok(())
+    }
+
+    /// StoreAnnotation: `name: ann` records `ann` in the namespace's `__annotations__`.
+    pub(super) fn store_annotation(
+        &mut self,
+        ns: DictRef<'gc>,
+        name: Value<'gc>,
+        ann: Value<'gc>,
+    ) -> R<'gc, ()> {
+        let key = self.intern("__annotations__");
+        if let Some(Value::Dict(d)) = self.dict_get(ns, key)? {
+            self.dict_set(d, name, ann)?;
+        }
+        Ok(())
+    }
+
     pub(super) fn unbound_deref(
         &mut self,
         code: &crate::compiler::code::Code,

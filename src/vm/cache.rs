@@ -325,7 +325,8 @@ fn remember_split_slot(cache: &InlineCache, c: &Class<'_>, slot: usize) {
 }
 
 /// Records an instance-dict slot guess. The version is cleared: a LoadAttr that also meets
-/// modules keeps (version, slot) pairs in the same cache, and a guess must not pass for one.
+/// modules or split instances keeps (version or class uid, slot) pairs in the same cache, and a
+/// guess must pass for neither (versions and uids start at 1).
 fn remember_guess(cache: &InlineCache, slot: usize) {
     cache.version.set(0);
     cache.slot.set(slot as u32);

@@ -1,6 +1,6 @@
 //! Attribute reads: lookup through the MRO, descriptors (functions, properties, static and class
-//! methods, natives), instance dicts, `__getattr__`, and the special attributes of builtin
-//! objects. Assignment and deletion are in `attr_write`.
+//! methods, natives), instances' own attributes (vm/inst_attrs.rs), `__getattr__`, and the
+//! special attributes of builtin objects. Assignment and deletion are in `attr_write`.
 
 use super::{R, Vm};
 use crate::runtime::function::Native;
@@ -207,8 +207,8 @@ impl<'gc> Vm<'gc> {
         self.generic_getattr(inst, obj, name, true)
     }
 
-    /// `object.__getattribute__`: data descriptors, the instance dict, then the class; with
-    /// `fallback`, `__getattr__` when all of them miss.
+    /// `object.__getattribute__`: data descriptors, the instance's own attributes, then the
+    /// class; with `fallback`, `__getattr__` when all of them miss.
     pub fn generic_getattr(
         &mut self,
         inst: InstRef<'gc>,
@@ -286,7 +286,8 @@ impl<'gc> Vm<'gc> {
         Err(self.no_attr(obj, name))
     }
 
-    /// Properties and user descriptors with `__set__` take precedence over the instance dict.
+    /// Properties and user descriptors with `__set__` take precedence over the instance's own
+    /// attributes.
     fn data_descriptor_get(
         &mut self,
         d: Value<'gc>,

@@ -111,7 +111,7 @@ impl<'gc> Vm<'gc> {
         self.attr_error(format!("property '{n}' of '{t}' object has no {accessor}"))
     }
 
-    /// `object.__setattr__`: properties, slots, then the instance dict.
+    /// `object.__setattr__`: properties, slots, then the instance's own attributes.
     pub fn generic_setattr(
         &mut self,
         inst: InstRef<'gc>,

@@ -7,7 +7,7 @@ use crate::runtime::value::Value;
 
 impl<'gc> Vm<'gc> {
     /// The top `n` entries, removed from the stack.
-    fn take_top(&mut self, n: usize) -> Vec<Value<'gc>> {
+    pub(super) fn take_top(&mut self, n: usize) -> Vec<Value<'gc>> {
         let at = self.st.stack.len() - n;
         self.st.stack.drain(at..).collect()
     }

@@ -571,10 +571,7 @@ impl<'gc> Vm<'gc> {
                         tri!(self.store_global_cached(globals, name, v, cache));
                     }
                     Op::DeleteGlobal(n) => {
-                        let name = codeobj.names[n as usize];
-                        if !tri!(self.dict_del(globals, name)) {
-                            throw!(self.name_error(name));
-                        }
+                        tri!(self.delete_name(globals, codeobj.names[n as usize]));
                     }
                     Op::LoadName(n) => {
                         let v =
@@ -859,8 +856,7 @@ impl<'gc> Vm<'gc> {
                         self.push(t);
                     }
                     Op::BuildList(n) => {
-                        let at = self.st.stack.len() - n as usize;
-                        let items: Vec<Value<'gc>> = self.st.stack.drain(at..).collect();
+                        let items = self.take_top(n as usize);
                         let l = self.new_list(items);
                         self.push(l);
                     }

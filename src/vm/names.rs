@@ -21,7 +21,8 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    /// DeleteName: `del name` in a class body or module code.
+    /// `del name` from the namespace dict `ns`: DeleteName in a class body, DeleteGlobal from the
+    /// globals.
     pub(super) fn delete_name(&mut self, ns: DictRef<'gc>, name: Value<'gc>) -> R<'gc, ()> {
         if self.dict_del(ns, name)? {
             Ok(())

@@ -217,7 +217,10 @@ impl<'gc> Vm<'gc> {
         fallback: bool,
     ) -> R<'gc> {
         let cls = inst.class;
-        if self.skips_class(inst, flags::HAS_GETATTRIBUTE) {
+        // with no data descriptor in the class, the own attributes can be asked first (and,
+        // having missed, need not be asked again after the class lookup)
+        let own_first = self.skips_class(inst, flags::HAS_GETATTRIBUTE);
+        if own_first {
             if let Some(v) = self.own_attr(inst, name) {
                 return Ok(v);
             }
@@ -228,8 +231,10 @@ impl<'gc> Vm<'gc> {
                 return Ok(r);
             }
         }
-        if let Some(v) = self.own_attr(inst, name) {
-            return Ok(v);
+        if !own_first {
+            if let Some(v) = self.own_attr(inst, name) {
+                return Ok(v);
+            }
         }
         if let Some(d) = descr {
             return self.nondata_descriptor_get(d, obj, cls);

@@ -64,6 +64,11 @@ fn holds<'gc>(
     matches!(slot, Some(e) if e.hash == hash && eq(e.key))
 }
 
+/// The index hash of the entry in `slot` (the index rehashes its slot numbers with it).
+fn spread_at(entries: &[Option<Entry<'_>>], slot: &u32) -> u64 {
+    entries[*slot as usize].map(|e| spread(e.hash)).unwrap_or(0)
+}
+
 /// A table version never handed out before (in this thread, which owns the heap).
 #[inline]
 pub fn fresh_version() -> u64 {
@@ -178,18 +183,76 @@ impl<'gc> Dict<'gc> {
     /// Appends a new entry; the caller has checked that the key is absent.
     pub fn insert_new(&mut self, hash: u64, key: Value<'gc>, value: Value<'gc>) {
         let slot = self.entries.len() as u32;
+        if slot as usize > SMALL {
+            let entries = &self.entries;
+            self.index
+                .insert_unique(spread(hash), slot, |i| spread_at(entries, i));
+        }
+        self.push_entry(hash, key, value);
+    }
+
+    /// Appends an entry whose slot the index already holds (or needs no index yet).
+    fn push_entry(&mut self, hash: u64, key: Value<'gc>, value: Value<'gc>) {
         self.entries.push(Some(Entry { hash, key, value }));
         self.key_mask |= mask_bit(hash);
         if self.entries.len() == SMALL + 1 {
             self.rebuild_index();
-        } else if self.entries.len() > SMALL {
-            let entries = &self.entries;
-            self.index.insert_unique(spread(hash), slot, |&i| {
-                entries[i as usize].map(|e| spread(e.hash)).unwrap_or(0)
-            });
         }
         self.len += 1;
         self.version = fresh_version();
+    }
+
+    /// Sets the value of the entry whose key satisfies `eq`, or inserts one, in one probe.
+    /// `eq` answers None when only user code can compare: if no stored key matched and one
+    /// was undecided, nothing changes and the answer is None (the caller compares outside the
+    /// borrow). Otherwise Some(true) for an insertion, Some(false) for a replaced value.
+    pub fn set_decided(
+        &mut self,
+        hash: u64,
+        key: Value<'gc>,
+        value: Value<'gc>,
+        mut eq: impl FnMut(Value<'gc>) -> Option<bool>,
+    ) -> Option<bool> {
+        let mut undecided = false;
+        let mut test = |k| {
+            eq(k).unwrap_or_else(|| {
+                undecided = true;
+                false
+            })
+        };
+        if self.entries.len() > SMALL {
+            let entries = &self.entries;
+            let new_slot = entries.len() as u32;
+            let found = self.index.entry(
+                spread(hash),
+                |&i| holds(&entries[i as usize], hash, &mut test),
+                |i| spread_at(entries, i),
+            );
+            return match found {
+                hashbrown::hash_table::Entry::Occupied(o) => {
+                    let slot = *o.get() as usize;
+                    self.set_value_at(slot, value);
+                    Some(false)
+                }
+                hashbrown::hash_table::Entry::Vacant(v) if !undecided => {
+                    v.insert(new_slot);
+                    self.push_entry(hash, key, value);
+                    Some(true)
+                }
+                hashbrown::hash_table::Entry::Vacant(_) => None,
+            };
+        }
+        if self.may_contain(hash) {
+            if let Some(slot) = self.entries.iter().position(|e| holds(e, hash, &mut test)) {
+                self.set_value_at(slot, value);
+                return Some(false);
+            }
+            if undecided {
+                return None;
+            }
+        }
+        self.push_entry(hash, key, value);
+        Some(true)
     }
 
     pub fn remove_at(&mut self, slot: usize) -> Option<Entry<'gc>> {
@@ -236,7 +299,12 @@ impl<'gc> Dict<'gc> {
     fn after_removal(&mut self) {
         self.len -= 1;
         self.version = fresh_version();
-        if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
+        if self.len == 0 {
+            // an emptied table (a set used as a work queue) starts over with no holes
+            self.entries.clear();
+            self.index.clear();
+            self.key_mask = 0;
+        } else if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
             self.compact();
         }
     }
@@ -261,9 +329,8 @@ impl<'gc> Dict<'gc> {
         let entries = &self.entries;
         for (slot, e) in entries.iter().enumerate() {
             if let Some(e) = e {
-                self.index.insert_unique(spread(e.hash), slot as u32, |&i| {
-                    entries[i as usize].map(|e| spread(e.hash)).unwrap_or(0)
-                });
+                self.index
+                    .insert_unique(spread(e.hash), slot as u32, |i| spread_at(entries, i));
             }
         }
     }

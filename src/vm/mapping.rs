@@ -4,7 +4,7 @@
 use super::{R, Vm};
 use crate::runtime::dict::Dict;
 use crate::runtime::hash;
-use crate::runtime::value::{DictRef, Obj, SetObj, SetRef, Value, flags};
+use crate::runtime::value::{DictRef, Obj, Payload, SetObj, SetRef, Value, flags};
 use gc_arena::Gc;
 use gc_arena::barrier::unlock;
 use num_traits::ToPrimitive;
@@ -66,7 +66,7 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
         }
         (Value::Instance(i), _)
             if i.class_flags() & flags::HAS_EQ != 0
-                || matches!(i.payload.get(), crate::runtime::value::Payload::Weak(_)) =>
+                || matches!(i.payload.get(), Payload::Weak(_)) =>
         {
             None
         }
@@ -81,7 +81,7 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
         (Value::Set(_), Value::Set(_)) => None,
         // an instance of a subclass of str, int, tuple...: the inherited __eq__ decides
         (Value::Instance(i), _) | (_, Value::Instance(i))
-            if matches!(i.payload.get(), crate::runtime::value::Payload::Value(_)) =>
+            if matches!(i.payload.get(), Payload::Value(_)) =>
         {
             None
         }
@@ -121,8 +121,31 @@ impl<'gc> crate::runtime::value::Instance<'gc> {
 }
 
 impl<'gc> Vm<'gc> {
-    /// Python's hash of a value (as used by dicts and `hash()`).
+    /// Python's hash of a value (as used by dicts and `hash()`). The commonest keys are
+    /// answered inline; the rest, which may run user code, go to `hash_slow`.
+    #[inline]
     pub fn hash(&mut self, v: Value<'gc>) -> R<'gc, i64> {
+        match v {
+            Value::Int(i) => Ok(hash::hash_i64(i)),
+            Value::Str(s) => Ok(s.hash_value()),
+            Value::Instance(i) => match i.payload.get() {
+                Payload::None if i.class_flags() & (flags::HASH_NONE | flags::HAS_HASH) == 0 => {
+                    Ok(hash::hash_addr(Gc::as_ptr(i) as usize))
+                }
+                // a ref's remembered hash is read here: returned from a call, the result's
+                // copy stalled store forwarding (half of hash's time)
+                Payload::Weak(w) => match (w.kind, w.hash.get()) {
+                    (0, Some(h)) => Ok(h),
+                    _ => self.weakref_hash(v, w),
+                },
+                _ => self.hash_slow(v),
+            },
+            _ => self.hash_slow(v),
+        }
+    }
+
+    #[inline(never)]
+    fn hash_slow(&mut self, v: Value<'gc>) -> R<'gc, i64> {
         Ok(match v {
             Value::Undef | Value::None => 0x3456_789a,
             Value::Bool(b) => b.get() as i64,
@@ -154,15 +177,8 @@ impl<'gc> Vm<'gc> {
                 acc = acc.wrapping_mul(69069).wrapping_add(907133923);
                 acc as i64
             }
+            // (weakrefs and plain instances were answered by `hash`)
             Value::Instance(i) => {
-                if let Some(w) = Self::weak_data(v) {
-                    // a ref's remembered hash is read here: returned from a call, the
-                    // result's copy stalled store forwarding (half of hash's time)
-                    if let (0, Some(h)) = (w.kind, w.hash.get()) {
-                        return Ok(h);
-                    }
-                    return self.weakref_hash(v, w);
-                }
                 let fl = i.class_flags();
                 if fl & flags::HASH_NONE != 0 {
                     let n = self.type_name(v);
@@ -180,7 +196,7 @@ impl<'gc> Vm<'gc> {
                         _ => Err(self.type_error("__hash__ method should return an integer")),
                     };
                 }
-                if let crate::runtime::value::Payload::Value(inner) = i.payload.get() {
+                if let Payload::Value(inner) = i.payload.get() {
                     if !matches!(inner, Value::List(_) | Value::Dict(_) | Value::Set(_)) {
                         return self.hash(inner);
                     }
@@ -287,6 +303,13 @@ impl<'gc> Vm<'gc> {
         }
         let h = self.hash(k)?;
         self.note_table_write(t);
+        let decided = t
+            .borrow_mut(self)
+            .set_decided(h as u64, k, v, |stored| fast_eq(stored, k));
+        if let Some(inserted) = decided {
+            return Ok(inserted);
+        }
+        // a stored key with this hash needs user code to compare
         match self.find_slot(t, h, k)? {
             Some(slot) => {
                 t.borrow_mut(self).set_value_at(slot, v);

@@ -340,51 +340,44 @@ pub fn finalize_step<'gc>(
         }
         return true;
     }
-    // 3. clear the weakrefs of dead referents and queue the callbacks of live weakref objects
-    let dead: Vec<usize> = st
-        .weakrefs
-        .iter()
-        .filter(|(_, e)| e.target.is_dead(fc))
-        .map(|(k, _)| *k)
-        .collect();
-    report.weak_dead += dead.len() as u64;
-    for k in dead {
-        let Some(e) = st.weakrefs.remove(&k) else {
-            continue;
-        };
-        for r in e.refs.iter().rev() {
-            if r.is_dead(fc) {
-                report.weak_dead += 1;
-                continue;
-            }
-            let Some(inst) = r.upgrade(fc) else { continue };
-            if let Payload::Weak(w) = inst.payload.get() {
-                let cb = clear_weakref(fc, w);
-                report.cleared += 1;
-                // a cleared weakref (object and payload) usually dies soon after: callbacks
-                // exist to drop it, so pacing treats it as good as dead
-                report.weak_dead += 2;
-                if !cb.is_none() {
-                    st.pending
-                        .push_back(PendingCall::Callback(cb, Value::Instance(inst)));
-                    report.callbacks += 1;
+    // 3. clear the weakrefs of dead referents and queue the callbacks of live weakref objects;
+    // weakref objects that died themselves leave their referent's list. One pass over the
+    // table: it holds an entry per weakly referenced object, often thousands.
+    let pending = &mut st.pending;
+    st.weakrefs.retain(|_, e| {
+        if e.target.is_dead(fc) {
+            report.weak_dead += 1;
+            for r in e.refs.iter().rev() {
+                if r.is_dead(fc) {
+                    report.weak_dead += 1;
+                    continue;
+                }
+                let Some(inst) = r.upgrade(fc) else { continue };
+                if let Payload::Weak(w) = inst.payload.get() {
+                    let cb = clear_weakref(fc, w);
+                    report.cleared += 1;
+                    // a cleared weakref (object and payload) usually dies soon after:
+                    // callbacks exist to drop it, so pacing treats it as good as dead
+                    report.weak_dead += 2;
+                    if !cb.is_none() {
+                        pending.push_back(PendingCall::Callback(cb, Value::Instance(inst)));
+                        report.callbacks += 1;
+                    }
                 }
             }
+            return false;
         }
-    }
-    // weakref objects that died themselves leave their referent's list
-    for e in st.weakrefs.values_mut() {
         let before = e.refs.len();
         e.refs.retain(|r| !r.is_dead(fc));
         report.weak_dead += (before - e.refs.len()) as u64;
-        if e.basic_ref.map(|b| b.is_dead(fc)).unwrap_or(false) {
+        if e.basic_ref.is_some_and(|b| b.is_dead(fc)) {
             e.basic_ref = None;
         }
-        if e.basic_proxy.map(|b| b.is_dead(fc)).unwrap_or(false) {
+        if e.basic_proxy.is_some_and(|b| b.is_dead(fc)) {
             e.basic_proxy = None;
         }
-    }
-    st.weakrefs.retain(|_, e| !e.refs.is_empty());
+        !e.refs.is_empty()
+    });
     for t in &st.weak_tables {
         if let Some(t) = t.upgrade(fc) {
             report.weak_dead += t.borrow_mut(fc).prune(fc) as u64;

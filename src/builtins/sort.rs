@@ -30,18 +30,19 @@ pub fn sort_values<'gc>(
     key: Value<'gc>,
     reverse: bool,
 ) -> R<'gc, ()> {
-    let keys: Vec<Value<'gc>> = if key.is_none() || key.is_undef() {
-        items.clone()
+    let keys: Option<Vec<Value<'gc>>> = if key.is_none() || key.is_undef() {
+        None
     } else {
         let mut ks = Vec::with_capacity(items.len());
         for &it in items.iter() {
             ks.push(vm.call(key, &[it], &[])?);
         }
-        ks
+        Some(ks)
     };
-    let order = match native_order(&keys, reverse) {
+    let mut order = match native_order(keys.as_deref().unwrap_or(items), reverse) {
         Some(order) => order,
         None => {
+            let keys = keys.as_deref().unwrap_or(items);
             let mut order: Vec<usize> = (0..items.len()).collect();
             merge_sort(&mut order, &mut |&i, &j| {
                 if reverse {
@@ -53,18 +54,43 @@ pub fn sort_values<'gc>(
             order
         }
     };
-    *items = order.iter().map(|&i| items[i]).collect();
+    drop(keys);
+    permute(items, &mut order);
     Ok(())
+}
+
+/// Rearranges `items` so that slot `j` holds what was at `order[j]`, in place (sorting a big
+/// list needs no second copy of it), following each cycle of the permutation once.
+fn permute<T: Copy>(items: &mut [T], order: &mut [usize]) {
+    const DONE: usize = usize::MAX;
+    for start in 0..items.len() {
+        if order[start] == DONE {
+            continue;
+        }
+        let first = items[start];
+        let mut j = start;
+        loop {
+            let from = std::mem::replace(&mut order[j], DONE);
+            if from == start {
+                items[j] = first;
+                break;
+            }
+            items[j] = items[from];
+            j = from;
+        }
+    }
 }
 
 /// The sorted order of keys that are all ints, all floats (no NaN) or all strs, where `<` is a
 /// total order that runs no user code; None for any other keys.
 fn native_order(keys: &[Value<'_>], reverse: bool) -> Option<Vec<usize>> {
     fn order<K: PartialOrd>(mut ks: Vec<(K, usize)>, reverse: bool) -> Vec<usize> {
-        // a stable sort, so equal keys keep their places in reverse too
-        ks.sort_by(|a, b| {
+        // each key is paired with its place, so no two compare equal: an unstable sort (in
+        // place, with no buffer of the list's size) gives the stable order, in reverse too
+        ks.sort_unstable_by(|a, b| {
             let o = a.0.partial_cmp(&b.0).unwrap_or(Ordering::Equal);
-            if reverse { o.reverse() } else { o }
+            let o = if reverse { o.reverse() } else { o };
+            o.then(a.1.cmp(&b.1))
         });
         ks.into_iter().map(|k| k.1).collect()
     }
@@ -179,7 +205,25 @@ fn merge<T: Copy, E>(
 
 #[cfg(test)]
 mod tests {
-    use super::merge_sort;
+    use super::{merge_sort, permute};
+
+    #[test]
+    fn permute_applies_an_order_in_place() {
+        // a permutation of several cycles, fixed points included
+        let mut seed = 99u64;
+        let mut order: Vec<usize> = (0..300).collect();
+        for i in (1..order.len()).rev() {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            order.swap(i, (seed >> 33) as usize % (i + 1));
+        }
+        let items: Vec<u32> = (0..300).map(|i| i * 3 + 1).collect();
+        let expected: Vec<u32> = order.iter().map(|&i| items[i]).collect();
+        let mut got = items.clone();
+        permute(&mut got, &mut order.clone());
+        assert_eq!(got, expected);
+    }
 
     #[test]
     fn merge_sort_is_stable_and_total() {

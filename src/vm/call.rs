@@ -179,6 +179,17 @@ impl<'gc> Vm<'gc> {
     /// no binding work: the frame is pushed at once. None when the callee is anything else.
     #[inline(always)]
     pub fn push_plain_frame(&mut self, pos: usize, argc: usize) -> Option<()> {
+        self.push_plain_frame_of(pos, argc, FrameKind::Normal)
+    }
+
+    /// `push_plain_frame` for a frame whose result goes where `kind` says.
+    #[inline(always)]
+    pub fn push_plain_frame_of(
+        &mut self,
+        pos: usize,
+        argc: usize,
+        kind: FrameKind<'gc>,
+    ) -> Option<()> {
         let Value::Obj(o) = self.st.stack[pos] else {
             return None;
         };
@@ -201,7 +212,7 @@ impl<'gc> Vm<'gc> {
                 stack.push(Value::Undef);
             }
         }
-        self.push_frame_over_caller(f, args_at, pos, FrameKind::Normal);
+        self.push_frame_over_caller(f, args_at, pos, kind);
         Some(())
     }
 

@@ -270,6 +270,14 @@ impl<'gc> Vm<'gc> {
             let pos = self.st.stack.len();
             self.push(f);
             self.push(arg);
+            // (the interrupted frame is below: the plain push builds on it)
+            if !self.st.frames.is_empty()
+                && self
+                    .push_plain_frame_of(pos, 1, FrameKind::Ignored)
+                    .is_some()
+            {
+                return true;
+            }
             match self.call_at(pos, 1, None, FrameKind::Ignored) {
                 Ok(true) => return true,
                 Ok(false) => {}

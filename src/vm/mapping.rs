@@ -144,6 +144,7 @@ impl<'gc> Vm<'gc> {
         }
     }
 
+    /// `hash` of everything but its inline cases: out of line, as it may call `__hash__`.
     #[inline(never)]
     fn hash_slow(&mut self, v: Value<'gc>) -> R<'gc, i64> {
         Ok(match v {

@@ -42,10 +42,12 @@ enum Slice {
 
 /// Instructions (backward jumps and calls) per slice between collection steps.
 const SLICE_BUDGET: i64 = 2_000;
-/// The sleep factor of a heap of more than `SMALL_HEAP` objects. Half its size: binary_trees
-/// re-marks its long-lived tree every cycle, and 0.35 -> 0.5 took it from 1.02 s to 0.94 s
-/// (peak RSS 12.6 -> 13.2 MB); sort_key's peak stayed at 45 MB, and 0.6 raised it to 54 MB.
-const LARGE_HEAP_SLEEP_FACTOR: f64 = 0.5;
+/// The sleep factor of a heap of more than `SMALL_HEAP` objects: a cycle starts once as many
+/// objects were allocated as the last one kept, so the heap may double (Go's and Lua's default
+/// pacing). binary_trees re-marks its long-lived tree every cycle: 0.5 -> 1.0 took it from
+/// 1.02 s to 0.84 s (peak RSS 13.5 -> 15.7 MB), and sort_key's peak went 43 -> 48 MB (it was
+/// 54 MB at 0.6 before sorting stopped copying the list).
+const LARGE_HEAP_SLEEP_FACTOR: f64 = 1.0;
 /// Below this many objects a cycle's marking and its sweep each run in one step.
 const SMALL_HEAP: usize = 32 * 1024;
 /// Collection work (in allocations' worth) owed by every slice that ends during a cycle.

@@ -62,14 +62,7 @@ impl<'gc> Vm<'gc> {
     ) -> Value<'gc> {
         let ncell = code.cellvars.len();
         if i < ncell {
-            let name = code.cellvars[i].clone();
-            let cls = self.st.types.unbound_local_error;
-            self.err(
-                cls,
-                format!(
-                    "cannot access local variable '{name}' where it is not associated with a value"
-                ),
-            )
+            self.unbound_local_named(&code.cellvars[i])
         } else {
             let name = code.freevars[i - ncell].clone();
             let cls = self.st.types.name_error;
@@ -82,6 +75,11 @@ impl<'gc> Vm<'gc> {
         let cls = self.st.types.name_error;
         let e = self.err(cls, format!("name '{n}' is not defined"));
         // what was in scope, for the "Did you mean" hint: locals, then globals, then builtins
+        let str_keys = |d: DictRef<'gc>| -> Vec<String> {
+            (d.borrow().keys().iter())
+                .filter_map(|k| k.as_str().map(|s| String::from(&*s)))
+                .collect()
+        };
         let mut scope: Vec<String> = vec![];
         if let Some(f) = self.st.frames.last().copied() {
             let code = &f.code.code;
@@ -95,29 +93,11 @@ impl<'gc> Vm<'gc> {
                 );
             }
             if let Some(ns) = f.ns {
-                scope.extend(
-                    ns.borrow()
-                        .keys()
-                        .iter()
-                        .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
-                );
+                scope.extend(str_keys(ns));
             }
-            scope.extend(
-                f.globals
-                    .borrow()
-                    .keys()
-                    .iter()
-                    .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
-            );
+            scope.extend(str_keys(f.globals));
         }
-        scope.extend(
-            self.st
-                .builtins
-                .borrow()
-                .keys()
-                .iter()
-                .filter_map(|k| k.as_str().map(|s| String::from(&*s))),
-        );
+        scope.extend(str_keys(self.st.builtins));
         if let Some(d) = exc::exc_data(e) {
             let mut d = d.borrow_mut(self.mc);
             d.missing_name = name;
@@ -133,7 +113,11 @@ impl<'gc> Vm<'gc> {
         code: &crate::compiler::code::Code,
         i: u32,
     ) -> Value<'gc> {
-        let name = code.varnames[i as usize].clone();
+        self.unbound_local_named(&code.varnames[i as usize])
+    }
+
+    /// UnboundLocalError for the local (or cell) `name`.
+    fn unbound_local_named(&mut self, name: &str) -> Value<'gc> {
         let cls = self.st.types.unbound_local_error;
         self.err(
             cls,
@@ -143,11 +127,7 @@ impl<'gc> Vm<'gc> {
         )
     }
 
-    pub fn load_global(
-        &mut self,
-        globals: crate::runtime::value::DictRef<'gc>,
-        name: Value<'gc>,
-    ) -> R<'gc> {
+    pub fn load_global(&mut self, globals: DictRef<'gc>, name: Value<'gc>) -> R<'gc> {
         if let Some(v) = self.dict_get_str(globals, name) {
             return Ok(v);
         }

@@ -242,14 +242,12 @@ impl<'gc> Dict<'gc> {
                 hashbrown::hash_table::Entry::Vacant(_) => None,
             };
         }
-        if self.may_contain(hash) {
-            if let Some(slot) = self.entries.iter().position(|e| holds(e, hash, &mut test)) {
-                self.set_value_at(slot, value);
-                return Some(false);
-            }
-            if undecided {
-                return None;
-            }
+        if let Some(slot) = self.find(hash, &mut test) {
+            self.set_value_at(slot, value);
+            return Some(false);
+        }
+        if undecided {
+            return None;
         }
         self.push_entry(hash, key, value);
         Some(true)
@@ -298,13 +296,13 @@ impl<'gc> Dict<'gc> {
 
     fn after_removal(&mut self) {
         self.len -= 1;
-        self.version = fresh_version();
         if self.len == 0 {
             // an emptied table (a set used as a work queue) starts over with no holes
-            self.entries.clear();
-            self.index.clear();
-            self.key_mask = 0;
-        } else if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
+            self.clear();
+            return;
+        }
+        self.version = fresh_version();
+        if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
             self.compact();
         }
     }

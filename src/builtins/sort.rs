@@ -39,16 +39,16 @@ pub fn sort_values<'gc>(
         }
         Some(ks)
     };
-    let mut order = match native_order(keys.as_deref().unwrap_or(items), reverse) {
+    let by = keys.as_deref().unwrap_or(items);
+    let mut order = match native_order(by, reverse) {
         Some(order) => order,
         None => {
-            let keys = keys.as_deref().unwrap_or(items);
             let mut order: Vec<usize> = (0..items.len()).collect();
             merge_sort(&mut order, &mut |&i, &j| {
                 if reverse {
-                    less(vm, keys[j], keys[i])
+                    less(vm, by[j], by[i])
                 } else {
-                    less(vm, keys[i], keys[j])
+                    less(vm, by[i], by[j])
                 }
             })?;
             order

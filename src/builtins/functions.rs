@@ -354,6 +354,7 @@ pub fn is_callable<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> bool {
             _ => vm.lookup_special(v, "__call__").is_some(),
         },
         Value::Instance(_) => vm.lookup_special(v, "__call__").is_some(),
+        Value::Weak(_) => true,
         _ => false,
     }
 }

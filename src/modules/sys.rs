@@ -154,6 +154,7 @@ fn getsizeof<'gc>(_vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
         Value::Instance(_) => header + std::mem::size_of::<crate::runtime::value::Instance>(),
         Value::Cell(_) => header + 16,
         Value::Iter(_) => header + 64,
+        Value::Weak(_) => header + std::mem::size_of::<crate::runtime::weak::WeakRef>(),
         Value::Obj(_) => header + std::mem::size_of::<Obj>(),
     };
     Ok(Value::Int(n as i64))

@@ -4,7 +4,7 @@
 use super::{add_fn, add_value};
 use crate::builtins::{arg, class_impl_method as method, class_method, kwarg, nargs, set_attr};
 use crate::runtime::function::Kw;
-use crate::runtime::value::{DictRef, Obj, Payload, Value};
+use crate::runtime::value::{DictRef, Obj, Value};
 use crate::vm::{R, Vm};
 
 /// Installs the methods of the weakref classes (called once at start-up).
@@ -108,9 +108,9 @@ fn weak_of<'gc>(
 
 fn ref_call<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> {
     if args.len() > 1 || !kw.is_empty() {
-        let t = vm.type_name(arg(args, 0));
+        // CPython names the C function here, whatever the class
         return Err(vm.type_error(format!(
-            "{t} expected 0 arguments, got {}",
+            "weakref expected 0 arguments, got {}",
             args.len().saturating_sub(1)
         )));
     }
@@ -243,9 +243,4 @@ pub fn weak_repr<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, String> {
         Some(n) => format!("<weakref at {me:#x}; to '{tname}' at {addr:#x} ({n})>"),
         None => format!("<weakref at {me:#x}; to '{tname}' at {addr:#x}>"),
     })
-}
-
-#[allow(dead_code)]
-fn is_weak_payload(p: Payload<'_>) -> bool {
-    matches!(p, Payload::Weak(_))
 }

@@ -616,7 +616,7 @@ impl<'gc> Vm<'gc> {
             Value::List(l) => !l.borrow().is_empty(),
             Value::Dict(d) => !d.borrow().is_empty(),
             Value::Set(s) => !s.table.borrow().is_empty(),
-            Value::Cell(_) | Value::Iter(_) => true,
+            Value::Cell(_) | Value::Iter(_) | Value::Weak(_) => true,
             Value::Instance(i) => {
                 if Self::is_proxy(v) {
                     let t = self.deproxy(v)?;
@@ -675,7 +675,9 @@ impl<'gc> Vm<'gc> {
             CmpOp::NotIn => return Ok(Value::bool(!self.contains(b, a)?)),
             _ => {}
         }
-        let user = matches!(a, Value::Instance(_)) || matches!(b, Value::Instance(_));
+        // (an exact weakref.ref compares as its class says, like an instance of it)
+        let user = matches!(a, Value::Instance(_) | Value::Weak(_))
+            || matches!(b, Value::Instance(_) | Value::Weak(_));
         if user {
             if Self::is_proxy(a) || Self::is_proxy(b) {
                 let (a, b) = (self.deproxy(a)?, self.deproxy(b)?);

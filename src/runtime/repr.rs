@@ -269,6 +269,7 @@ impl<'gc> Vm<'gc> {
                     })
                 });
             }
+            Value::Weak(_) => return crate::modules::weakref::weak_repr(self, v),
             Value::Instance(inst) => {
                 if let Some(text) = self.user_text_dunder(v, "__repr__")? {
                     return Ok(text);

@@ -23,6 +23,9 @@ pub type TupleRef<'gc> = Gc<'gc, Tuple<'gc>>;
 pub type StrRef<'gc> = Gc<'gc, StrObj>;
 /// An instance's split attribute values (see `Instance::values`).
 pub type Values<'gc> = Gc<'gc, [Lock<Value<'gc>>]>;
+/// An exact `weakref.ref` object, which is nothing but its weakref state (proxies and
+/// instances of ref subclasses are instances with a `Payload::Weak`).
+pub type WeakRefRef<'gc> = Gc<'gc, super::weak::WeakRef<'gc>>;
 
 /// A full-word tag puts every payload at offset 8, and every payload is a word of integer
 /// class (`Truth` and `FloatBits` stand in for bool and f64). Together they make Value a
@@ -49,6 +52,7 @@ pub enum Value<'gc> {
     Instance(InstRef<'gc>),
     Cell(CellRef<'gc>),
     Iter(IterRef<'gc>),
+    Weak(WeakRefRef<'gc>),
     Obj(ObjRef<'gc>),
 }
 
@@ -153,6 +157,7 @@ impl<'gc> Value<'gc> {
             Value::Instance(g) => Gc::as_ptr(g) as *const () as usize,
             Value::Cell(g) => Gc::as_ptr(g) as *const () as usize,
             Value::Iter(g) => Gc::as_ptr(g) as *const () as usize,
+            Value::Weak(g) => Gc::as_ptr(g) as *const () as usize,
             Value::Obj(g) => Gc::as_ptr(g) as *const () as usize,
             _ => return None,
         })

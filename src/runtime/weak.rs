@@ -136,6 +136,49 @@ pub struct WeakRef<'gc> {
     pub created: Cell<u64>,
 }
 
+/// A weakref object as the registry of its referent holds it (weakly: a weakref object can
+/// die first). An exact `weakref.ref` is its state alone, one allocation; a proxy or an
+/// instance of a ref subclass is an instance whose payload holds the state.
+#[derive(Collect, Clone, Copy)]
+#[collect(no_drop)]
+pub enum WeakRefHandle<'gc> {
+    Plain(GcWeak<'gc, WeakRef<'gc>>),
+    Instance(GcWeak<'gc, Instance<'gc>>),
+}
+
+impl<'gc> WeakRefHandle<'gc> {
+    /// The handle of a weakref object (None for any other value).
+    pub fn of(v: Value<'gc>) -> Option<WeakRefHandle<'gc>> {
+        match v {
+            Value::Weak(w) => Some(WeakRefHandle::Plain(Gc::downgrade(w))),
+            Value::Instance(i) => Some(WeakRefHandle::Instance(Gc::downgrade(i))),
+            _ => None,
+        }
+    }
+
+    pub fn upgrade(self, mc: &Mutation<'gc>) -> Option<Value<'gc>> {
+        match self {
+            WeakRefHandle::Plain(w) => w.upgrade(mc).map(Value::Weak),
+            WeakRefHandle::Instance(i) => i.upgrade(mc).map(Value::Instance),
+        }
+    }
+
+    pub fn is_dead(self, fc: &Finalization<'gc>) -> bool {
+        match self {
+            WeakRefHandle::Plain(w) => w.is_dead(fc),
+            WeakRefHandle::Instance(i) => i.is_dead(fc),
+        }
+    }
+
+    /// How many heap objects the weakref object is made of.
+    pub fn allocations(self) -> u64 {
+        match self {
+            WeakRefHandle::Plain(_) => 1,
+            WeakRefHandle::Instance(_) => 2,
+        }
+    }
+}
+
 /// What a weak table holds weakly.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TableKind {

@@ -470,6 +470,10 @@ impl<'gc> Vm<'gc> {
                 "imag" => Value::float(0.0),
                 _ => return Ok(None),
             },
+            Value::Weak(w) => match n {
+                "__callback__" => w.callback.get(),
+                _ => return Ok(None),
+            },
             Value::Obj(o) => match o.as_ref() {
                 Obj::Function(f) => {
                     let meta = f.meta.borrow();

@@ -69,7 +69,14 @@ impl<'gc> Vm<'gc> {
                 }
                 _ => self.call_dunder_call(callee, pos, argc, kwnames, kind),
             },
-            Value::Instance(_) => self.call_dunder_call(callee, pos, argc, kwnames, kind),
+            Value::Weak(w) if argc == 0 && kwnames.is_none() => {
+                self.st.stack.truncate(pos);
+                let r = self.weak_referent(w).unwrap_or(Value::None);
+                self.deliver(r, kind)
+            }
+            Value::Instance(_) | Value::Weak(_) => {
+                self.call_dunder_call(callee, pos, argc, kwnames, kind)
+            }
             _ => {
                 let n = self.type_name(callee);
                 self.st.stack.truncate(pos);

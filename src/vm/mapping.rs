@@ -71,6 +71,7 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
             None
         }
         (_, Value::Instance(i)) if i.class_flags() & flags::HAS_EQ != 0 => None,
+        (Value::Weak(_), _) | (_, Value::Weak(_)) => None,
         (Value::Obj(x), Value::Obj(y)) => match (x.as_ref(), y.as_ref()) {
             (Obj::BigInt(p), Obj::BigInt(q)) => Some(p == q),
             (Obj::Bytes(p), Obj::Bytes(q)) => Some(p == q),
@@ -140,6 +141,10 @@ impl<'gc> Vm<'gc> {
                 },
                 _ => self.hash_slow(v),
             },
+            Value::Weak(w) => match w.hash.get() {
+                Some(h) => Ok(h),
+                None => self.weakref_hash(v, w),
+            },
             _ => self.hash_slow(v),
         }
     }
@@ -178,6 +183,7 @@ impl<'gc> Vm<'gc> {
                 acc = acc.wrapping_mul(69069).wrapping_add(907133923);
                 acc as i64
             }
+            Value::Weak(w) => return self.weakref_hash(v, w),
             // (weakrefs and plain instances were answered by `hash`)
             Value::Instance(i) => {
                 let fl = i.class_flags();

@@ -229,6 +229,7 @@ impl<'gc> Vm<'gc> {
             Value::Instance(i) => i.class,
             Value::Cell(_) => t.cell,
             Value::Iter(_) => t.iterator,
+            Value::Weak(_) => t.weakref,
             Value::Obj(o) => match o.as_ref() {
                 Obj::BigInt(_) => t.int,
                 Obj::Complex(..) => t.complex,

@@ -29,6 +29,7 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
                 out.extend(t.iter().map(|e| e.key));
             }
         }
+        Value::Weak(w) => out.push(w.callback.get()),
         Value::Instance(i) => {
             if let Some(d) = i.dict.get() {
                 out.push(Value::Dict(d));

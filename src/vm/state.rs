@@ -2,7 +2,7 @@
 
 use super::frame::{Block, Frame};
 use crate::runtime::value::{DictRef, InstRef, ListRef, ObjRef, StrRef, Value};
-use crate::runtime::weak::{WeakAny, WeakTable};
+use crate::runtime::weak::{WeakAny, WeakRefHandle, WeakTable};
 use gc_arena::GcWeak;
 use gc_arena::lock::RefLock;
 
@@ -11,12 +11,11 @@ use gc_arena::lock::RefLock;
 #[collect(no_drop)]
 pub struct RefEntry<'gc> {
     pub target: WeakAny<'gc>,
-    /// ref and proxy objects, oldest first (held weakly: a weakref object can die first).
-    /// Most objects have one, kept inline.
-    pub refs: smallvec::SmallVec<[GcWeak<'gc, crate::runtime::value::Instance<'gc>>; 1]>,
+    /// ref and proxy objects, oldest first. Most objects have one, kept inline.
+    pub refs: smallvec::SmallVec<[WeakRefHandle<'gc>; 1]>,
     /// The shared callback-less `ref(obj)` and `proxy(obj)`.
-    pub basic_ref: Option<GcWeak<'gc, crate::runtime::value::Instance<'gc>>>,
-    pub basic_proxy: Option<GcWeak<'gc, crate::runtime::value::Instance<'gc>>>,
+    pub basic_ref: Option<WeakRefHandle<'gc>>,
+    pub basic_proxy: Option<WeakRefHandle<'gc>>,
 }
 
 #[derive(Collect)]

@@ -11,7 +11,7 @@ use super::frame::FrameKind;
 use super::state::{FinEntry, PendingCall, RefEntry};
 use super::{R, Vm};
 use crate::runtime::value::{InstRef, Instance, Obj, ObjRef, Payload, Value, flags};
-use crate::runtime::weak::{WeakAny, WeakRef, WeakTable};
+use crate::runtime::weak::{WeakAny, WeakRef, WeakRefHandle, WeakTable};
 use gc_arena::barrier::unlock;
 use gc_arena::lock::{Lock, RefLock};
 use gc_arena::{Finalization, Gc};
@@ -71,6 +71,7 @@ impl<'gc> Vm<'gc> {
     /// The weakref data of a ref or proxy object.
     pub fn weak_data(v: Value<'gc>) -> Option<Gc<'gc, WeakRef<'gc>>> {
         match v {
+            Value::Weak(w) => Some(w),
             Value::Instance(i) => match i.payload.get() {
                 Payload::Weak(w) => Some(w),
                 _ => None,
@@ -125,7 +126,7 @@ impl<'gc> Vm<'gc> {
                     e.basic_proxy
                 };
                 if let Some(r) = basic.and_then(|b| b.upgrade(self.mc)) {
-                    return Ok(Value::Instance(r));
+                    return Ok(r);
                 }
             }
         }
@@ -139,31 +140,37 @@ impl<'gc> Vm<'gc> {
                 created: Cell::new(0),
             },
         );
-        let inst = Gc::new(
-            self.mc,
-            Instance {
-                class: cls,
-                values: Lock::new(None),
-                dict: Lock::new(None),
-                payload: Lock::new(Payload::Weak(data)),
-            },
-        );
-        let weak_inst = Gc::downgrade(inst);
+        // an exact ref is its state alone; proxies and subclass instances carry it in an
+        // instance (their classes and attributes live there)
+        let obj = if kind == 0 && exact {
+            Value::Weak(data)
+        } else {
+            Value::Instance(Gc::new(
+                self.mc,
+                Instance {
+                    class: cls,
+                    values: Lock::new(None),
+                    dict: Lock::new(None),
+                    payload: Lock::new(Payload::Weak(data)),
+                },
+            ))
+        };
+        let handle = WeakRefHandle::of(obj).expect("a weakref object");
         let entry = self.st.weakrefs.entry(addr).or_insert_with(|| RefEntry {
             target: w,
             refs: Default::default(),
             basic_ref: None,
             basic_proxy: None,
         });
-        entry.refs.push(weak_inst);
+        entry.refs.push(handle);
         if shareable {
             if kind == 0 {
-                entry.basic_ref = Some(weak_inst);
+                entry.basic_ref = Some(handle);
             } else {
-                entry.basic_proxy = Some(weak_inst);
+                entry.basic_proxy = Some(handle);
             }
         }
-        Ok(Value::Instance(inst))
+        Ok(obj)
     }
 
     /// The live weakref and proxy objects pointing at `target`, oldest first.
@@ -176,11 +183,7 @@ impl<'gc> Vm<'gc> {
                 .refs
                 .iter()
                 .filter_map(|r| r.upgrade(self.mc))
-                .filter(|r| match r.payload.get() {
-                    Payload::Weak(d) => d.target.get().is_some(),
-                    _ => false,
-                })
-                .map(Value::Instance)
+                .filter(|&r| Self::weak_data(r).is_some_and(|d| d.target.get().is_some()))
                 .collect(),
             None => vec![],
         }
@@ -360,15 +363,15 @@ pub fn finalize_step<'gc>(
                     report.weak_dead += 1;
                     continue;
                 }
-                let Some(inst) = r.upgrade(fc) else { continue };
-                if let Payload::Weak(w) = inst.payload.get() {
+                let Some(obj) = r.upgrade(fc) else { continue };
+                if let Some(w) = Vm::weak_data(obj) {
                     let cb = clear_weakref(fc, w);
                     report.cleared += 1;
-                    // a cleared weakref (object and payload) usually dies soon after:
-                    // callbacks exist to drop it, so pacing treats it as good as dead
-                    report.weak_dead += 2;
+                    // a cleared weakref usually dies soon after: callbacks exist to drop it,
+                    // so pacing treats it as good as dead
+                    report.weak_dead += r.allocations();
                     if !cb.is_none() {
-                        pending.push_back(PendingCall::Callback(cb, Value::Instance(inst)));
+                        pending.push_back(PendingCall::Callback(cb, obj));
                         report.callbacks += 1;
                     }
                 }

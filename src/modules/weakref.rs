@@ -120,13 +120,13 @@ fn ref_call<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> 
 
 fn ref_hash<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let w = weak_of(vm, arg(args, 0))?;
-    if let Some(h) = w.hash.get() {
+    if let Some(h) = w.remembered_hash() {
         return Ok(Value::Int(h));
     }
     match vm.weak_referent(w) {
         Some(t) => {
             let h = vm.hash(t)?;
-            w.hash.set(Some(h));
+            w.remember_hash(h);
             Ok(Value::Int(h))
         }
         None => Err(vm.type_error("weak object has gone away")),

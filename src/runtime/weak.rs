@@ -126,14 +126,39 @@ pub struct WeakRef<'gc> {
     /// The referent; None once it has been collected.
     pub target: Lock<Option<WeakAny<'gc>>>,
     pub callback: Lock<Value<'gc>>,
+    /// The referent's hash once asked (valid when `hashed` is set). Kept as a word and a flag
+    /// rather than an `Option`, whose tag would take a word of its own: 48 bytes, not 64, puts
+    /// an exact ref with its heap header in an 80-byte allocation instead of a 96-byte one.
     #[collect(require_static)]
-    pub hash: Cell<Option<i64>>,
+    hash: Cell<i64>,
+    #[collect(require_static)]
+    hashed: Cell<bool>,
     /// 0: ref, 1: proxy, 2: callable proxy.
     #[collect(require_static)]
     pub kind: u8,
-    /// The referent's type name and address, remembered for the repr of dead proxies.
-    #[collect(require_static)]
-    pub created: Cell<u64>,
+}
+
+impl<'gc> WeakRef<'gc> {
+    pub fn new(target: WeakAny<'gc>, callback: Value<'gc>, kind: u8) -> WeakRef<'gc> {
+        WeakRef {
+            target: Lock::new(Some(target)),
+            callback: Lock::new(callback),
+            hash: Cell::new(0),
+            hashed: Cell::new(false),
+            kind,
+        }
+    }
+
+    /// The hash remembered from the referent, if it was asked while the referent lived.
+    #[inline(always)]
+    pub fn remembered_hash(&self) -> Option<i64> {
+        self.hashed.get().then(|| self.hash.get())
+    }
+
+    pub fn remember_hash(&self, h: i64) {
+        self.hash.set(h);
+        self.hashed.set(true);
+    }
 }
 
 /// A weakref object as the registry of its referent holds it (weakly: a weakref object can

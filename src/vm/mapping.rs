@@ -135,13 +135,13 @@ impl<'gc> Vm<'gc> {
                 }
                 // a ref's remembered hash is read here: returned from a call, the result's
                 // copy stalled store forwarding (half of hash's time)
-                Payload::Weak(w) => match (w.kind, w.hash.get()) {
+                Payload::Weak(w) => match (w.kind, w.remembered_hash()) {
                     (0, Some(h)) => Ok(h),
                     _ => self.weakref_hash(v, w),
                 },
                 _ => self.hash_slow(v),
             },
-            Value::Weak(w) => match w.hash.get() {
+            Value::Weak(w) => match w.remembered_hash() {
                 Some(h) => Ok(h),
                 None => self.weakref_hash(v, w),
             },

@@ -15,7 +15,6 @@ use crate::runtime::weak::{WeakAny, WeakRef, WeakRefHandle, WeakTable};
 use gc_arena::barrier::unlock;
 use gc_arena::lock::{Lock, RefLock};
 use gc_arena::{Finalization, Gc};
-use std::cell::Cell;
 
 /// Counts of what one finalization step did, for gc statistics and --gc-trace.
 #[derive(Default, Clone, Copy)]
@@ -130,16 +129,7 @@ impl<'gc> Vm<'gc> {
                 }
             }
         }
-        let data = Gc::new(
-            self.mc,
-            WeakRef {
-                target: Lock::new(Some(w)),
-                callback: Lock::new(callback),
-                hash: Cell::new(None),
-                kind,
-                created: Cell::new(0),
-            },
-        );
+        let data = Gc::new(self.mc, WeakRef::new(w, callback, kind));
         // an exact ref is its state alone; proxies and subclass instances carry it in an
         // instance (their classes and attributes live there)
         let obj = if kind == 0 && exact {
@@ -485,7 +475,7 @@ impl<'gc> Vm<'gc> {
             return Err(self.type_error(format!("unhashable type: '{t}'")));
         }
         match self.weak_referent(w) {
-            Some(t) => self.hash(t).inspect(|h| w.hash.set(Some(*h))),
+            Some(t) => self.hash(t).inspect(|h| w.remember_hash(*h)),
             None => Err(self.type_error("weak object has gone away")),
         }
     }

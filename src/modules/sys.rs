@@ -67,7 +67,7 @@ pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
 /// 1 for sys.stdout, 2 for sys.stderr, None for anything else.
 pub fn stream_kind<'gc>(_vm: &Vm<'gc>, v: Value<'gc>) -> Option<i64> {
     let Value::Instance(i) = v else { return None };
-    let Obj::Class(c) = i.class.as_ref() else {
+    let Obj::Class(c) = i.class.get().as_ref() else {
         return None;
     };
     if &*c.name != "TextIOWrapper" {

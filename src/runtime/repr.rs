@@ -295,7 +295,7 @@ impl<'gc> Vm<'gc> {
                         return self.str_of(r);
                     }
                     Payload::None => {
-                        let cls = inst.class;
+                        let cls = inst.class.get();
                         let q = self.qualified_class_name(cls);
                         format!("<{q} object at {:#x}>", v.addr().unwrap_or(0))
                     }
@@ -456,7 +456,7 @@ impl<'gc> Vm<'gc> {
                     Payload::Exc(d) => {
                         let args = d.borrow().args;
                         let is_key_error =
-                            crate::vm::exc::is_subclass(inst.class, self.st.types.key_error);
+                            crate::vm::exc::is_subclass(inst.class.get(), self.st.types.key_error);
                         match args {
                             Value::Tuple(t) if t.items.is_empty() => Ok(String::new()),
                             Value::Tuple(t) if t.items.len() == 1 => {

@@ -420,7 +420,7 @@ pub enum Payload<'gc> {
 #[derive(Collect)]
 #[collect(no_drop)]
 pub struct Instance<'gc> {
-    pub class: ObjRef<'gc>,
+    pub class: Lock<ObjRef<'gc>>,
     /// The attribute values, slot `i` holding the class's `attr_names[i]`; None before the
     /// first store and once `dict` holds them (see vm/inst_attrs.rs).
     pub values: Lock<Option<Values<'gc>>>,

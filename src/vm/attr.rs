@@ -180,7 +180,7 @@ impl<'gc> Vm<'gc> {
         obj: Value<'gc>,
         name: Value<'gc>,
     ) -> R<'gc> {
-        let cls = inst.class;
+        let cls = inst.class.get();
         let cflags = inst.class_flags();
         if cflags & flags::HAS_GETATTRIBUTE != 0 {
             if let Some(ga) = self.class_lookup(cls, "__getattribute__") {
@@ -216,7 +216,7 @@ impl<'gc> Vm<'gc> {
         name: Value<'gc>,
         fallback: bool,
     ) -> R<'gc> {
-        let cls = inst.class;
+        let cls = inst.class.get();
         // with no data descriptor in the class, the own attributes can be asked first (and,
         // having missed, need not be asked again after the class lookup)
         let own_first = self.skips_class(inst, flags::HAS_GETATTRIBUTE);
@@ -638,7 +638,7 @@ impl<'gc> Vm<'gc> {
             Value::Instance(_) if Self::is_proxy(obj) => {}
             Value::Instance(inst) if inst.class_flags() & flags::HAS_GETATTRIBUTE != 0 => {}
             Value::Instance(inst) => {
-                if let Some(d) = self.class_lookup_v(inst.class, name) {
+                if let Some(d) = self.class_lookup_v(inst.class.get(), name) {
                     if let Value::Obj(o) = d {
                         let plain = matches!(o.as_ref(), Obj::Function(_))
                             || matches!(o.as_ref(), Obj::Native(n) if n.bound.is_undef() && !n.data.is(Value::Bool(Truth::True)));

@@ -3,7 +3,9 @@
 //! errors for read-only attributes of builtin objects.
 
 use super::{R, Vm};
-use crate::runtime::value::{InstRef, Obj, ObjRef, Payload, Truth, Value, flags};
+use crate::runtime::value::{InstRef, Instance, Obj, ObjRef, Payload, Truth, Value, flags};
+use gc_arena::Gc;
+use gc_arena::barrier::unlock;
 
 impl<'gc> Vm<'gc> {
     /// `obj.name = v`.
@@ -14,7 +16,7 @@ impl<'gc> Vm<'gc> {
                     let t = t?;
                     return self.setattr(t, name, v);
                 }
-                let cls = inst.class;
+                let cls = inst.class.get();
                 let fl = inst.class_flags();
                 if fl & flags::HAS_SETATTR != 0 {
                     if let Some(sa) = self.class_lookup(cls, "__setattr__") {
@@ -119,7 +121,10 @@ impl<'gc> Vm<'gc> {
         name: Value<'gc>,
         v: Value<'gc>,
     ) -> R<'gc, ()> {
-        let cls = inst.class;
+        if name.as_str().as_deref() == Some("__class__") {
+            return self.set_class(inst, v);
+        }
+        let cls = inst.class.get();
         if let Some(d) = self.class_lookup_v(cls, name) {
             match d {
                 Value::Obj(o) => {
@@ -201,6 +206,50 @@ impl<'gc> Vm<'gc> {
         false
     }
 
+    /// `obj.__class__ = v`, which CPython allows between classes defined in Python whose
+    /// instances are laid out alike: the same builtin base (object, list, ref, Exception ...)
+    /// and the same `__slots__`.
+    fn set_class(&mut self, inst: InstRef<'gc>, v: Value<'gc>) -> R<'gc, ()> {
+        let Value::Obj(new) = v else {
+            let t = self.type_name(v);
+            return Err(self.type_error(format!(
+                "__class__ must be set to a class, not '{t}' object"
+            )));
+        };
+        let (old, Obj::Class(nc)) = (inst.class.get(), new.as_ref()) else {
+            let t = self.type_name(v);
+            return Err(self.type_error(format!(
+                "__class__ must be set to a class, not '{t}' object"
+            )));
+        };
+        let Obj::Class(oc) = old.as_ref() else {
+            unreachable!("an instance's class is a class")
+        };
+        if (oc.flags.get() | nc.flags.get()) & flags::BUILTIN != 0 {
+            return Err(self.type_error(
+                "__class__ assignment only supported for mutable types or ModuleType subclasses",
+            ));
+        }
+        let no_dict = |c: &crate::runtime::value::Class| c.flags.get() & flags::NO_DICT;
+        if !Gc::ptr_eq(builtin_base(old), builtin_base(new))
+            || oc.slots != nc.slots
+            || no_dict(oc) != no_dict(nc)
+        {
+            return Err(self.type_error(format!(
+                "__class__ assignment: '{}' object layout differs from '{}'",
+                nc.name, oc.name
+            )));
+        }
+        // split values are laid out by the class that learned their names: from now on the
+        // instance keeps its attributes in a dict, which any class can read
+        self.instance_dict(inst);
+        unlock!(Gc::write(self.mc, inst), Instance, class).set(new);
+        if nc.flags.get() & flags::HAS_DEL != 0 && !self.is_registered_finalizable(inst) {
+            self.register_finalizable(inst);
+        }
+        Ok(())
+    }
+
     /// `del obj.name`.
     pub fn delattr(&mut self, obj: Value<'gc>, name: Value<'gc>) -> R<'gc, ()> {
         match obj {
@@ -209,7 +258,7 @@ impl<'gc> Vm<'gc> {
                     let t = t?;
                     return self.delattr(t, name);
                 }
-                let cls = inst.class;
+                let cls = inst.class.get();
                 if let Some(da) = self.class_lookup(cls, "__delattr__") {
                     if !self.is_builtin_fn(da) {
                         self.call(da, &[obj, name], &[])?;
@@ -259,4 +308,16 @@ impl<'gc> Vm<'gc> {
             _ => Err(self.readonly_attr(obj, name)),
         }
     }
+}
+
+/// The nearest builtin class in `cls`'s MRO (`object` for most classes): what decides how its
+/// instances are laid out.
+fn builtin_base<'gc>(cls: ObjRef<'gc>) -> ObjRef<'gc> {
+    let Obj::Class(c) = cls.as_ref() else {
+        return cls;
+    };
+    std::iter::once(cls)
+        .chain(c.mro.iter().copied())
+        .find(|b| matches!(b.as_ref(), Obj::Class(bc) if bc.flags.get() & flags::BUILTIN != 0))
+        .unwrap_or(cls)
 }

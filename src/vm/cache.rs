@@ -191,7 +191,7 @@ impl<'gc> Vm<'gc> {
         if self.st.late_descriptors {
             return None;
         }
-        match inst.class.as_ref() {
+        match inst.class.get().as_ref() {
             Obj::Class(c) if c.flags.get() & (hooks | flags::HAS_DESCRIPTORS) == 0 => Some(c),
             _ => None,
         }
@@ -261,6 +261,10 @@ impl<'gc> Vm<'gc> {
         cache: &InlineCache,
     ) -> bool {
         let Value::Str(s) = name else { return false };
+        // `__class__` is not an attribute but the class itself (see `set_class`)
+        if s.len() == 9 && &*s.text() == "__class__" {
+            return false;
+        }
         if inst.dict.get().is_none() {
             // exception instances keep some attributes outside their dict
             if !plain_payload(inst) {
@@ -347,7 +351,7 @@ impl<'gc> Vm<'gc> {
     #[inline(always)]
     fn method_receiver(&self, obj: Value<'gc>) -> Option<(ObjRef<'gc>, Option<InstRef<'gc>>)> {
         match obj {
-            Value::Instance(i) => Some((i.class, Some(i))),
+            Value::Instance(i) => Some((i.class.get(), Some(i))),
             Value::Obj(_) => None,
             _ => Some((self.type_of(obj), None)),
         }

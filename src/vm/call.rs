@@ -571,7 +571,7 @@ impl<'gc> Vm<'gc> {
         let inst = Gc::new(
             self.mc,
             Instance {
-                class: cls,
+                class: Lock::new(cls),
                 values: Lock::new(None),
                 dict: Lock::new(None),
                 payload: Lock::new(payload),

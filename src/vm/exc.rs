@@ -23,7 +23,7 @@ pub fn make_exception<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, args: Value<'gc>)
     Value::Instance(Gc::new(
         vm.mc,
         Instance {
-            class: cls,
+            class: Lock::new(cls),
             values: Lock::new(None),
             dict: Lock::new(None),
             payload: Lock::new(Payload::Exc(data)),

@@ -77,7 +77,7 @@ impl<'gc> Vm<'gc> {
     /// `inst`'s own attribute `name` (from its values or dict, never from its class).
     pub fn own_attr(&self, inst: InstRef<'gc>, name: Value<'gc>) -> Option<Value<'gc>> {
         if let Some(vals) = inst.values.get() {
-            let (Value::Str(s), Obj::Class(c)) = (name, inst.class.as_ref()) else {
+            let (Value::Str(s), Obj::Class(c)) = (name, inst.class.get().as_ref()) else {
                 return None;
             };
             return held_at(vals, slot_of(c, &s)?);
@@ -90,7 +90,7 @@ impl<'gc> Vm<'gc> {
     #[inline(always)]
     pub fn shadows_method(&self, inst: InstRef<'gc>, name: Value<'gc>) -> bool {
         if inst.values.get().is_some() {
-            if let (Value::Str(s), Obj::Class(c)) = (name, inst.class.as_ref()) {
+            if let (Value::Str(s), Obj::Class(c)) = (name, inst.class.get().as_ref()) {
                 if c.attr_mask.get() & mask_bit(s.hash_value() as u64) == 0 {
                     return false;
                 }
@@ -108,7 +108,9 @@ impl<'gc> Vm<'gc> {
         name: Value<'gc>,
         v: Value<'gc>,
     ) -> R<'gc, ()> {
-        if let (None, Value::Str(s), Obj::Class(c)) = (inst.dict.get(), name, inst.class.as_ref()) {
+        if let (None, Value::Str(s), Obj::Class(c)) =
+            (inst.dict.get(), name, inst.class.get().as_ref())
+        {
             if let Some((vals, slot)) = self.split_slot(inst, c, &s) {
                 Gc::write(self.mc, vals)[slot].unlock().set(v);
                 return Ok(());
@@ -169,7 +171,7 @@ impl<'gc> Vm<'gc> {
         if let Some(d) = inst.dict.get() {
             return d.borrow().iter().map(|e| (e.key, e.value)).collect();
         }
-        let (Some(vals), Obj::Class(c)) = (inst.values.get(), inst.class.as_ref()) else {
+        let (Some(vals), Obj::Class(c)) = (inst.values.get(), inst.class.get().as_ref()) else {
             return Vec::new();
         };
         let names: Vec<Rc<str>> = c.attr_names.borrow().clone();

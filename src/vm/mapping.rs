@@ -114,7 +114,7 @@ where
 
 impl<'gc> crate::runtime::value::Instance<'gc> {
     pub fn class_flags(&self) -> u32 {
-        match self.class.as_ref() {
+        match self.class.get().as_ref() {
             Obj::Class(c) => c.flags.get(),
             _ => 0,
         }

@@ -226,7 +226,7 @@ impl<'gc> Vm<'gc> {
                     t.set
                 }
             }
-            Value::Instance(i) => i.class,
+            Value::Instance(i) => i.class.get(),
             Value::Cell(_) => t.cell,
             Value::Iter(_) => t.iterator,
             Value::Weak(_) => t.weakref,

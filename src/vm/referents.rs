@@ -37,7 +37,7 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
             if let Some(vals) = i.values.get() {
                 out.extend(super::inst_attrs::held_values(vals));
             }
-            out.push(Value::Obj(i.class));
+            out.push(Value::Obj(i.class.get()));
             match i.payload.get() {
                 Payload::Value(inner) => out.push(inner),
                 Payload::Exc(d) => {

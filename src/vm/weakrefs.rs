@@ -33,7 +33,7 @@ impl<'gc> Vm<'gc> {
         match v {
             Value::Set(_) => true,
             Value::Instance(i) => {
-                let Obj::Class(c) = i.class.as_ref() else {
+                let Obj::Class(c) = i.class.get().as_ref() else {
                     return false;
                 };
                 if c.flags.get() & flags::NO_WEAKREF != 0 {
@@ -138,7 +138,7 @@ impl<'gc> Vm<'gc> {
             Value::Instance(Gc::new(
                 self.mc,
                 Instance {
-                    class: cls,
+                    class: Lock::new(cls),
                     values: Lock::new(None),
                     dict: Lock::new(None),
                     payload: Lock::new(Payload::Weak(data)),
@@ -187,15 +187,19 @@ impl<'gc> Vm<'gc> {
         });
     }
 
+    /// The registry entry of an instance whose class has (or had) `__del__`.
+    fn finalizable_entry(&self, inst: InstRef<'gc>) -> Option<&FinEntry<'gc>> {
+        (self.st.finalizable.iter())
+            .find(|e| e.obj.upgrade(self.mc).is_some_and(|o| Gc::ptr_eq(o, inst)))
+    }
+
+    pub fn is_registered_finalizable(&self, inst: InstRef<'gc>) -> bool {
+        self.finalizable_entry(inst).is_some()
+    }
+
     pub fn is_finalized(&self, v: Value<'gc>) -> bool {
         let Value::Instance(i) = v else { return false };
-        self.st.finalizable.iter().any(|e| {
-            e.finalized
-                && e.obj
-                    .upgrade(self.mc)
-                    .map(|o| Gc::ptr_eq(o, i))
-                    .unwrap_or(false)
-        })
+        self.finalizable_entry(i).is_some_and(|e| e.finalized)
     }
 
     pub fn register_table(&mut self, t: Gc<'gc, RefLock<WeakTable<'gc>>>) {

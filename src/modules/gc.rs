@@ -35,18 +35,9 @@ pub fn init<'gc>(vm: &mut Vm<'gc>, d: DictRef<'gc>) {
 }
 
 fn get_referents<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let mut out = vec![];
-    for a in args {
-        out.extend(
-            crate::vm::referents::referents_of(*a)
-                .into_iter()
-                .filter(|v| {
-                    crate::vm::referents::is_tracked(*v)
-                        || !crate::vm::referents::is_atomic(*v)
-                        || matches!(v, Value::Str(_))
-                }),
-        );
-    }
+    let out = (args.iter())
+        .flat_map(|a| crate::vm::referents::referents_of(*a))
+        .collect();
     Ok(vm.new_list(out))
 }
 

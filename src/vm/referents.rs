@@ -7,20 +7,25 @@ use crate::runtime::value::{Obj, Payload, Value};
 use crate::runtime::weak::Slot;
 use std::collections::HashSet;
 
+/// In CPython's order for the containers a program is likely to inspect (its `tp_traverse`):
+/// a tuple's or list's items last first; a dict's values when every key is a str, else each
+/// entry's value and then its key; an instance's attributes, then its class. Immediates (ints,
+/// None ...) are listed too, as CPython lists them; the collector's own uses skip them.
 pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
     let mut out = Vec::new();
     match v {
-        Value::Tuple(t) => out.extend(t.items.iter().copied()),
+        Value::Tuple(t) => out.extend(t.items.iter().rev().copied()),
         Value::List(l) => {
             if let Ok(l) = l.try_borrow() {
-                out.extend(l.iter().copied());
+                out.extend(l.iter().rev().copied());
             }
         }
         Value::Dict(d) => {
             if let Ok(d) = d.try_borrow() {
-                for e in d.iter() {
-                    out.push(e.key);
-                    out.push(e.value);
+                if d.iter().all(|e| matches!(e.key, Value::Str(_))) {
+                    out.extend(d.iter().map(|e| e.value));
+                } else {
+                    out.extend(d.iter().flat_map(|e| [e.value, e.key]));
                 }
             }
         }
@@ -123,7 +128,7 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
         },
         _ => {}
     }
-    out.retain(|v| v.addr().is_some());
+    out.retain(|v| !v.is_undef());
     out
 }
 

@@ -317,13 +317,14 @@ impl<'gc> Dict<'gc> {
         self.rebuild_index();
     }
 
-    /// Makes the index match the entries (or drops it for a small table).
+    /// Makes the index match the entries (or empties it for a small table). The index keeps
+    /// its allocation, as CPython's tables do not shrink on removal: a set used as a work queue
+    /// (filled, drained, filled again) would otherwise regrow it by doubling every round.
     fn rebuild_index(&mut self) {
+        self.index.clear();
         if self.entries.len() <= SMALL {
-            self.index = HashTable::new();
             return;
         }
-        self.index.clear();
         let entries = &self.entries;
         for (slot, e) in entries.iter().enumerate() {
             if let Some(e) = e {

@@ -32,7 +32,7 @@ impl<'gc> Vm<'gc> {
             Value::Obj(o) => match o.as_ref() {
                 Obj::Function(f) => self.push_function_frame(f, pos + 1, argc, kwnames, pos, kind),
                 Obj::Method(this, func) => {
-                    self.st.stack.insert(pos + 1, *this);
+                    self.insert_slot(pos + 1, *this);
                     self.st.stack[pos] = *func;
                     self.call_at(pos, argc + 1, kwnames, kind)
                 }
@@ -42,8 +42,8 @@ impl<'gc> Vm<'gc> {
                     let mut args = [Value::Undef; NATIVE_ARGS];
                     let first = usize::from(!n.bound.is_undef());
                     args[0] = n.bound;
-                    args[first..first + argc]
-                        .copy_from_slice(&self.st.stack[pos + 1..pos + 1 + argc]);
+                    let given = &self.st.stack[pos + 1..pos + 1 + argc];
+                    copy_few(&mut args[first..first + argc], given);
                     self.st.stack.truncate(pos);
                     let r = (n.f)(self, &args[..first + argc], &[]);
                     self.deliver(r?, kind)
@@ -686,5 +686,18 @@ impl<'gc> Obj<'gc> {
             Obj::Class(c) => Some(c),
             _ => None,
         }
+    }
+}
+
+/// `to.copy_from_slice(from)` for the few values of a call's arguments: with a length known
+/// only at run time, `copy_from_slice` calls memcpy, whose setup costs more than the copy.
+#[inline(always)]
+fn copy_few<'gc>(to: &mut [Value<'gc>], from: &[Value<'gc>]) {
+    match (to, from) {
+        ([], []) => {}
+        ([a], [x]) => *a = *x,
+        ([a, b], [x, y]) => (*a, *b) = (*x, *y),
+        ([a, b, c], [x, y, z]) => (*a, *b, *c) = (*x, *y, *z),
+        (to, from) => to.copy_from_slice(from),
     }
 }

@@ -664,7 +664,7 @@ impl<'gc> Vm<'gc> {
                         let n = self.st.stack.len();
                         let self_pos = n - argc as usize - 1;
                         let (pos, argc) = if self.st.stack[self_pos].is_undef() {
-                            self.st.stack.remove(self_pos);
+                            self.remove_slot(self_pos);
                             (self_pos - 1, argc)
                         } else {
                             (self_pos - 1, argc + 1)

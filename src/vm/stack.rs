@@ -84,6 +84,46 @@ impl<'gc> Vm<'gc> {
         cell.borrow_mut(self.mc).next_in_sequence()
     }
 
+    /// Removes the stack entry at `pos` (the empty `self` slot of a call of a module's
+    /// function). The entries above it, a call's few arguments, are moved down one by one:
+    /// `Vec::remove` calls memmove, whose setup costs more than moving them.
+    #[inline(never)]
+    pub(super) fn remove_slot(&mut self, pos: usize) {
+        let s = &mut self.st.stack;
+        match s[pos..] {
+            [_] => {}
+            [_, x] => s[pos] = x,
+            [_, x, y] => (s[pos], s[pos + 1]) = (x, y),
+            [_, x, y, z] => (s[pos], s[pos + 1], s[pos + 2]) = (x, y, z),
+            _ => s.copy_within(pos + 1.., pos),
+        }
+        s.pop();
+    }
+
+    /// Inserts `v` at stack position `pos` (a bound method's `self` before its arguments),
+    /// moving the few entries above it up by hand, for the reason given at `remove_slot`.
+    #[inline(never)]
+    pub(super) fn insert_slot(&mut self, pos: usize, v: Value<'gc>) {
+        let s = &mut self.st.stack;
+        let last = match s[pos..] {
+            [] => v,
+            [_] => std::mem::replace(&mut s[pos], v),
+            [x, y] => {
+                (s[pos], s[pos + 1]) = (v, x);
+                y
+            }
+            [x, y, z] => {
+                (s[pos], s[pos + 1], s[pos + 2]) = (v, x, y);
+                z
+            }
+            _ => {
+                s.insert(pos, v);
+                return;
+            }
+        };
+        s.push(last);
+    }
+
     #[inline]
     pub(super) fn top(&self) -> Value<'gc> {
         *self.st.stack.last().unwrap()

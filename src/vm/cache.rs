@@ -270,7 +270,8 @@ impl<'gc> Vm<'gc> {
             if !plain_payload(inst) {
                 return false;
             }
-            if let Some((vals, slot)) = self.split_slot(inst, c, &s) {
+            let known = split_slot_cached(cache, c);
+            if let Some((vals, slot)) = self.split_slot(inst, c, &s, known) {
                 remember_split_slot(cache, c, slot);
                 Gc::write(self.mc, vals)[slot].unlock().set(v);
                 return true;

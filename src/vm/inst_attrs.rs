@@ -111,7 +111,7 @@ impl<'gc> Vm<'gc> {
         if let (None, Value::Str(s), Obj::Class(c)) =
             (inst.dict.get(), name, inst.class.get().as_ref())
         {
-            if let Some((vals, slot)) = self.split_slot(inst, c, &s) {
+            if let Some((vals, slot)) = self.split_slot(inst, c, &s, None) {
                 Gc::write(self.mc, vals)[slot].unlock().set(v);
                 return Ok(());
             }
@@ -123,15 +123,19 @@ impl<'gc> Vm<'gc> {
     /// Where a store of `name` goes among `inst`'s values (grown to hold it), or None when the
     /// store must go to a dict: a name the class lays out later than the next free slot, or a
     /// new name on an instance that does not hold every laid-out name yet, or a full layout.
+    /// `known` is `name`'s slot in `c`'s layout when the caller already knows it (an inline
+    /// cache: layouts only grow, so a slot once learned stays right), sparing the search by
+    /// text.
     pub fn split_slot(
         &self,
         inst: InstRef<'gc>,
         c: &Class<'gc>,
         name: &StrObj,
+        known: Option<usize>,
     ) -> Option<(Values<'gc>, usize)> {
         let vals = inst.values.get();
         let held = vals.map_or(0, |v| held_values(v).count());
-        let slot = match slot_of(c, name) {
+        let slot = match known.or_else(|| slot_of(c, name)) {
             Some(i) if i <= held => i,
             Some(_) => return None,
             None => {

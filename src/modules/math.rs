@@ -236,7 +236,7 @@ fn rounding<'gc>(
     vm: &mut Vm<'gc>,
     args: &[Value<'gc>],
     name: &str,
-    dunder: &str,
+    dunder: &'static str,
     op: fn(f64) -> f64,
 ) -> R<'gc> {
     nargs(vm, name, args, 1, 1)?;

@@ -147,7 +147,7 @@ pub fn complex_repr(r: f64, i: f64) -> String {
 impl<'gc> Vm<'gc> {
     /// Calls a script-defined `__repr__`/`__str__` of `v`, if its class has one, and checks
     /// that it returned a str.
-    fn user_text_dunder(&mut self, v: Value<'gc>, name: &str) -> R<'gc, Option<String>> {
+    fn user_text_dunder(&mut self, v: Value<'gc>, name: &'static str) -> R<'gc, Option<String>> {
         let Some(f) = self
             .lookup_special(v, name)
             .filter(|f| !self.is_builtin_fn(*f))

@@ -36,19 +36,19 @@ impl<'gc> Vm<'gc> {
         lookup_order(c).find_map(|ns| self.dict_get_str(ns, name))
     }
 
-    pub fn class_lookup(&mut self, cls: ObjRef<'gc>, name: &str) -> Option<Value<'gc>> {
-        let n = self.intern(name);
+    pub fn class_lookup(&mut self, cls: ObjRef<'gc>, name: &'static str) -> Option<Value<'gc>> {
+        let n = self.intern_static(name);
         self.class_lookup_v(cls, n)
     }
 
     /// A special method looked up on the type, as the interpreter does for dunders.
-    pub fn lookup_special(&mut self, v: Value<'gc>, name: &str) -> Option<Value<'gc>> {
+    pub fn lookup_special(&mut self, v: Value<'gc>, name: &'static str) -> Option<Value<'gc>> {
         let t = self.type_of(v);
         self.class_lookup(t, name)
     }
 
     /// A bound special method, or AttributeError (for `with`).
-    pub fn special_method(&mut self, v: Value<'gc>, name: &str) -> R<'gc> {
+    pub fn special_method(&mut self, v: Value<'gc>, name: &'static str) -> R<'gc> {
         match self.lookup_special(v, name) {
             Some(f) => Ok(self.bind(f, v, self.type_of(v))),
             None => {

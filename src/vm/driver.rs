@@ -114,6 +114,7 @@ impl Interpreter {
                 builtins: Gc::new(mc, RefLock::new(Dict::new())),
                 modules: Gc::new(mc, RefLock::new(Dict::new())),
                 interned: Default::default(),
+                static_names: vec![None; super::STATIC_NAME_SLOTS],
                 main_globals: None,
                 not_implemented: Value::Obj(Gc::new(mc, Obj::NotImplemented)),
                 ellipsis: Value::Obj(Gc::new(mc, Obj::Ellipsis)),

@@ -40,6 +40,10 @@ use num_traits::ToPrimitive;
 use state::State;
 use std::cell::RefMut;
 
+/// Slots of the cache behind `Vm::intern_static` (a power of two; the runtime spells a few
+/// hundred names, and a collision only costs a lookup by text).
+pub const STATIC_NAME_SLOTS: usize = 512;
+
 /// A result whose error is a raised exception object.
 pub type R<'gc, T = Value<'gc>> = Result<T, Value<'gc>>;
 
@@ -127,6 +131,26 @@ impl<'gc> Vm<'gc> {
     }
 
     /// The one shared string object for `s` (attribute and global names).
+    /// `intern` of a name spelled in wk's own code, found by where the literal lies rather
+    /// than by its text: a special-method lookup (`__setitem__` of an instance) would
+    /// otherwise hash and compare the name at every call. A `'static` str never moves, and no
+    /// other text can ever lie at its address with its length.
+    #[inline]
+    pub fn intern_static(&mut self, s: &'static str) -> Value<'gc> {
+        let (at, len) = (s.as_ptr() as usize, s.len());
+        let slot = (at >> 3 ^ len) & (STATIC_NAME_SLOTS - 1);
+        if let Some((a, l, o)) = self.st.static_names[slot] {
+            if (a, l) == (at, len) {
+                return Value::Str(o);
+            }
+        }
+        let v = self.intern(s);
+        if let Value::Str(o) = v {
+            self.st.static_names[slot] = Some((at, len, o));
+        }
+        v
+    }
+
     pub fn intern(&mut self, s: &str) -> Value<'gc> {
         if let Some(o) = self.st.interned.get(s) {
             return Value::Str(*o);
@@ -165,17 +189,17 @@ impl<'gc> Vm<'gc> {
         ))
     }
 
-    /// A tuple from a slice, without an intermediate vector for pairs.
+    /// A tuple from a slice, without an intermediate vector for pairs. A pair or a single is
+    /// built from its values: `SmallVec::from_slice` copies through memcpy, whose call cost
+    /// more than the copy (2% of binary_trees' samples).
     pub fn new_tuple_from(&self, v: &[Value<'gc>]) -> Value<'gc> {
-        if v.is_empty() {
-            return self.st.empty_tuple;
-        }
-        Value::Tuple(Gc::new(
-            self.mc,
-            Tuple {
-                items: smallvec::SmallVec::from_slice(v),
-            },
-        ))
+        let items = match *v {
+            [] => return self.st.empty_tuple,
+            [a] => smallvec::SmallVec::from_buf_and_len([a, Value::Undef], 1),
+            [a, b] => smallvec::SmallVec::from_buf([a, b]),
+            _ => smallvec::SmallVec::from_slice(v),
+        };
+        Value::Tuple(Gc::new(self.mc, Tuple { items }))
     }
 
     pub fn new_dict(&self) -> DictRef<'gc> {

@@ -92,6 +92,9 @@ pub struct State<'gc> {
     /// sys.modules
     pub modules: DictRef<'gc>,
     pub interned: FastMap<Box<str>, StrRef<'gc>>,
+    /// The interned strings of names the runtime spells in its own code (`"__setitem__"`),
+    /// by the address and length of the literal: see `Vm::intern_static`.
+    pub static_names: Vec<Option<(usize, usize, StrRef<'gc>)>>,
     pub main_globals: Option<DictRef<'gc>>,
     pub not_implemented: Value<'gc>,
     pub ellipsis: Value<'gc>,

@@ -67,7 +67,8 @@ fn lookup<'gc>(
         if let Some(r) = rest.strip_prefix('.') {
             let end = r.find(['.', '[']).unwrap_or(r.len());
             let name = &r[..end];
-            v = vm.getattr_str(v, name)?;
+            let name = vm.intern(name);
+            v = vm.getattr(v, name)?;
             rest = &r[end..];
         } else if let Some(r) = rest.strip_prefix('[') {
             let Some(close) = r.find(']') else {

@@ -108,8 +108,8 @@ impl<'gc> Vm<'gc> {
         m
     }
 
-    pub fn has_attr(&mut self, obj: Value<'gc>, name: &str) -> R<'gc, bool> {
-        let n = self.intern(name);
+    pub fn has_attr(&mut self, obj: Value<'gc>, name: &'static str) -> R<'gc, bool> {
+        let n = self.intern_static(name);
         match self.getattr(obj, n) {
             Ok(_) => Ok(true),
             Err(e) if super::exc::is_subclass(self.type_of(e), self.st.types.attribute_error) => {
@@ -119,8 +119,8 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    pub fn getattr_str(&mut self, obj: Value<'gc>, name: &str) -> R<'gc> {
-        let n = self.intern(name);
+    pub fn getattr_str(&mut self, obj: Value<'gc>, name: &'static str) -> R<'gc> {
+        let n = self.intern_static(name);
         self.getattr(obj, n)
     }
 

@@ -421,8 +421,13 @@ impl<'gc> Vm<'gc> {
     }
 
     /// `obj.name(*args)`.
-    pub fn call_method(&mut self, obj: Value<'gc>, name: &str, args: &[Value<'gc>]) -> R<'gc> {
-        let n = self.intern(name);
+    pub fn call_method(
+        &mut self,
+        obj: Value<'gc>,
+        name: &'static str,
+        args: &[Value<'gc>],
+    ) -> R<'gc> {
+        let n = self.intern_static(name);
         let (f, this) = self.load_method(obj, n)?;
         if this.is_undef() {
             self.call(f, args, &[])

@@ -724,7 +724,8 @@ impl Interpreter {
                         return vec![];
                     };
                     for p in parts {
-                        match vm.getattr_str(obj, p) {
+                        let name = vm.intern(p);
+                        match vm.getattr(obj, name) {
                             Ok(o) => obj = o,
                             Err(_) => return vec![],
                         }

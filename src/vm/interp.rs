@@ -254,10 +254,7 @@ impl<'gc> Vm<'gc> {
                     Op::LoadTrue => self.push(Value::Bool(Truth::True)),
                     Op::LoadFalse => self.push(Value::Bool(Truth::False)),
                     Op::LoadFast(i) => push_local!(i),
-                    Op::StoreFast(i) => {
-                        let v = self.pop();
-                        self.st.stack[base + i as usize] = v;
-                    }
+                    Op::StoreFast(i) => self.pop_to_slot(base + i as usize),
                     Op::LoadFast2(a, b) => {
                         let va = self.st.stack[base + a as usize];
                         let vb = self.st.stack[base + b as usize];

@@ -147,6 +147,7 @@ impl<'gc> Vm<'gc> {
 /// load matches one of the two word stores that wrote the value, where a copy of the whole
 /// Value is one 16-byte load that store forwarding cannot serve.
 #[inline(always)]
+#[allow(clippy::needless_match)] // the match is the point: `*v` alone compiles to a 16-byte load
 fn split_copy<'gc>(v: &Value<'gc>) -> Value<'gc> {
     match *v {
         Value::Undef => Value::Undef,

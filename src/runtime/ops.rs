@@ -118,6 +118,11 @@ pub fn int_fast_inline(op: BinOp, x: i64, y: i64) -> Option<i64> {
 /// divisor or an overflow.
 #[inline(always)]
 fn int_mod(x: i64, y: i64) -> Option<i64> {
+    // a power of two (`i % 2`, `h % 1024`): the low bits are Python's floor modulo for every x,
+    // and a mask costs a cycle where the division costs twenty (6% of generators' samples)
+    if y > 0 && y & (y - 1) == 0 {
+        return Some(x & (y - 1));
+    }
     if y == 0 || (x == i64::MIN && y == -1) {
         return None;
     }
@@ -778,4 +783,69 @@ pub fn unwrap_payload<'gc>(v: Value<'gc>) -> Value<'gc> {
         }
     }
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::int_mod;
+
+    /// Python's `x % y`, from the definition (floor division).
+    fn floor_mod(x: i128, y: i128) -> i128 {
+        let mut q = x / y;
+        if x % y != 0 && (x < 0) != (y < 0) {
+            q -= 1;
+        }
+        x - q * y
+    }
+
+    #[test]
+    fn int_mod_by_powers_of_two_and_others_is_floor_modulo() {
+        let xs = [
+            i64::MIN,
+            i64::MIN + 1,
+            -1025,
+            -1024,
+            -7,
+            -5,
+            -4,
+            -3,
+            -1,
+            0,
+            1,
+            3,
+            4,
+            5,
+            7,
+            1023,
+            i64::MAX,
+        ];
+        let ys = [
+            1,
+            2,
+            4,
+            8,
+            1024,
+            1 << 62,
+            3,
+            7,
+            10,
+            -1,
+            -2,
+            -4,
+            -3,
+            i64::MAX,
+            i64::MIN,
+        ];
+        for x in xs {
+            for y in ys {
+                let expect = floor_mod(x as i128, y as i128) as i64;
+                if x == i64::MIN && y == -1 {
+                    assert_eq!(int_mod(x, y), None);
+                } else {
+                    assert_eq!(int_mod(x, y), Some(expect), "{x} % {y}");
+                }
+            }
+        }
+        assert_eq!(int_mod(5, 0), None);
+    }
 }

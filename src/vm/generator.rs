@@ -147,8 +147,11 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    /// `yield v` in the current (generator) frame. Returns Some when the run must hand `v` to Rust.
-    pub fn yield_from_frame(&mut self, v: Value<'gc>) -> Option<RunResult<'gc>> {
+    /// `yield v` in the current (generator) frame. Returns true when the run must hand `v` to
+    /// Rust. (The run builds that result itself from the `v` it holds in registers: returned
+    /// from here as a `RunResult`, it was copied as one 16-byte load of two word stores, which
+    /// stalled store forwarding at every item a native drew from a generator.)
+    pub fn yield_from_frame(&mut self, v: Value<'gc>) -> bool {
         let FrameExit {
             kind,
             ip,
@@ -180,7 +183,7 @@ impl<'gc> Vm<'gc> {
         match kind {
             FrameKind::GenForIter(..) => {
                 self.push(v);
-                None
+                false
             }
             FrameKind::GenDelegate(_) => {
                 // the delegating frame below yields `v` in turn, and runs its YieldFrom again
@@ -189,7 +192,7 @@ impl<'gc> Vm<'gc> {
                 self.st.frames[top].ip -= 1;
                 self.yield_from_frame(v)
             }
-            _ => Some(RunResult::Yield(v)),
+            _ => true,
         }
     }
 

@@ -990,10 +990,10 @@ impl<'gc> Vm<'gc> {
                     Op::YieldValue => {
                         let v = self.pop();
                         save_ip!();
-                        match self.yield_from_frame(v) {
-                            Some(r) => return Ok(r),
-                            None => continue 'frames,
+                        if self.yield_from_frame(v) {
+                            return Ok(RunResult::Yield(v));
                         }
+                        continue 'frames;
                     }
                     Op::GetYieldFromIter => {
                         let v = self.pop();
@@ -1026,10 +1026,10 @@ impl<'gc> Vm<'gc> {
                                 // re-execute this instruction after resumption with the sent value
                                 ip -= 1;
                                 save_ip!();
-                                match self.yield_from_frame(v) {
-                                    Some(r) => return Ok(r),
-                                    None => continue 'frames,
+                                if self.yield_from_frame(v) {
+                                    return Ok(RunResult::Yield(v));
                                 }
+                                continue 'frames;
                             }
                             Err(ret) => {
                                 self.pop();

@@ -8,6 +8,7 @@ use crate::runtime::function::{Kw, NativeFn};
 use crate::runtime::iter::Iter;
 use crate::runtime::value::{Obj, ObjRef, Payload, Property, Truth, Value};
 use crate::runtime::weak::{Slot, TableKind, WeakAny, WeakTable};
+use crate::vm::mapping::fast_eq;
 use crate::vm::{R, Vm};
 use gc_arena::Gc;
 use gc_arena::lock::RefLock;
@@ -110,6 +111,10 @@ pub(super) fn find<'gc>(
     key: Value<'gc>,
 ) -> R<'gc, Option<usize>> {
     let h = vm.hash(key)? as u64;
+    let decided = t.borrow().find_decided(h, vm.mc, |k| fast_eq(k, key));
+    if let Some(found) = decided {
+        return Ok(found);
+    }
     let cands = t.borrow().candidates(h);
     for (slot, k) in cands {
         if let Some(kv) = k.get(vm.mc) {

@@ -251,6 +251,31 @@ impl<'gc> WeakTable<'gc> {
         }
     }
 
+    /// The slot whose live key satisfies `eq` among entries with this hash, in one probe and
+    /// without collecting candidates: Some(found) when `eq` decided every comparison, None when
+    /// one needs user code (`eq` answered None), to be done outside the borrow.
+    pub fn find_decided(
+        &self,
+        hash: u64,
+        mc: &Mutation<'gc>,
+        mut eq: impl FnMut(Value<'gc>) -> Option<bool>,
+    ) -> Option<Option<usize>> {
+        for &i in self.index.iter_hash(spread(hash)) {
+            let Some(e) = &self.entries[i as usize] else {
+                continue;
+            };
+            let Some(k) = e.key.get(mc).filter(|_| e.hash == hash) else {
+                continue;
+            };
+            match eq(k) {
+                Some(true) => return Some(Some(i as usize)),
+                Some(false) => {}
+                None => return None,
+            }
+        }
+        Some(None)
+    }
+
     /// Slots whose stored hash matches, for comparison outside the borrow.
     pub fn candidates(&self, hash: u64) -> Vec<(usize, Slot<'gc>)> {
         self.index

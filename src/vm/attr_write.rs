@@ -210,20 +210,12 @@ impl<'gc> Vm<'gc> {
     /// instances are laid out alike: the same builtin base (object, list, ref, Exception ...)
     /// and the same `__slots__`.
     fn set_class(&mut self, inst: InstRef<'gc>, v: Value<'gc>) -> R<'gc, ()> {
-        let Value::Obj(new) = v else {
-            let t = self.type_name(v);
-            return Err(self.type_error(format!(
-                "__class__ must be set to a class, not '{t}' object"
-            )));
+        let old = inst.class.get();
+        let (Value::Obj(new), Obj::Class(oc)) = (v, old.as_ref()) else {
+            return Err(self.not_a_class_error(v));
         };
-        let (old, Obj::Class(nc)) = (inst.class.get(), new.as_ref()) else {
-            let t = self.type_name(v);
-            return Err(self.type_error(format!(
-                "__class__ must be set to a class, not '{t}' object"
-            )));
-        };
-        let Obj::Class(oc) = old.as_ref() else {
-            unreachable!("an instance's class is a class")
+        let Obj::Class(nc) = new.as_ref() else {
+            return Err(self.not_a_class_error(v));
         };
         if (oc.flags.get() | nc.flags.get()) & flags::BUILTIN != 0 {
             return Err(self.type_error(
@@ -248,6 +240,13 @@ impl<'gc> Vm<'gc> {
             self.register_finalizable(inst);
         }
         Ok(())
+    }
+
+    fn not_a_class_error(&mut self, v: Value<'gc>) -> Value<'gc> {
+        let t = self.type_name(v);
+        self.type_error(format!(
+            "__class__ must be set to a class, not '{t}' object"
+        ))
     }
 
     /// `del obj.name`.

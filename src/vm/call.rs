@@ -123,7 +123,7 @@ impl<'gc> Vm<'gc> {
     ) -> R<'gc, bool> {
         match self.lookup_special(callee, "__call__") {
             Some(f) => {
-                self.st.stack.insert(pos + 1, callee);
+                self.insert_slot(pos + 1, callee);
                 self.st.stack[pos] = f;
                 self.call_at(pos, argc + 1, kwnames, kind)
             }
@@ -462,7 +462,7 @@ impl<'gc> Vm<'gc> {
                     let Value::Instance(ir) = inst else {
                         unreachable!()
                     };
-                    self.st.stack.insert(pos + 1, inst);
+                    self.insert_slot(pos + 1, inst);
                     let k = match kind {
                         FrameKind::Normal => FrameKind::Init(ir),
                         other => {

@@ -246,7 +246,7 @@ impl<'gc> Vm<'gc> {
                     Op::Rot3 => {
                         let v = self.pop();
                         let n = self.st.stack.len();
-                        self.st.stack.insert(n - 2, v);
+                        self.insert_slot(n - 2, v);
                     }
                     Op::LoadConst(i) => self.push(codeobj.consts[i as usize]),
                     Op::LoadSmallInt(i) => self.push(Value::Int(i as i64)),

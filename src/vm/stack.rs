@@ -113,8 +113,9 @@ impl<'gc> Vm<'gc> {
         s.pop();
     }
 
-    /// Inserts `v` at stack position `pos` (a bound method's `self` before its arguments),
-    /// moving the few entries above it up by hand, for the reason given at `remove_slot`.
+    /// Inserts `v` at stack position `pos` (the `self` of a bound method, of `__call__` or of
+    /// `__init__` before the call's arguments; Rot3's top under the two below it), moving the
+    /// few entries above it up by hand, for the reason given at `remove_slot`.
     #[inline(never)]
     pub(super) fn insert_slot(&mut self, pos: usize, v: Value<'gc>) {
         let s = &mut self.st.stack;

@@ -4,7 +4,6 @@ use super::{arg, class_method, kwarg, method, nargs};
 use crate::runtime::function::Kw;
 use crate::runtime::ops::unwrap_payload;
 use crate::runtime::value::{DictRef, Obj, Payload, Value};
-use crate::vm::mapping::Table;
 use crate::vm::{R, Vm};
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
@@ -145,7 +144,7 @@ fn items<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     nargs(vm, "pop", &args[1.min(args.len())..], 1, 2)?;
     let d = this(vm, args[0])?;
-    match vm.table_remove(Table::Dict(d), args[1])? {
+    match vm.dict_remove(d, args[1])? {
         Some((_, v)) => Ok(v),
         None => match args.get(2) {
             Some(v) => Ok(*v),
@@ -156,7 +155,7 @@ fn pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn popitem<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let d = this(vm, arg(args, 0))?;
-    vm.note_table_write(Table::Dict(d));
+    vm.note_dict_write(d);
     let e = d.borrow_mut(vm.mc).pop_last();
     match e {
         Some(e) => Ok(vm.new_tuple(vec![e.key, e.value])),
@@ -194,7 +193,7 @@ fn copy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn clear<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let d = this(vm, arg(args, 0))?;
-    vm.note_table_write(Table::Dict(d));
+    vm.note_dict_write(d);
     d.borrow_mut(vm.mc).clear();
     Ok(Value::None)
 }

@@ -5,8 +5,9 @@ use crate::parser::ast::BinOp;
 use crate::runtime::function::Kw;
 use crate::runtime::ops::unwrap_payload;
 use crate::runtime::value::{Payload, SetRef, Truth, Value};
-use crate::vm::mapping::Table;
+use crate::vm::mapping::set_table_mut;
 use crate::vm::{R, Vm};
+use gc_arena::Gc;
 
 pub fn install<'gc>(vm: &mut Vm<'gc>) {
     let s = vm.st.types.set;
@@ -59,6 +60,8 @@ pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, SetRef<'gc>> {
     }
 }
 
+use crate::vm::mapping::entries;
+
 fn keys<'gc>(s: SetRef<'gc>) -> Vec<Value<'gc>> {
     s.table.borrow().keys()
 }
@@ -75,22 +78,18 @@ fn set_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> 
 
 fn set_init<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
+    set_table_mut(vm, s).clear();
     if let Some(v) = args.get(1) {
-        let items = vm.collect_iter(*v)?;
-        Table::Set(s).borrow_mut(vm).clear();
-        for it in items {
-            vm.set_add(Value::Set(s), it)?;
-        }
+        update_from(vm, s, *v)?;
     }
     Ok(Value::None)
 }
 
 fn frozenset_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let items = match args.get(1) {
-        Some(v) => vm.collect_iter(*v)?,
-        None => vec![],
-    };
-    let s = vm.new_frozenset(&items)?;
+    let s = vm.new_set_empty(true);
+    if let (Some(v), Value::Set(sr)) = (args.get(1), s) {
+        update_from(vm, sr, *v)?;
+    }
     match args[0] {
         Value::Obj(c) if !gc_arena::Gc::ptr_eq(c, vm.st.types.frozenset) => {
             Ok(vm.new_instance(c, Payload::Value(s)))
@@ -99,71 +98,266 @@ fn frozenset_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R
     }
 }
 
-/// Builds a set (or frozenset, like `like`) from keys.
-fn make<'gc>(vm: &mut Vm<'gc>, frozen: bool, items: &[Value<'gc>]) -> R<'gc> {
-    if frozen {
-        vm.new_frozenset(items)
-    } else {
-        vm.new_set(items)
+// The operations follow CPython's algorithms step by step (which set is walked, which one is
+// probed, when a table is resized): the order a result iterates in depends on all of them.
+
+/// A new empty set, frozen like `like`.
+fn empty_like<'gc>(vm: &mut Vm<'gc>, like: SetRef<'gc>) -> SetRef<'gc> {
+    match vm.new_set_empty(like.frozen) {
+        Value::Set(s) => s,
+        _ => unreachable!(),
     }
 }
 
-/// `a op b` for two sets: `|`, `&`, `-`, `^`.
-pub fn set_op<'gc>(vm: &mut Vm<'gc>, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
-    let (sa, sb) = (this(vm, a)?, this(vm, b)?);
-    let (ka, kb) = (keys(sa), keys(sb));
-    let mut out = Vec::new();
-    match op {
-        BinOp::BitOr => {
-            out.extend(ka.iter().copied());
-            for k in kb {
-                if !vm.set_contains(sa, k)? {
-                    out.push(k);
-                }
+/// Adds the items of any iterable to `s` (CPython's `set_update_internal`).
+fn update_from<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>, other: Value<'gc>) -> R<'gc, ()> {
+    match unwrap_payload(other) {
+        Value::Set(o) => vm.set_merge(s, o),
+        Value::Dict(d) => {
+            let keys = d.borrow().keys();
+            set_table_mut(vm, s).reserve(keys.len());
+            for k in keys {
+                vm.set_add(Value::Set(s), k)?;
             }
+            Ok(())
         }
-        BinOp::BitAnd => {
-            for k in ka {
-                if vm.set_contains(sb, k)? {
-                    out.push(k);
-                }
+        _ => {
+            for k in vm.collect_iter(other)? {
+                vm.set_add(Value::Set(s), k)?;
             }
+            Ok(())
         }
-        BinOp::Sub => {
-            for k in ka {
-                if !vm.set_contains(sb, k)? {
-                    out.push(k);
+    }
+}
+
+/// A copy of `s`, frozen like it.
+fn copy_of<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>) -> R<'gc, SetRef<'gc>> {
+    let out = empty_like(vm, s);
+    vm.set_merge(out, s)?;
+    Ok(out)
+}
+
+/// `so & other`, frozen like `so` (CPython's `set_intersection`).
+fn intersect<'gc>(vm: &mut Vm<'gc>, so: SetRef<'gc>, other: Value<'gc>) -> R<'gc, SetRef<'gc>> {
+    let out = empty_like(vm, so);
+    match unwrap_payload(other) {
+        Value::Set(o) if Gc::ptr_eq(o, so) => return copy_of(vm, so),
+        Value::Set(o) => {
+            // walk the smaller set, probe the larger
+            let (big, small) = if o.table.borrow().len() > so.table.borrow().len() {
+                (o, so)
+            } else {
+                (so, o)
+            };
+            for (h, k) in entries(small) {
+                if vm.set_contains(big, k)? {
+                    vm.set_add_hashed(out, k, h)?;
                 }
             }
         }
         _ => {
-            for k in ka.iter() {
-                if !vm.set_contains(sb, *k)? {
-                    out.push(*k);
-                }
-            }
-            for k in kb {
-                if !vm.set_contains(sa, k)? {
-                    out.push(k);
+            for k in vm.collect_iter(other)? {
+                if vm.set_contains(so, k)? {
+                    vm.set_add(Value::Set(out), k)?;
                 }
             }
         }
     }
-    make(vm, sa.frozen, &out)
+    Ok(out)
 }
 
-pub fn set_inplace<'gc>(vm: &mut Vm<'gc>, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
-    let r = set_op(vm, op, a, b)?;
+/// Removes `other`'s items from `s` (CPython's `set_difference_update_internal`).
+fn remove_all<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>, other: Value<'gc>) -> R<'gc, ()> {
+    match unwrap_payload(other) {
+        Value::Set(o) if Gc::ptr_eq(o, s) => {
+            set_table_mut(vm, s).clear();
+            return Ok(());
+        }
+        Value::Set(o) => {
+            // against a much larger set, only the common keys need removing
+            let o = if o.table.borrow().len() >> 3 > s.table.borrow().len() {
+                intersect(vm, s, Value::Set(o))?
+            } else {
+                o
+            };
+            for k in keys(o) {
+                vm.set_discard(s, k)?;
+            }
+        }
+        _ => {
+            for k in vm.collect_iter(other)? {
+                vm.set_discard(s, k)?;
+            }
+        }
+    }
+    set_table_mut(vm, s).shed_dummies();
+    Ok(())
+}
+
+/// `so - other`, frozen like `so` (CPython's `set_difference`).
+fn subtract<'gc>(vm: &mut Vm<'gc>, so: SetRef<'gc>, other: Value<'gc>) -> R<'gc, SetRef<'gc>> {
+    let other_len = match unwrap_payload(other) {
+        Value::Set(o) => Some(o.table.borrow().len()),
+        Value::Dict(d) => Some(d.borrow().len()),
+        _ => None,
+    };
+    match other_len {
+        Some(n) if so.table.borrow().len() >> 2 <= n => {
+            let out = empty_like(vm, so);
+            for (h, k) in entries(so) {
+                if !vm.contains(unwrap_payload(other), k)? {
+                    vm.set_add_hashed(out, k, h)?;
+                }
+            }
+            Ok(out)
+        }
+        _ => {
+            let out = copy_of(vm, so)?;
+            remove_all(vm, out, other)?;
+            Ok(out)
+        }
+    }
+}
+
+/// Toggles `other`'s items in `s` (CPython's `set_symmetric_difference_update`).
+fn toggle_all<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>, other: Value<'gc>) -> R<'gc, ()> {
+    let o = match unwrap_payload(other) {
+        Value::Set(o) if Gc::ptr_eq(o, s) => {
+            set_table_mut(vm, s).clear();
+            return Ok(());
+        }
+        Value::Set(o) => o,
+        _ => {
+            let o = empty_like(vm, s);
+            update_from(vm, o, other)?;
+            o
+        }
+    };
+    for (h, k) in entries(o) {
+        if !vm.set_discard(s, k)? {
+            vm.set_add_hashed(s, k, h)?;
+        }
+    }
+    Ok(())
+}
+
+/// `so ^ other`: a copy of `other` with `so`'s keys toggled, frozen like `so`.
+fn symmetric<'gc>(vm: &mut Vm<'gc>, so: SetRef<'gc>, other: Value<'gc>) -> R<'gc, SetRef<'gc>> {
+    let out = empty_like(vm, so);
+    update_from(vm, out, other)?;
+    toggle_all(vm, out, Value::Set(so))?;
+    Ok(out)
+}
+
+/// Gives `s` the keys of `from` (CPython swaps the tables' bodies).
+fn take_table<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>, from: SetRef<'gc>) {
+    let t = std::mem::take(&mut *set_table_mut(vm, from));
+    *set_table_mut(vm, s) = t;
+}
+
+/// `a op b` for two sets: `|`, `&`, `-`, `^`.
+pub fn set_op<'gc>(vm: &mut Vm<'gc>, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
     let sa = this(vm, a)?;
-    let new_keys = keys(this(vm, r)?);
-    Table::Set(sa).borrow_mut(vm).clear();
-    for k in new_keys {
-        vm.set_add(Value::Set(sa), k)?;
+    let out = match op {
+        BinOp::BitOr => {
+            let out = copy_of(vm, sa)?;
+            update_from(vm, out, b)?;
+            out
+        }
+        BinOp::BitAnd => intersect(vm, sa, b)?,
+        BinOp::Sub => subtract(vm, sa, b)?,
+        _ => symmetric(vm, sa, b)?,
+    };
+    Ok(Value::Set(out))
+}
+
+/// `a op= b` for two sets.
+pub fn set_inplace<'gc>(vm: &mut Vm<'gc>, op: BinOp, a: Value<'gc>, b: Value<'gc>) -> R<'gc> {
+    let sa = this(vm, a)?;
+    match op {
+        BinOp::BitOr => update_from(vm, sa, b)?,
+        BinOp::BitAnd => {
+            let r = intersect(vm, sa, b)?;
+            take_table(vm, sa, r);
+        }
+        BinOp::Sub => remove_all(vm, sa, b)?,
+        _ => toggle_all(vm, sa, b)?,
     }
     Ok(a)
 }
 
-/// Turns any iterable argument into a set for the named-method forms.
+fn copy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let s = this(vm, arg(args, 0))?;
+    if s.frozen {
+        return Ok(unwrap_payload(arg(args, 0)));
+    }
+    Ok(Value::Set(copy_of(vm, s)?))
+}
+fn union<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let s = this(vm, arg(args, 0))?;
+    let out = copy_of(vm, s)?;
+    for other in &args[1..] {
+        update_from(vm, out, *other)?;
+    }
+    Ok(Value::Set(out))
+}
+fn intersection_of<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>]) -> R<'gc, SetRef<'gc>> {
+    let s = this(vm, arg(args, 0))?;
+    if args.len() == 1 {
+        return copy_of(vm, s);
+    }
+    let mut out = s;
+    for other in &args[1..] {
+        out = intersect(vm, out, *other)?;
+    }
+    Ok(out)
+}
+fn intersection<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    Ok(Value::Set(intersection_of(vm, args)?))
+}
+fn difference<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let s = this(vm, arg(args, 0))?;
+    let Some(first) = args.get(1) else {
+        return Ok(Value::Set(copy_of(vm, s)?));
+    };
+    let out = subtract(vm, s, *first)?;
+    for other in &args[2..] {
+        remove_all(vm, out, *other)?;
+    }
+    Ok(Value::Set(out))
+}
+fn symmetric_difference<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let s = this(vm, arg(args, 0))?;
+    Ok(Value::Set(symmetric(vm, s, arg(args, 1))?))
+}
+
+fn update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let s = this(vm, arg(args, 0))?;
+    for other in &args[1..] {
+        update_from(vm, s, *other)?;
+    }
+    Ok(Value::None)
+}
+fn intersection_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let s = this(vm, arg(args, 0))?;
+    let r = intersection_of(vm, args)?;
+    take_table(vm, s, r);
+    Ok(Value::None)
+}
+fn difference_update<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let s = this(vm, arg(args, 0))?;
+    for other in &args[1..] {
+        remove_all(vm, s, *other)?;
+    }
+    Ok(Value::None)
+}
+fn symmetric_difference_update<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
+    let s = this(vm, arg(a, 0))?;
+    toggle_all(vm, s, arg(a, 1))?;
+    Ok(Value::None)
+}
+
+/// Turns any iterable argument into a set for the comparison methods.
 fn as_set<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc> {
     match unwrap_payload(v) {
         Value::Set(_) => Ok(unwrap_payload(v)),
@@ -172,57 +366,6 @@ fn as_set<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc> {
             vm.new_set(&items)
         }
     }
-}
-
-fn fold<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], op: BinOp) -> R<'gc> {
-    let s = this(vm, arg(args, 0))?;
-    let mut acc = make(vm, s.frozen, &keys(s))?;
-    for other in &args[1..] {
-        let o = as_set(vm, *other)?;
-        acc = set_op(vm, op, acc, o)?;
-    }
-    Ok(acc)
-}
-
-fn copy<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let s = this(vm, arg(args, 0))?;
-    if s.frozen {
-        return Ok(unwrap_payload(arg(args, 0)));
-    }
-    make(vm, false, &keys(s))
-}
-fn union<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    fold(vm, a, BinOp::BitOr)
-}
-fn intersection<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    fold(vm, a, BinOp::BitAnd)
-}
-fn difference<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    fold(vm, a, BinOp::Sub)
-}
-fn symmetric_difference<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    fold(vm, a, BinOp::BitXor)
-}
-
-fn update_op<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], op: BinOp) -> R<'gc> {
-    let a = unwrap_payload(arg(args, 0));
-    for other in &args[1..] {
-        let o = as_set(vm, *other)?;
-        set_inplace(vm, op, a, o)?;
-    }
-    Ok(Value::None)
-}
-fn update<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    update_op(vm, a, BinOp::BitOr)
-}
-fn intersection_update<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    update_op(vm, a, BinOp::BitAnd)
-}
-fn difference_update<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    update_op(vm, a, BinOp::Sub)
-}
-fn symmetric_difference_update<'gc>(vm: &mut Vm<'gc>, a: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    update_op(vm, a, BinOp::BitXor)
 }
 
 fn relation<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], sub: bool) -> R<'gc> {
@@ -262,7 +405,7 @@ fn add<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn remove<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
-    if vm.table_remove(Table::Set(s), arg(args, 1))?.is_none() {
+    if !vm.set_discard(s, arg(args, 1))? {
         return Err(vm.key_error(arg(args, 1)));
     }
     Ok(Value::None)
@@ -270,18 +413,15 @@ fn remove<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn discard<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
-    vm.table_remove(Table::Set(s), arg(args, 1))?;
+    vm.set_discard(s, arg(args, 1))?;
     Ok(Value::None)
 }
 
 fn pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
-    let first = s.table.borrow().next_from(0).map(|(slot, e)| (slot, e.key));
-    match first {
-        Some((slot, k)) => {
-            Table::Set(s).borrow_mut(vm).remove_at(slot);
-            Ok(k)
-        }
+    let popped = set_table_mut(vm, s).pop();
+    match popped {
+        Some(k) => Ok(k),
         None => {
             let c = vm.st.types.key_error;
             Err(vm.err(c, "pop from an empty set"))
@@ -291,7 +431,7 @@ fn pop<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 
 fn clear<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     let s = this(vm, arg(args, 0))?;
-    Table::Set(s).borrow_mut(vm).clear();
+    set_table_mut(vm, s).clear();
     Ok(Value::None)
 }
 

@@ -58,6 +58,7 @@ pub enum Op {
     ForIter(u32),
     BuildTuple(u32),
     BuildList(u32),
+    /// `n` items, or'd with `SET_OF_CONSTANTS` when all are constants (more than two).
     BuildSet(u32),
     BuildMap(u32),
     BuildSlice(u32),
@@ -180,6 +181,9 @@ pub enum Const {
     Tuple(Rc<[Const]>),
     Code(Rc<Code>),
 }
+
+/// BuildSet's flag for a display of constants, which CPython builds from a frozenset.
+pub const SET_OF_CONSTANTS: u32 = 1 << 31;
 
 pub const CO_GENERATOR: u32 = 1;
 pub const CO_VARARGS: u32 = 2;

@@ -92,7 +92,9 @@ impl<'a> Compiler<'a> {
                     for i in items {
                         self.expr(i)?;
                     }
-                    self.emit(Op::BuildSet(items.len() as u32));
+                    let constants = items.len() > 2 && items.iter().all(|i| const_of(i).is_some());
+                    let flag = if constants { SET_OF_CONSTANTS } else { 0 };
+                    self.emit(Op::BuildSet(items.len() as u32 | flag));
                 }
             }
             ExprKind::Dict(items) => {

@@ -150,7 +150,7 @@ fn getsizeof<'gc>(_vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
         Value::Tuple(t) => header + 16 + 16 * t.items.len(),
         Value::List(l) => header + 32 + 16 * l.borrow().capacity(),
         Value::Dict(d) => header + 64 + 40 * d.borrow().slots(),
-        Value::Set(s) => header + 64 + 40 * s.table.borrow().slots(),
+        Value::Set(s) => header + 64 + 24 * s.table.borrow().capacity(),
         Value::Instance(_) => header + std::mem::size_of::<crate::runtime::value::Instance>(),
         Value::Cell(_) => header + 16,
         Value::Iter(_) => header + 64,

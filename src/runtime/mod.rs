@@ -11,5 +11,6 @@ pub mod numeric;
 pub mod ops;
 pub mod repr;
 pub mod seq;
+pub mod set_table;
 pub mod value;
 pub mod weak;

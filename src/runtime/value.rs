@@ -400,7 +400,7 @@ pub struct Tuple<'gc> {
 pub struct SetObj<'gc> {
     #[collect(require_static)]
     pub frozen: bool,
-    pub table: RefLock<Dict<'gc>>,
+    pub table: RefLock<super::set_table::SetTable<'gc>>,
 }
 
 /// Builtin state carried by some instances.

@@ -3,6 +3,7 @@
 //! f-string pieces. They run out of the dispatch loop, which keeps only the hot instructions.
 
 use super::{R, Vm};
+use crate::compiler::code::SET_OF_CONSTANTS;
 use crate::runtime::value::Value;
 
 impl<'gc> Vm<'gc> {
@@ -13,9 +14,19 @@ impl<'gc> Vm<'gc> {
     }
 
     /// BuildSet: `{a, b, c}`.
-    pub(super) fn build_set(&mut self, n: usize) -> R<'gc, ()> {
-        let items = self.take_top(n);
-        let s = self.new_set(&items)?;
+    pub(super) fn build_set(&mut self, n: u32) -> R<'gc, ()> {
+        let items = self.take_top((n & !SET_OF_CONSTANTS) as usize);
+        let s = if n & SET_OF_CONSTANTS != 0 {
+            // CPython makes a display of constants a frozenset constant, merged into an empty
+            // set: the merge resizes once, which decides the order the set iterates in
+            let (s, f) = (self.new_set_empty(false), self.new_frozenset(&items)?);
+            if let (Value::Set(s), Value::Set(f)) = (s, f) {
+                self.set_merge(s, f)?;
+            }
+            s
+        } else {
+            self.new_set(&items)?
+        };
         self.push(s);
         Ok(())
     }

@@ -859,7 +859,7 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::BuildSet(n) => {
                         save_ip!();
-                        tri!(self.build_set(n as usize));
+                        tri!(self.build_set(n));
                     }
                     Op::BuildMap(n) => {
                         save_ip!();

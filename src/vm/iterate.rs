@@ -177,31 +177,32 @@ impl<'gc> Vm<'gc> {
                         None => Step::Done,
                     }
                 }
-                Iter::Dict(c, pos, ver, kind, len0) => {
-                    let (table_len, ver_now, next) = match c {
+                Iter::Dict(c, pos, _, kind, len0) => {
+                    let (table_len, next) = match c {
                         Value::Dict(d) => {
                             let b = d.borrow();
-                            (b.len(), b.version, b.next_from(*pos))
+                            let next = b.next_from(*pos).map(|(p, e)| (p, e.key, e.value));
+                            (b.len(), next)
                         }
                         Value::Set(s) => {
                             let b = s.table.borrow();
-                            (b.len(), *ver, b.next_from(*pos))
+                            let next = b.next_from(*pos).map(|(p, k)| (p, k, Value::None));
+                            (b.len(), next)
                         }
-                        _ => (0, *ver, None),
+                        _ => (0, None),
                     };
                     if table_len != *len0 {
                         let is_set = matches!(c, Value::Set(_));
                         *st = Iter::Done;
                         Step::Changed(is_set)
                     } else {
-                        let _ = ver_now;
                         match next {
-                            Some((p, e)) => {
+                            Some((p, key, value)) => {
                                 *pos = p + 1;
                                 match kind {
-                                    0 => Step::Val(e.key),
-                                    1 => Step::Val(e.value),
-                                    _ => Step::Pair(e.key, e.value),
+                                    0 => Step::Val(key),
+                                    1 => Step::Val(value),
+                                    _ => Step::Pair(key, value),
                                 }
                             }
                             None => Step::Done,

@@ -2,35 +2,23 @@
 //! Comparisons that need user code run outside any borrow of the table.
 
 use super::{R, Vm};
-use crate::runtime::dict::Dict;
 use crate::runtime::hash;
+use crate::runtime::set_table::SetTable;
 use crate::runtime::value::{DictRef, Obj, Payload, SetObj, SetRef, Value, flags};
 use gc_arena::Gc;
 use gc_arena::barrier::unlock;
 use num_traits::ToPrimitive;
-use std::cell::{Ref, RefMut};
+use std::cell::RefMut;
 
-/// A dict or a set: both keep their entries in a `Dict` table.
-#[derive(Clone, Copy)]
-pub enum Table<'gc> {
-    Dict(DictRef<'gc>),
-    Set(SetRef<'gc>),
+/// Keys with their hashes in slot order, copied out: comparisons may run user code that
+/// changes the set.
+pub fn entries<'gc>(s: SetRef<'gc>) -> Vec<(i64, Value<'gc>)> {
+    s.table.borrow().iter().collect()
 }
 
-impl<'gc> Table<'gc> {
-    pub fn borrow(self) -> Ref<'gc, Dict<'gc>> {
-        match self {
-            Table::Dict(d) => d.borrow(),
-            Table::Set(s) => s.as_ref().table.borrow(),
-        }
-    }
-
-    pub fn borrow_mut(self, vm: &Vm<'gc>) -> RefMut<'gc, Dict<'gc>> {
-        match self {
-            Table::Dict(d) => d.borrow_mut(vm.mc),
-            Table::Set(s) => unlock!(Gc::write(vm.mc, s), SetObj, table).borrow_mut(),
-        }
-    }
+/// The table of set `s`, for writing.
+pub fn set_table_mut<'gc>(vm: &Vm<'gc>, s: SetRef<'gc>) -> RefMut<'gc, SetTable<'gc>> {
+    unlock!(Gc::write(vm.mc, s), SetObj, table).borrow_mut()
 }
 
 /// Equality decidable without running user code; None when a user `__eq__` may be involved.
@@ -246,14 +234,14 @@ impl<'gc> Vm<'gc> {
         self.eq(a, b)
     }
 
-    fn find_slot(&mut self, t: Table<'gc>, h: i64, k: Value<'gc>) -> R<'gc, Option<usize>> {
+    fn find_slot(&mut self, d: DictRef<'gc>, h: i64, k: Value<'gc>) -> R<'gc, Option<usize>> {
         let h = h as u64;
         let mut slow = false;
-        let found = t.borrow().find(h, probe_eq(k, &mut slow));
+        let found = d.borrow().find(h, probe_eq(k, &mut slow));
         if found.is_some() || !slow {
             return Ok(found);
         }
-        let cands = t.borrow().candidates(h);
+        let cands = d.borrow().candidates(h);
         for (slot, key) in cands {
             if self.key_eq(key, k)? {
                 return Ok(Some(slot));
@@ -262,96 +250,99 @@ impl<'gc> Vm<'gc> {
         Ok(None)
     }
 
-    pub fn table_get(
+    /// The slot and value of key `k`.
+    pub fn dict_lookup(
         &mut self,
-        t: Table<'gc>,
+        d: DictRef<'gc>,
         k: Value<'gc>,
     ) -> R<'gc, Option<(usize, Value<'gc>)>> {
         if let Value::Str(s) = k {
-            let d = t.borrow();
-            if let Some(found) = super::cache::find_plain_str(&d, s) {
-                return Ok(found.and_then(|slot| d.entry_at(slot).map(|e| (slot, e.value))));
+            let t = d.borrow();
+            if let Some(found) = super::cache::find_plain_str(&t, s) {
+                return Ok(found.and_then(|slot| t.entry_at(slot).map(|e| (slot, e.value))));
             }
         }
         let h = self.hash(k)?;
         Ok(self
-            .find_slot(t, h, k)?
-            .and_then(|slot| t.borrow().entry_at(slot).map(|e| (slot, e.value))))
+            .find_slot(d, h, k)?
+            .and_then(|slot| d.borrow().entry_at(slot).map(|e| (slot, e.value))))
     }
 
     /// A write to a class namespace makes cached MRO lookups stale.
     #[inline]
-    pub fn note_table_write(&mut self, t: Table<'gc>) {
-        if let Table::Dict(d) = t {
-            if d.borrow().class_dict {
-                self.st.clear_attr_cache();
-                self.st.class_epoch = crate::runtime::dict::fresh_version();
-            }
+    pub fn note_dict_write(&mut self, d: DictRef<'gc>) {
+        if d.borrow().class_dict {
+            self.st.clear_attr_cache();
+            self.st.class_epoch = crate::runtime::dict::fresh_version();
         }
     }
 
     /// Inserts or replaces; returns true when the key was new.
-    pub fn table_set(&mut self, t: Table<'gc>, k: Value<'gc>, v: Value<'gc>) -> R<'gc, bool> {
+    pub fn dict_insert(&mut self, d: DictRef<'gc>, k: Value<'gc>, v: Value<'gc>) -> R<'gc, bool> {
         if let Value::Str(s) = k {
             // a str key is hashed and compared without user code, in one borrow
-            self.note_table_write(t);
-            let mut d = t.borrow_mut(self);
-            match super::cache::find_plain_str(&d, s) {
+            self.note_dict_write(d);
+            let mut t = d.borrow_mut(self.mc);
+            match super::cache::find_plain_str(&t, s) {
                 Some(Some(slot)) => {
-                    d.set_value_at(slot, v);
+                    t.set_value_at(slot, v);
                     return Ok(false);
                 }
                 Some(None) => {
-                    d.insert_new(s.hash_value() as u64, k, v);
+                    t.insert_new(s.hash_value() as u64, k, v);
                     return Ok(true);
                 }
                 None => {}
             }
         }
         let h = self.hash(k)?;
-        self.note_table_write(t);
-        let decided = t
-            .borrow_mut(self)
+        self.note_dict_write(d);
+        let decided = d
+            .borrow_mut(self.mc)
             .set_decided(h as u64, k, v, |stored| fast_eq(stored, k));
         if let Some(inserted) = decided {
             return Ok(inserted);
         }
         // a stored key with this hash needs user code to compare
-        match self.find_slot(t, h, k)? {
+        match self.find_slot(d, h, k)? {
             Some(slot) => {
-                t.borrow_mut(self).set_value_at(slot, v);
+                d.borrow_mut(self.mc).set_value_at(slot, v);
                 Ok(false)
             }
             None => {
-                t.borrow_mut(self).insert_new(h as u64, k, v);
+                d.borrow_mut(self.mc).insert_new(h as u64, k, v);
                 Ok(true)
             }
         }
     }
 
-    pub fn table_remove(
+    /// Removes key `k`; returns the removed key and value.
+    pub fn dict_remove(
         &mut self,
-        t: Table<'gc>,
+        d: DictRef<'gc>,
         k: Value<'gc>,
     ) -> R<'gc, Option<(Value<'gc>, Value<'gc>)>> {
         let h = self.hash(k)?;
-        self.note_table_write(t);
+        self.note_dict_write(d);
         // one probe when no stored key needs user code to compare
         let mut slow = false;
-        let removed = t
-            .borrow_mut(self)
+        let removed = d
+            .borrow_mut(self.mc)
             .remove_found(h as u64, probe_eq(k, &mut slow));
         if removed.is_some() || !slow {
             return Ok(removed.map(|e| (e.key, e.value)));
         }
-        match self.find_slot(t, h, k)? {
-            Some(slot) => Ok(t.borrow_mut(self).remove_at(slot).map(|e| (e.key, e.value))),
+        match self.find_slot(d, h, k)? {
+            Some(slot) => Ok(d
+                .borrow_mut(self.mc)
+                .remove_at(slot)
+                .map(|e| (e.key, e.value))),
             None => Ok(None),
         }
     }
 
     pub fn dict_get(&mut self, d: DictRef<'gc>, k: Value<'gc>) -> R<'gc, Option<Value<'gc>>> {
-        Ok(self.table_get(Table::Dict(d), k)?.map(|x| x.1))
+        Ok(self.dict_lookup(d, k)?.map(|x| x.1))
     }
 
     /// Lookup of a str key: no user code can run, so no errors.
@@ -363,13 +354,13 @@ impl<'gc> Vm<'gc> {
     }
 
     pub fn dict_set(&mut self, d: DictRef<'gc>, k: Value<'gc>, v: Value<'gc>) -> R<'gc, ()> {
-        self.table_set(Table::Dict(d), k, v)?;
+        self.dict_insert(d, k, v)?;
         Ok(())
     }
 
     /// Removes `k`; returns false when absent.
     pub fn dict_del(&mut self, d: DictRef<'gc>, k: Value<'gc>) -> R<'gc, bool> {
-        Ok(self.table_remove(Table::Dict(d), k)?.is_some())
+        Ok(self.dict_remove(d, k)?.is_some())
     }
 
     /// `d.update(other)` (or `{**other}`); `no_dup` rejects repeated keys as `f(**a, **b)` does.
@@ -407,16 +398,78 @@ impl<'gc> Vm<'gc> {
         Ok(())
     }
 
-    pub fn set_add(&mut self, s: Value<'gc>, k: Value<'gc>) -> R<'gc, ()> {
-        if let Value::Set(s) = s {
-            self.table_set(Table::Set(s), k, Value::None)?;
+    /// Adds `k` to set `s` (a no-op for other values); returns true when it was new.
+    pub fn set_add(&mut self, s: Value<'gc>, k: Value<'gc>) -> R<'gc, bool> {
+        let Value::Set(s) = s else { return Ok(false) };
+        let h = self.hash(k)?;
+        self.set_add_hashed(s, k, h)
+    }
+
+    /// `set_add` of a key whose hash `h` is known (taken from another table).
+    pub fn set_add_hashed(&mut self, s: SetRef<'gc>, k: Value<'gc>, h: i64) -> R<'gc, bool> {
+        if let Some(added) =
+            set_table_mut(self, s).insert_decided(h, k, |stored| fast_eq(stored, k))
+        {
+            return Ok(added);
+        }
+        // a stored key with this hash needs user code to compare
+        if self.set_find(s, h, k)?.is_some() {
+            return Ok(false);
+        }
+        set_table_mut(self, s).insert_new(h, k);
+        Ok(true)
+    }
+
+    fn set_find(&mut self, s: SetRef<'gc>, h: i64, k: Value<'gc>) -> R<'gc, Option<usize>> {
+        let mut slow = false;
+        let found = s.table.borrow().find(h, probe_eq(k, &mut slow));
+        if found.is_some() || !slow {
+            return Ok(found);
+        }
+        let cands = s.table.borrow().candidates(h);
+        for (slot, key) in cands {
+            if self.key_eq(key, k)? {
+                return Ok(Some(slot));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Adds `other`'s keys to `s` (CPython's `set_merge`).
+    pub fn set_merge(&mut self, s: SetRef<'gc>, other: SetRef<'gc>) -> R<'gc, ()> {
+        if Gc::ptr_eq(s, other) || other.table.borrow().is_empty() {
+            return Ok(());
+        }
+        let incoming = other.table.borrow().len();
+        set_table_mut(self, s).reserve(incoming);
+        if s.table.borrow().is_unfilled() {
+            set_table_mut(self, s).fill_from(&other.table.borrow());
+            return Ok(());
+        }
+        for (h, k) in entries(other) {
+            self.set_add_hashed(s, k, h)?;
         }
         Ok(())
     }
 
     pub fn set_contains(&mut self, s: SetRef<'gc>, k: Value<'gc>) -> R<'gc, bool> {
-        // a set used as a key is looked up as its frozen equivalent
-        Ok(self.table_get(Table::Set(s), k)?.is_some())
+        let h = self.hash(k)?;
+        Ok(self.set_find(s, h, k)?.is_some())
+    }
+
+    /// Removes `k` from set `s`; returns false when it was absent.
+    pub fn set_discard(&mut self, s: SetRef<'gc>, k: Value<'gc>) -> R<'gc, bool> {
+        let h = self.hash(k)?;
+        // one probe when no stored key needs user code to compare
+        let mut slow = false;
+        let removed = set_table_mut(self, s).remove_found(h, probe_eq(k, &mut slow));
+        if removed.is_some() || !slow {
+            return Ok(removed.is_some());
+        }
+        match self.set_find(s, h, k)? {
+            Some(slot) => Ok(set_table_mut(self, s).remove_at(slot).is_some()),
+            None => Ok(false),
+        }
     }
 
     pub fn new_set(&mut self, items: &[Value<'gc>]) -> R<'gc> {
@@ -429,10 +482,8 @@ impl<'gc> Vm<'gc> {
 
     pub fn new_frozenset(&mut self, items: &[Value<'gc>]) -> R<'gc> {
         let s = self.new_set_empty(true);
-        if let Value::Set(sr) = s {
-            for it in items {
-                self.table_set(Table::Set(sr), *it, Value::None)?;
-            }
+        for it in items {
+            self.set_add(s, *it)?;
         }
         Ok(s)
     }

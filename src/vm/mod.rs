@@ -211,7 +211,7 @@ impl<'gc> Vm<'gc> {
             self.mc,
             SetObj {
                 frozen,
-                table: RefLock::new(Dict::new()),
+                table: RefLock::new(crate::runtime::set_table::SetTable::new()),
             },
         ))
     }

@@ -31,7 +31,7 @@ pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
         }
         Value::Set(s) => {
             if let Ok(t) = s.table.try_borrow() {
-                out.extend(t.iter().map(|e| e.key));
+                out.extend(t.keys());
             }
         }
         Value::Weak(w) => out.push(w.callback.get()),

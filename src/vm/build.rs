@@ -13,7 +13,8 @@ impl<'gc> Vm<'gc> {
         self.st.stack.drain(at..).collect()
     }
 
-    /// BuildSet: `{a, b, c}`.
+    /// BuildSet: `{a, b, c}`. Out of line: a rare instruction whose body grew the dispatch loop.
+    #[inline(never)]
     pub(super) fn build_set(&mut self, n: u32) -> R<'gc, ()> {
         let items = self.take_top((n & !SET_OF_CONSTANTS) as usize);
         let s = if n & SET_OF_CONSTANTS != 0 {

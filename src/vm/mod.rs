@@ -27,6 +27,7 @@ pub mod stack;
 pub mod state;
 pub mod types;
 pub mod unwind;
+pub mod weak_registry;
 pub mod weakrefs;
 
 use crate::runtime::dict::Dict;

@@ -2,21 +2,9 @@
 
 use super::frame::{Block, Frame};
 use crate::runtime::value::{DictRef, InstRef, ListRef, ObjRef, StrRef, Value};
-use crate::runtime::weak::{WeakAny, WeakRefHandle, WeakTable};
+use crate::runtime::weak::WeakTable;
 use gc_arena::GcWeak;
 use gc_arena::lock::RefLock;
-
-/// The weak reference objects pointing at one referent.
-#[derive(Collect)]
-#[collect(no_drop)]
-pub struct RefEntry<'gc> {
-    pub target: WeakAny<'gc>,
-    /// ref and proxy objects, oldest first. Most objects have one, kept inline.
-    pub refs: smallvec::SmallVec<[WeakRefHandle<'gc>; 1]>,
-    /// The shared callback-less `ref(obj)` and `proxy(obj)`.
-    pub basic_ref: Option<WeakRefHandle<'gc>>,
-    pub basic_proxy: Option<WeakRefHandle<'gc>>,
-}
 
 #[derive(Collect)]
 #[collect(no_drop)]
@@ -121,7 +109,7 @@ pub struct State<'gc> {
     #[collect(require_static)]
     pub sources: HashMap<Rc<str>, Rc<str>>,
     /// Weak reference objects by the address of their referent.
-    pub weakrefs: FastMap<usize, RefEntry<'gc>>,
+    pub weakrefs: super::weak_registry::WeakRegistry<'gc>,
     /// Every weak container, so the collector can prune them and run the ephemeron step.
     pub weak_tables: Vec<GcWeak<'gc, RefLock<WeakTable<'gc>>>>,
     /// Instances whose class defines `__del__`, in creation order.

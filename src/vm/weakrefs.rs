@@ -8,7 +8,7 @@
 
 use super::driver::Root;
 use super::frame::FrameKind;
-use super::state::{FinEntry, PendingCall, RefEntry};
+use super::state::{FinEntry, PendingCall};
 use super::{R, Vm};
 use crate::runtime::value::{InstRef, Instance, Obj, ObjRef, Payload, Value, flags};
 use crate::runtime::weak::{WeakAny, WeakRef, WeakRefHandle, WeakTable};
@@ -118,7 +118,7 @@ impl<'gc> Vm<'gc> {
         };
         let shareable = callback.is_none() && exact;
         if shareable {
-            if let Some(e) = self.st.weakrefs.get(&addr) {
+            if let Some(e) = self.st.weakrefs.get(addr) {
                 let basic = if kind == 0 {
                     e.basic_ref
                 } else {
@@ -146,12 +146,7 @@ impl<'gc> Vm<'gc> {
             ))
         };
         let handle = WeakRefHandle::of(obj).expect("a weakref object");
-        let entry = self.st.weakrefs.entry(addr).or_insert_with(|| RefEntry {
-            target: w,
-            refs: Default::default(),
-            basic_ref: None,
-            basic_proxy: None,
-        });
+        let entry = self.st.weakrefs.entry_for(w);
         entry.refs.push(handle);
         if shareable {
             if kind == 0 {
@@ -168,7 +163,7 @@ impl<'gc> Vm<'gc> {
         let Some(w) = WeakAny::of(target) else {
             return vec![];
         };
-        match self.st.weakrefs.get(&w.addr()) {
+        match self.st.weakrefs.get(w.addr()) {
             Some(e) => e
                 .refs
                 .iter()
@@ -349,7 +344,7 @@ pub fn finalize_step<'gc>(
     // weakref objects that died themselves leave their referent's list. One pass over the
     // table: it holds an entry per weakly referenced object, often thousands.
     let pending = &mut st.pending;
-    st.weakrefs.retain(|_, e| {
+    st.weakrefs.retain(|e| {
         if e.target.is_dead(fc) {
             report.weak_dead += 1;
             for r in e.refs.iter().rev() {

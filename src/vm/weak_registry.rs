@@ -12,9 +12,6 @@ pub struct RefEntry<'gc> {
     pub target: WeakAny<'gc>,
     /// ref and proxy objects, oldest first. Most objects have one, kept inline.
     pub refs: smallvec::SmallVec<[WeakRefHandle<'gc>; 1]>,
-    /// The shared callback-less `ref(obj)` and `proxy(obj)`.
-    pub basic_ref: Option<WeakRefHandle<'gc>>,
-    pub basic_proxy: Option<WeakRefHandle<'gc>>,
 }
 
 /// Entries in the order their referents were first weakly referenced, found by the referent's
@@ -44,8 +41,6 @@ impl<'gc> WeakRegistry<'gc> {
             self.entries.push(RefEntry {
                 target,
                 refs: Default::default(),
-                basic_ref: None,
-                basic_proxy: None,
             });
         }
         &mut self.entries[at as usize]

@@ -111,22 +111,14 @@ impl<'gc> Vm<'gc> {
             return Err(self.weakref_error(target));
         }
         let w = WeakAny::of(target).expect("weakrefable values live on the heap");
-        let addr = w.addr();
         let exact = match kind {
             0 => Gc::ptr_eq(cls, self.st.types.weakref),
             _ => true,
         };
         let shareable = callback.is_none() && exact;
         if shareable {
-            if let Some(e) = self.st.weakrefs.get(addr) {
-                let basic = if kind == 0 {
-                    e.basic_ref
-                } else {
-                    e.basic_proxy
-                };
-                if let Some(r) = basic.and_then(|b| b.upgrade(self.mc)) {
-                    return Ok(r);
-                }
+            if let Some(r) = self.shared_weakref(w.addr(), kind) {
+                return Ok(r);
             }
         }
         let data = Gc::new(self.mc, WeakRef::new(w, callback, kind));
@@ -146,16 +138,25 @@ impl<'gc> Vm<'gc> {
             ))
         };
         let handle = WeakRefHandle::of(obj).expect("a weakref object");
-        let entry = self.st.weakrefs.entry_for(w);
-        entry.refs.push(handle);
-        if shareable {
-            if kind == 0 {
-                entry.basic_ref = Some(handle);
-            } else {
-                entry.basic_proxy = Some(handle);
-            }
-        }
+        self.st.weakrefs.entry_for(w).refs.push(handle);
         Ok(obj)
+    }
+
+    /// The live callback-less ref (`kind` 0) or proxy (`kind` 1 or 2) to the object at `addr`,
+    /// which `ref(obj)` and `proxy(obj)` share. It is found among the object's weak reference
+    /// objects rather than remembered beside them: an exact ref is the only kind whose object
+    /// is the state alone, and a proxy the only kind with a nonzero `kind`.
+    fn shared_weakref(&self, addr: usize, kind: u8) -> Option<Value<'gc>> {
+        let e = self.st.weakrefs.get(addr)?;
+        e.refs.iter().find_map(|h| {
+            let plain = matches!(h, WeakRefHandle::Plain(_));
+            if plain != (kind == 0) {
+                return None;
+            }
+            let v = h.upgrade(self.mc)?;
+            let d = Self::weak_data(v)?;
+            (d.kind == kind && d.callback.get().is_none()).then_some(v)
+        })
     }
 
     /// The live weakref and proxy objects pointing at `target`, oldest first.
@@ -370,12 +371,6 @@ pub fn finalize_step<'gc>(
         let before = e.refs.len();
         e.refs.retain(|r| !r.is_dead(fc));
         report.weak_dead += (before - e.refs.len()) as u64;
-        if e.basic_ref.is_some_and(|b| b.is_dead(fc)) {
-            e.basic_ref = None;
-        }
-        if e.basic_proxy.is_some_and(|b| b.is_dead(fc)) {
-            e.basic_proxy = None;
-        }
         !e.refs.is_empty()
     });
     for t in &st.weak_tables {

@@ -149,7 +149,7 @@ impl<'gc> Vm<'gc> {
 /// Value is one 16-byte load that store forwarding cannot serve.
 #[inline(always)]
 #[allow(clippy::needless_match)] // the match is the point: `*v` alone compiles to a 16-byte load
-fn split_copy<'gc>(v: &Value<'gc>) -> Value<'gc> {
+pub(super) fn split_copy<'gc>(v: &Value<'gc>) -> Value<'gc> {
     match *v {
         Value::Undef => Value::Undef,
         Value::None => Value::None,

@@ -290,7 +290,10 @@ impl<'gc> WeakTable<'gc> {
     }
 
     /// Inserts a new entry (a user operation: iterators see the version change anyway, so this
-    /// is where holes left by the collector get compacted away).
+    /// is where holes left by the collector get compacted away). Inlined so that the entry is
+    /// built from the caller's key and value in place: passed in, they were copied through the
+    /// stack in 16-byte moves that straddled earlier stores and stalled store forwarding.
+    #[inline]
     pub fn insert_new(&mut self, hash: u64, key: Slot<'gc>, value: Slot<'gc>) {
         if self.entries.len() > 16 && self.len * 2 < self.entries.len() {
             self.compact();

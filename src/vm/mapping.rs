@@ -2,11 +2,13 @@
 //! Comparisons that need user code run outside any borrow of the table.
 
 use super::{R, Vm};
+use crate::runtime::dict::Dict;
 use crate::runtime::hash;
 use crate::runtime::set_table::SetTable;
 use crate::runtime::value::{DictRef, Obj, Payload, SetObj, SetRef, Value, flags};
 use gc_arena::Gc;
 use gc_arena::barrier::unlock;
+use gc_arena::lock::RefLock;
 use num_traits::ToPrimitive;
 use std::cell::RefMut;
 
@@ -19,6 +21,31 @@ pub fn entries<'gc>(s: SetRef<'gc>) -> Vec<(i64, Value<'gc>)> {
 /// The table of set `s`, for writing.
 pub fn set_table_mut<'gc>(vm: &Vm<'gc>, s: SetRef<'gc>) -> RefMut<'gc, SetTable<'gc>> {
     unlock!(Gc::write(vm.mc, s), SetObj, table).borrow_mut()
+}
+
+/// What `Vm::find_key` needs of a dict's or a set's table: a probe whose comparison runs no
+/// user code, and the keys stored under a hash, to compare outside the borrow.
+pub trait KeyProbe<'gc> {
+    fn probe<F: FnMut(Value<'gc>) -> bool>(&self, hash: i64, eq: F) -> Option<usize>;
+    fn keys_with_hash(&self, hash: i64) -> Vec<(usize, Value<'gc>)>;
+}
+
+impl<'gc> KeyProbe<'gc> for Dict<'gc> {
+    fn probe<F: FnMut(Value<'gc>) -> bool>(&self, hash: i64, eq: F) -> Option<usize> {
+        self.find(hash as u64, eq)
+    }
+    fn keys_with_hash(&self, hash: i64) -> Vec<(usize, Value<'gc>)> {
+        self.candidates(hash as u64)
+    }
+}
+
+impl<'gc> KeyProbe<'gc> for SetTable<'gc> {
+    fn probe<F: FnMut(Value<'gc>) -> bool>(&self, hash: i64, eq: F) -> Option<usize> {
+        self.find(hash, eq)
+    }
+    fn keys_with_hash(&self, hash: i64) -> Vec<(usize, Value<'gc>)> {
+        self.candidates(hash)
+    }
 }
 
 /// Equality decidable without running user code; None when a user `__eq__` may be involved.
@@ -234,14 +261,20 @@ impl<'gc> Vm<'gc> {
         self.eq(a, b)
     }
 
-    fn find_slot(&mut self, d: DictRef<'gc>, h: i64, k: Value<'gc>) -> R<'gc, Option<usize>> {
-        let h = h as u64;
+    /// The slot of key `k` (hash `h`) in a dict's or a set's table: one probe when no stored
+    /// key needs user code to compare, else the keys with that hash compared outside the borrow.
+    fn find_key<T: KeyProbe<'gc>>(
+        &mut self,
+        table: &RefLock<T>,
+        h: i64,
+        k: Value<'gc>,
+    ) -> R<'gc, Option<usize>> {
         let mut slow = false;
-        let found = d.borrow().find(h, probe_eq(k, &mut slow));
+        let found = table.borrow().probe(h, probe_eq(k, &mut slow));
         if found.is_some() || !slow {
             return Ok(found);
         }
-        let cands = d.borrow().candidates(h);
+        let cands = table.borrow().keys_with_hash(h);
         for (slot, key) in cands {
             if self.key_eq(key, k)? {
                 return Ok(Some(slot));
@@ -264,7 +297,7 @@ impl<'gc> Vm<'gc> {
         }
         let h = self.hash(k)?;
         Ok(self
-            .find_slot(d, h, k)?
+            .find_key(d.as_ref(), h, k)?
             .and_then(|slot| d.borrow().entry_at(slot).map(|e| (slot, e.value))))
     }
 
@@ -304,7 +337,7 @@ impl<'gc> Vm<'gc> {
             return Ok(inserted);
         }
         // a stored key with this hash needs user code to compare
-        match self.find_slot(d, h, k)? {
+        match self.find_key(d.as_ref(), h, k)? {
             Some(slot) => {
                 d.borrow_mut(self.mc).set_value_at(slot, v);
                 Ok(false)
@@ -332,7 +365,7 @@ impl<'gc> Vm<'gc> {
         if removed.is_some() || !slow {
             return Ok(removed.map(|e| (e.key, e.value)));
         }
-        match self.find_slot(d, h, k)? {
+        match self.find_key(d.as_ref(), h, k)? {
             Some(slot) => Ok(d
                 .borrow_mut(self.mc)
                 .remove_at(slot)
@@ -413,26 +446,11 @@ impl<'gc> Vm<'gc> {
             return Ok(added);
         }
         // a stored key with this hash needs user code to compare
-        if self.set_find(s, h, k)?.is_some() {
+        if self.find_key(&s.as_ref().table, h, k)?.is_some() {
             return Ok(false);
         }
         set_table_mut(self, s).insert_new(h, k);
         Ok(true)
-    }
-
-    fn set_find(&mut self, s: SetRef<'gc>, h: i64, k: Value<'gc>) -> R<'gc, Option<usize>> {
-        let mut slow = false;
-        let found = s.table.borrow().find(h, probe_eq(k, &mut slow));
-        if found.is_some() || !slow {
-            return Ok(found);
-        }
-        let cands = s.table.borrow().candidates(h);
-        for (slot, key) in cands {
-            if self.key_eq(key, k)? {
-                return Ok(Some(slot));
-            }
-        }
-        Ok(None)
     }
 
     /// Adds `other`'s keys to `s` (CPython's `set_merge`).
@@ -454,7 +472,7 @@ impl<'gc> Vm<'gc> {
 
     pub fn set_contains(&mut self, s: SetRef<'gc>, k: Value<'gc>) -> R<'gc, bool> {
         let h = self.hash(k)?;
-        Ok(self.set_find(s, h, k)?.is_some())
+        Ok(self.find_key(&s.as_ref().table, h, k)?.is_some())
     }
 
     /// Removes `k` from set `s`; returns false when it was absent.
@@ -466,7 +484,7 @@ impl<'gc> Vm<'gc> {
         if removed.is_some() || !slow {
             return Ok(removed.is_some());
         }
-        match self.set_find(s, h, k)? {
+        match self.find_key(&s.as_ref().table, h, k)? {
             Some(slot) => Ok(set_table_mut(self, s).remove_at(slot).is_some()),
             None => Ok(false),
         }

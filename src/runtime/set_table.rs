@@ -113,6 +113,22 @@ impl<'gc> SetTable<'gc> {
         self.slots.len() - 1
     }
 
+    /// A table gets its slots at its first insertion (an empty set allocates none).
+    fn ensure_slots(&mut self) {
+        if self.slots.is_empty() {
+            self.slots = unused_slots(MIN_SIZE);
+        }
+    }
+
+    /// The key count a table grows (or sheds its dummies) to make room for: CPython's rule.
+    fn room_for_growth(&self) -> usize {
+        if self.used > 50_000 {
+            self.used * 2
+        } else {
+            self.used * 4
+        }
+    }
+
     /// The slot of the key with this hash that satisfies `eq`.
     pub fn find(&self, hash: i64, mut eq: impl FnMut(Value<'gc>) -> bool) -> Option<usize> {
         if self.used == 0 {
@@ -161,9 +177,7 @@ impl<'gc> SetTable<'gc> {
         key: Value<'gc>,
         mut eq: impl FnMut(Value<'gc>) -> Option<bool>,
     ) -> Option<bool> {
-        if self.slots.is_empty() {
-            self.slots = unused_slots(MIN_SIZE);
-        }
+        self.ensure_slots();
         let mut free = None;
         let (mut unused, mut present, mut undecided) = (0, false, false);
         let slots = &self.slots;
@@ -201,9 +215,7 @@ impl<'gc> SetTable<'gc> {
 
     /// Adds a key the caller knows is absent: into the first dummy or unused slot on its probe.
     pub fn insert_new(&mut self, hash: i64, key: Value<'gc>) {
-        if self.slots.is_empty() {
-            self.slots = unused_slots(MIN_SIZE);
-        }
+        self.ensure_slots();
         let mut at = (0, false);
         let slots = &self.slots;
         probe(self.mask(), hash, |j| {
@@ -223,8 +235,7 @@ impl<'gc> SetTable<'gc> {
         if unused {
             self.fill += 1;
             if self.fill * 5 >= self.mask() * 3 {
-                let used = self.used;
-                self.resize(if used > 50_000 { used * 2 } else { used * 4 });
+                self.resize(self.room_for_growth());
             }
         }
     }
@@ -246,9 +257,7 @@ impl<'gc> SetTable<'gc> {
     /// Before adding `incoming` keys that are probably new: one resize now, as CPython does,
     /// instead of several along the way.
     pub fn reserve(&mut self, incoming: usize) {
-        if self.slots.is_empty() {
-            self.slots = unused_slots(MIN_SIZE);
-        }
+        self.ensure_slots();
         if (self.fill + incoming) * 5 >= self.mask() * 3 {
             self.resize((self.used + incoming) * 2);
         }
@@ -315,8 +324,7 @@ impl<'gc> SetTable<'gc> {
     /// after a difference update).
     pub fn shed_dummies(&mut self) {
         if self.fill - self.used > self.slots.len().saturating_sub(1) / 4 {
-            let used = self.used;
-            self.resize(if used > 50_000 { used * 2 } else { used * 4 });
+            self.resize(self.room_for_growth());
         }
     }
 

@@ -5,7 +5,7 @@ use crate::parser::ast::BinOp;
 use crate::runtime::function::Kw;
 use crate::runtime::ops::unwrap_payload;
 use crate::runtime::value::{Payload, SetRef, Truth, Value};
-use crate::vm::mapping::set_table_mut;
+use crate::vm::mapping::{entries, set_table_mut};
 use crate::vm::{R, Vm};
 use gc_arena::Gc;
 
@@ -60,8 +60,6 @@ pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, SetRef<'gc>> {
     }
 }
 
-use crate::vm::mapping::entries;
-
 fn keys<'gc>(s: SetRef<'gc>) -> Vec<Value<'gc>> {
     s.table.borrow().keys()
 }
@@ -114,10 +112,11 @@ fn update_from<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>, other: Value<'gc>) -> R<'g
     match unwrap_payload(other) {
         Value::Set(o) => vm.set_merge(s, o),
         Value::Dict(d) => {
-            let keys = d.borrow().keys();
-            set_table_mut(vm, s).reserve(keys.len());
-            for k in keys {
-                vm.set_add(Value::Set(s), k)?;
+            // a dict's keys come with the hashes it stored
+            let keyed: Vec<_> = d.borrow().iter().map(|e| (e.hash as i64, e.key)).collect();
+            set_table_mut(vm, s).reserve(keyed.len());
+            for (h, k) in keyed {
+                vm.set_add_hashed(s, k, h)?;
             }
             Ok(())
         }
@@ -150,7 +149,7 @@ fn intersect<'gc>(vm: &mut Vm<'gc>, so: SetRef<'gc>, other: Value<'gc>) -> R<'gc
                 (so, o)
             };
             for (h, k) in entries(small) {
-                if vm.set_contains(big, k)? {
+                if vm.set_contains_hashed(big, k, h)? {
                     vm.set_add_hashed(out, k, h)?;
                 }
             }
@@ -180,8 +179,8 @@ fn remove_all<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>, other: Value<'gc>) -> R<'gc
             } else {
                 o
             };
-            for k in keys(o) {
-                vm.set_discard(s, k)?;
+            for (h, k) in entries(o) {
+                vm.set_discard_hashed(s, k, h)?;
             }
         }
         _ => {
@@ -196,7 +195,8 @@ fn remove_all<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>, other: Value<'gc>) -> R<'gc
 
 /// `so - other`, frozen like `so` (CPython's `set_difference`).
 fn subtract<'gc>(vm: &mut Vm<'gc>, so: SetRef<'gc>, other: Value<'gc>) -> R<'gc, SetRef<'gc>> {
-    let other_len = match unwrap_payload(other) {
+    let other = unwrap_payload(other);
+    let other_len = match other {
         Value::Set(o) => Some(o.table.borrow().len()),
         Value::Dict(d) => Some(d.borrow().len()),
         _ => None,
@@ -205,7 +205,11 @@ fn subtract<'gc>(vm: &mut Vm<'gc>, so: SetRef<'gc>, other: Value<'gc>) -> R<'gc,
         Some(n) if so.table.borrow().len() >> 2 <= n => {
             let out = empty_like(vm, so);
             for (h, k) in entries(so) {
-                if !vm.contains(unwrap_payload(other), k)? {
+                let found = match other {
+                    Value::Set(o) => vm.set_contains_hashed(o, k, h)?,
+                    _ => vm.contains(other, k)?,
+                };
+                if !found {
                     vm.set_add_hashed(out, k, h)?;
                 }
             }
@@ -234,7 +238,7 @@ fn toggle_all<'gc>(vm: &mut Vm<'gc>, s: SetRef<'gc>, other: Value<'gc>) -> R<'gc
         }
     };
     for (h, k) in entries(o) {
-        if !vm.set_discard(s, k)? {
+        if !vm.set_discard_hashed(s, k, h)? {
             vm.set_add_hashed(s, k, h)?;
         }
     }

@@ -472,12 +472,22 @@ impl<'gc> Vm<'gc> {
 
     pub fn set_contains(&mut self, s: SetRef<'gc>, k: Value<'gc>) -> R<'gc, bool> {
         let h = self.hash(k)?;
+        self.set_contains_hashed(s, k, h)
+    }
+
+    /// `set_contains` of a key whose hash `h` is known (taken from another table).
+    pub fn set_contains_hashed(&mut self, s: SetRef<'gc>, k: Value<'gc>, h: i64) -> R<'gc, bool> {
         Ok(self.find_key(&s.as_ref().table, h, k)?.is_some())
     }
 
     /// Removes `k` from set `s`; returns false when it was absent.
     pub fn set_discard(&mut self, s: SetRef<'gc>, k: Value<'gc>) -> R<'gc, bool> {
         let h = self.hash(k)?;
+        self.set_discard_hashed(s, k, h)
+    }
+
+    /// `set_discard` of a key whose hash `h` is known (taken from another table).
+    pub fn set_discard_hashed(&mut self, s: SetRef<'gc>, k: Value<'gc>, h: i64) -> R<'gc, bool> {
         // one probe when no stored key needs user code to compare
         let mut slow = false;
         let removed = set_table_mut(self, s).remove_found(h, probe_eq(k, &mut slow));

@@ -119,18 +119,13 @@ fn ref_call<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], kw: &Kw<'gc>) -> R<'gc> 
 }
 
 fn ref_hash<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
-    let w = weak_of(vm, arg(args, 0))?;
-    if let Some(h) = w.remembered_hash() {
-        return Ok(Value::Int(h));
-    }
-    match vm.weak_referent(w) {
-        Some(t) => {
-            let h = vm.hash(t)?;
-            w.remember_hash(h);
-            Ok(Value::Int(h))
-        }
-        None => Err(vm.type_error("weak object has gone away")),
-    }
+    let v = arg(args, 0);
+    let w = weak_of(vm, v)?;
+    let h = match w.remembered_hash() {
+        Some(h) => h,
+        None => vm.weakref_hash(v, w)?,
+    };
+    Ok(Value::Int(h))
 }
 
 fn ref_eq_impl<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>]) -> R<'gc, Option<bool>> {

@@ -149,11 +149,14 @@ impl<'gc> Vm<'gc> {
                     Ok(hash::hash_addr(Gc::as_ptr(i) as usize))
                 }
                 // a ref's remembered hash is read here: returned from a call, the result's
-                // copy stalled store forwarding (half of hash's time)
-                Payload::Weak(w) => match (w.kind, w.remembered_hash()) {
-                    (0, Some(h)) => Ok(h),
-                    _ => self.weakref_hash(v, w),
-                },
+                // copy stalled store forwarding (half of hash's time). A ref subclass with a
+                // script `__hash__` (or `__hash__ = None`) goes to `hash_slow`, which runs it.
+                Payload::Weak(w) if i.class_flags() & (flags::HASH_NONE | flags::HAS_HASH) == 0 => {
+                    match (w.kind, w.remembered_hash()) {
+                        (0, Some(h)) => Ok(h),
+                        _ => self.weakref_hash(v, w),
+                    }
+                }
                 _ => self.hash_slow(v),
             },
             Value::Weak(w) => match w.remembered_hash() {

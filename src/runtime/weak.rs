@@ -128,7 +128,8 @@ pub struct WeakRef<'gc> {
     pub callback: Lock<Value<'gc>>,
     /// The referent's hash once asked (valid when `hashed` is set). Kept as a word and a flag
     /// rather than an `Option`, whose tag would take a word of its own: 48 bytes, not 64, puts
-    /// an exact ref with its heap header in an 80-byte allocation instead of a 96-byte one.
+    /// an exact ref with its 16-byte heap header in a 64-byte allocation instead of an 80-byte
+    /// one.
     #[collect(require_static)]
     hash: Cell<i64>,
     #[collect(require_static)]

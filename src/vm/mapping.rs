@@ -504,15 +504,16 @@ impl<'gc> Vm<'gc> {
     }
 
     pub fn new_set(&mut self, items: &[Value<'gc>]) -> R<'gc> {
-        let s = self.new_set_empty(false);
-        for it in items {
-            self.set_add(s, *it)?;
-        }
-        Ok(s)
+        self.set_of_items(false, items)
     }
 
     pub fn new_frozenset(&mut self, items: &[Value<'gc>]) -> R<'gc> {
-        let s = self.new_set_empty(true);
+        self.set_of_items(true, items)
+    }
+
+    /// A set or frozenset of `items`, added in order.
+    fn set_of_items(&mut self, frozen: bool, items: &[Value<'gc>]) -> R<'gc> {
+        let s = self.new_set_empty(frozen);
         for it in items {
             self.set_add(s, *it)?;
         }

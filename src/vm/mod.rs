@@ -131,7 +131,6 @@ impl<'gc> Vm<'gc> {
         }
     }
 
-    /// The one shared string object for `s` (attribute and global names).
     /// `intern` of a name spelled in wk's own code, found by where the literal lies rather
     /// than by its text: a special-method lookup (`__setitem__` of an instance) would
     /// otherwise hash and compare the name at every call. A `'static` str never moves, and no
@@ -152,6 +151,7 @@ impl<'gc> Vm<'gc> {
         v
     }
 
+    /// The one shared string object for `s` (attribute and global names).
     pub fn intern(&mut self, s: &str) -> Value<'gc> {
         if let Some(o) = self.st.interned.get(s) {
             return Value::Str(*o);

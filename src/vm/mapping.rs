@@ -148,15 +148,6 @@ impl<'gc> Vm<'gc> {
                 Payload::None if i.class_flags() & (flags::HASH_NONE | flags::HAS_HASH) == 0 => {
                     Ok(hash::hash_addr(Gc::as_ptr(i) as usize))
                 }
-                // a ref's remembered hash is read here: returned from a call, the result's
-                // copy stalled store forwarding (half of hash's time). A ref subclass with a
-                // script `__hash__` (or `__hash__ = None`) goes to `hash_slow`, which runs it.
-                Payload::Weak(w) if i.class_flags() & (flags::HASH_NONE | flags::HAS_HASH) == 0 => {
-                    match (w.kind, w.remembered_hash()) {
-                        (0, Some(h)) => Ok(h),
-                        _ => self.weakref_hash(v, w),
-                    }
-                }
                 _ => self.hash_slow(v),
             },
             Value::Weak(w) => match w.remembered_hash() {
@@ -202,7 +193,7 @@ impl<'gc> Vm<'gc> {
                 acc as i64
             }
             Value::Weak(w) => return self.weakref_hash(v, w),
-            // (weakrefs and plain instances were answered by `hash`)
+            // (exact refs and plain instances were answered by `hash`)
             Value::Instance(i) => {
                 let fl = i.class_flags();
                 if fl & flags::HASH_NONE != 0 {
@@ -221,10 +212,20 @@ impl<'gc> Vm<'gc> {
                         _ => Err(self.type_error("__hash__ method should return an integer")),
                     };
                 }
-                if let Payload::Value(inner) = i.payload.get() {
-                    if !matches!(inner, Value::List(_) | Value::Dict(_) | Value::Set(_)) {
+                match i.payload.get() {
+                    // a proxy, or a ref subclass without a __hash__ of its own
+                    Payload::Weak(w) => {
+                        return match (w.kind, w.remembered_hash()) {
+                            (0, Some(h)) => Ok(h),
+                            _ => self.weakref_hash(v, w),
+                        };
+                    }
+                    Payload::Value(inner)
+                        if !matches!(inner, Value::List(_) | Value::Dict(_) | Value::Set(_)) =>
+                    {
                         return self.hash(inner);
                     }
+                    _ => {}
                 }
                 hash::hash_addr(v.addr().unwrap_or(0))
             }

@@ -29,8 +29,8 @@ fn str_<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     };
     let a = d.borrow().args;
     let s = match a {
-        Value::Tuple(t) if t.items.is_empty() => String::new(),
-        Value::Tuple(t) if t.items.len() == 1 => vm.str_of(t.items[0])?,
+        Value::Tuple(t) if t.items().is_empty() => String::new(),
+        Value::Tuple(t) if t.items().len() == 1 => vm.str_of(t.items()[0])?,
         _ => vm.repr_of(a)?,
     };
     Ok(vm.new_string(s))
@@ -44,7 +44,7 @@ fn repr<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
     };
     let a = d.borrow().args;
     let inner = match a {
-        Value::Tuple(t) if t.items.len() == 1 => vm.repr_of(t.items[0])?,
+        Value::Tuple(t) if t.items().len() == 1 => vm.repr_of(t.items()[0])?,
         Value::Tuple(t) => {
             let r = vm.repr_of(Value::Tuple(t))?;
             r[1..r.len() - 1].to_string()

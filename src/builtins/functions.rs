@@ -170,7 +170,7 @@ pub fn isinstance_of<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>, spec: Value<'gc>) -> 
             Ok(false)
         }
         Value::Tuple(t) => {
-            for s in t.items.iter() {
+            for s in t.items().iter() {
                 if isinstance_of(vm, v, *s)? {
                     return Ok(true);
                 }
@@ -198,7 +198,7 @@ fn issubclass<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
         match spec {
             Value::Obj(b) if matches!(b.as_ref(), Obj::Class(_)) => Ok(is_subclass(c, b)),
             Value::Tuple(t) => {
-                for s in t.items.iter() {
+                for s in t.items().iter() {
                     if check(vm, c, *s)? {
                         return Ok(true);
                     }

@@ -156,7 +156,7 @@ fn remove<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc> {
 fn items_of<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, Vec<Value<'gc>>> {
     match unwrap_payload(v) {
         Value::List(l) => Ok(l.borrow().clone()),
-        Value::Tuple(t) => Ok(t.items.to_vec()),
+        Value::Tuple(t) => Ok(t.items().to_vec()),
         other => {
             let t = vm.type_name(other);
             Err(vm.type_error(format!(

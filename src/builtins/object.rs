@@ -214,7 +214,7 @@ fn type_new<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'gc>
         4 => {
             let name = args[1].as_str().unwrap_or("?".into()).to_string();
             let bases: Vec<_> = match args[2] {
-                Value::Tuple(t) => t.items.iter().filter_map(|b| b.obj()).collect(),
+                Value::Tuple(t) => t.items().iter().filter_map(|b| b.obj()).collect(),
                 _ => return Err(vm.type_error("type.__new__() argument 2 must be tuple")),
             };
             let Value::Dict(d) = args[3] else {

@@ -14,7 +14,7 @@ pub fn less<'gc>(vm: &mut Vm<'gc>, a: Value<'gc>, b: Value<'gc>) -> R<'gc, bool>
         (Value::Int(x), Value::Int(y)) => Ok(x < y),
         (Value::Float(x), Value::Float(y)) => Ok(x.get() < y.get()),
         (Value::Str(x), Value::Str(y)) => Ok(*x.text() < *y.text()),
-        (Value::Tuple(x), Value::Tuple(y)) => seq_compare(vm, CmpOp::Lt, &x.items, &y.items),
+        (Value::Tuple(x), Value::Tuple(y)) => seq_compare(vm, CmpOp::Lt, x.items(), y.items()),
         _ => {
             let r = vm.compare(CmpOp::Lt, a, b)?;
             vm.truthy(r)

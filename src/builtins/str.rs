@@ -395,7 +395,7 @@ fn affix<'gc>(vm: &mut Vm<'gc>, args: &[Value<'gc>], start: bool) -> R<'gc> {
     let pat = arg(args, 1);
     match pat {
         Value::Tuple(t) => {
-            for p in t.items.iter() {
+            for p in t.items().iter() {
                 let p = str_arg(vm, *p, "tuple for startswith must only contain str, not")?;
                 let p: &str = &p;
                 if test(p) {

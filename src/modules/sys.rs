@@ -147,7 +147,7 @@ fn getsizeof<'gc>(_vm: &mut Vm<'gc>, args: &[Value<'gc>], _kw: &Kw<'gc>) -> R<'g
     let n = match v {
         Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Undef => 16,
         Value::Str(s) => header + std::mem::size_of::<crate::runtime::value::StrObj>() + s.len(),
-        Value::Tuple(t) => header + 16 + 16 * t.items.len(),
+        Value::Tuple(t) => header + 16 + 16 * t.items().len(),
         Value::List(l) => header + 32 + 16 * l.borrow().capacity(),
         Value::Dict(d) => header + 64 + 40 * d.borrow().slots(),
         Value::Set(s) => header + 64 + 24 * s.table.borrow().capacity(),

@@ -102,8 +102,8 @@ pub fn builtin_compare<'gc>(
         (Value::Tuple(x), Value::Tuple(y)) => seq_compare(
             vm,
             op,
-            Gc::as_ref(x).items.as_slice(),
-            Gc::as_ref(y).items.as_slice(),
+            Gc::as_ref(x).items(),
+            Gc::as_ref(y).items(),
         )
         .map(Some),
         (Value::List(x), Value::List(y)) => {

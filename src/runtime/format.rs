@@ -380,7 +380,7 @@ impl<'gc> Vm<'gc> {
 /// `fmt % args`.
 pub fn percent_format<'gc>(vm: &mut Vm<'gc>, fmt: &str, args: Value<'gc>) -> R<'gc, String> {
     let (items, mapping): (Vec<Value<'gc>>, Option<Value<'gc>>) = match args {
-        Value::Tuple(t) => (t.items.to_vec(), None),
+        Value::Tuple(t) => (t.items().to_vec(), None),
         Value::Dict(_) => (vec![args], Some(args)),
         Value::Instance(_)
             if vm.lookup_special(args, "__getitem__").is_some()

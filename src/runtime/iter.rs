@@ -54,7 +54,7 @@ impl<'gc> Iter<'gc> {
             Iter::Seq(seq, idx) => {
                 let item = match seq {
                     Value::List(l) => l.borrow().get(*idx).copied(),
-                    Value::Tuple(t) => t.items.get(*idx).copied(),
+                    Value::Tuple(t) => t.items().get(*idx).copied(),
                     _ => None,
                 };
                 match item {

@@ -291,8 +291,8 @@ impl<'gc> Vm<'gc> {
                 Some(self.new_list(v))
             }
             (BinOp::Add, Value::Tuple(x), Value::Tuple(y)) => {
-                let mut v = x.items.to_vec();
-                v.extend_from_slice(&y.items);
+                let mut v = x.items().to_vec();
+                v.extend_from_slice(y.items());
                 Some(self.new_tuple(v))
             }
             (BinOp::Mul, Value::List(x), Value::Int(n))
@@ -309,12 +309,12 @@ impl<'gc> Vm<'gc> {
             }
             (BinOp::Mul, Value::Tuple(x), Value::Int(n))
             | (BinOp::Mul, Value::Int(n), Value::Tuple(x)) => {
-                if n > 0 && (x.items.len() as u128) * (n as u128) > (1u128 << 31) {
+                if n > 0 && (x.items().len() as u128) * (n as u128) > (1u128 << 31) {
                     return Err(self.memory_error());
                 }
                 let mut v = Vec::new();
                 for _ in 0..n.max(0) {
-                    v.extend_from_slice(&x.items);
+                    v.extend_from_slice(x.items());
                 }
                 Some(self.new_tuple(v))
             }
@@ -617,7 +617,7 @@ impl<'gc> Vm<'gc> {
             Value::Int(i) => i != 0,
             Value::Float(f) => f.get() != 0.0,
             Value::Str(s) => !s.is_empty(),
-            Value::Tuple(t) => !t.items.is_empty(),
+            Value::Tuple(t) => !t.items().is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
             Value::Dict(d) => !d.borrow().is_empty(),
             Value::Set(s) => !s.table.borrow().is_empty(),

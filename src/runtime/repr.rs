@@ -223,7 +223,7 @@ impl<'gc> Vm<'gc> {
             Value::Float(f) => float_repr(f.get()),
             Value::Str(s) => str_repr(&s.text()),
             Value::Tuple(t) => {
-                let items = t.items.to_vec();
+                let items = t.items().to_vec();
                 return self.guarded(v, "(...)", |vm| {
                     let inner = vm.join_reprs(&items)?;
                     Ok(if items.len() == 1 {
@@ -279,8 +279,8 @@ impl<'gc> Vm<'gc> {
                         let args = d.borrow().args;
                         let name = self.type_name(v);
                         let inner = match args {
-                            Value::Tuple(t) if t.items.len() == 1 => self.repr_of(t.items[0])?,
-                            Value::Tuple(t) => self.join_reprs(&t.items)?,
+                            Value::Tuple(t) if t.items().len() == 1 => self.repr_of(t.items()[0])?,
+                            Value::Tuple(t) => self.join_reprs(t.items())?,
                             _ => String::new(),
                         };
                         format!("{name}({inner})")
@@ -458,12 +458,12 @@ impl<'gc> Vm<'gc> {
                         let is_key_error =
                             crate::vm::exc::is_subclass(inst.class.get(), self.st.types.key_error);
                         match args {
-                            Value::Tuple(t) if t.items.is_empty() => Ok(String::new()),
-                            Value::Tuple(t) if t.items.len() == 1 => {
+                            Value::Tuple(t) if t.items().is_empty() => Ok(String::new()),
+                            Value::Tuple(t) if t.items().len() == 1 => {
                                 if is_key_error {
-                                    self.repr_of(t.items[0])
+                                    self.repr_of(t.items()[0])
                                 } else {
-                                    self.str_of(t.items[0])
+                                    self.str_of(t.items()[0])
                                 }
                             }
                             _ => self.repr_of(args),

@@ -112,7 +112,7 @@ impl<'gc> Vm<'gc> {
                 let l = l.borrow();
                 at(l.len()).map(|j| l[j])
             }
-            Value::Tuple(t) => at(t.items.len()).map(|j| t.items[j]),
+            Value::Tuple(t) => at(t.items().len()).map(|j| t.items()[j]),
             _ => None,
         }
     }
@@ -153,17 +153,17 @@ impl<'gc> Vm<'gc> {
             }
             Value::Tuple(t) => {
                 if is_slice(idx) {
-                    let (s, st, n) = self.slice_positions(idx, t.items.len())?;
-                    if s == 0 && st == 1 && n == t.items.len() {
+                    let (s, st, n) = self.slice_positions(idx, t.items().len())?;
+                    if s == 0 && st == 1 && n == t.items().len() {
                         return Ok(obj);
                     }
                     let v = (0..n)
-                        .map(|k| t.items[(s + st * k as i64) as usize])
+                        .map(|k| t.items()[(s + st * k as i64) as usize])
                         .collect();
                     return Ok(self.new_tuple(v));
                 }
-                let i = self.norm_index(idx, t.items.len(), "tuple")?;
-                Ok(t.items[i])
+                let i = self.norm_index(idx, t.items().len(), "tuple")?;
+                Ok(t.items()[i])
             }
             Value::Str(s) => {
                 if is_slice(idx) {
@@ -395,7 +395,7 @@ impl<'gc> Vm<'gc> {
                 Ok(false)
             }
             Value::Tuple(t) => {
-                for x in t.items.iter() {
+                for x in t.items().iter() {
                     if self.key_eq(*x, item)? {
                         return Ok(true);
                     }
@@ -453,11 +453,11 @@ impl<'gc> Vm<'gc> {
                     let Value::Tuple(t) = item else {
                         return Ok(false);
                     };
-                    if t.items.len() != 2 {
+                    if t.items().len() != 2 {
                         return Ok(false);
                     }
-                    match self.dict_get(*d, t.items[0])? {
-                        Some(v) => self.key_eq(v, t.items[1]),
+                    match self.dict_get(*d, t.items()[0])? {
+                        Some(v) => self.key_eq(v, t.items()[1]),
                         None => Ok(false),
                     }
                 }
@@ -502,7 +502,7 @@ impl<'gc> Vm<'gc> {
         Ok(match v {
             Value::Str(s) => s.chars(),
             Value::List(l) => l.borrow().len(),
-            Value::Tuple(t) => t.items.len(),
+            Value::Tuple(t) => t.items().len(),
             Value::Dict(d) => d.borrow().len(),
             Value::Set(s) => s.table.borrow().len(),
             Value::Instance(inst) => {

@@ -8,7 +8,6 @@ use compact_str::CompactString;
 use gc_arena::lock::{Lock, RefLock};
 use gc_arena::{Collect, Gc};
 use num_bigint::BigInt;
-use smallvec::SmallVec;
 use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
 
@@ -388,11 +387,45 @@ impl StrObj {
     }
 }
 
+/// A tuple's items. One and two items live inside the tuple object: one allocation, not two.
+/// The variant is told by a value the first item's tag never holds, so a pair is 32 bytes and
+/// its object (with gc-arena's 16-byte header) fits jemalloc's 48-byte class. A `SmallVec`
+/// pair took 48 bytes and a 64-byte block: binary_trees allocates and marks millions of pairs.
 #[derive(Collect)]
 #[collect(no_drop)]
-pub struct Tuple<'gc> {
-    /// Pairs (and smaller) live inside the tuple object: one allocation, not two.
-    pub items: SmallVec<[Value<'gc>; 2]>,
+pub enum Tuple<'gc> {
+    Empty,
+    One(Value<'gc>),
+    Pair([Value<'gc>; 2]),
+    Many(Box<[Value<'gc>]>),
+}
+
+impl<'gc> Tuple<'gc> {
+    pub fn from_slice(v: &[Value<'gc>]) -> Tuple<'gc> {
+        match *v {
+            [] => Tuple::Empty,
+            [a] => Tuple::One(a),
+            [a, b] => Tuple::Pair([a, b]),
+            _ => Tuple::Many(v.into()),
+        }
+    }
+
+    pub fn from_vec(v: Vec<Value<'gc>>) -> Tuple<'gc> {
+        match v.len() {
+            0..=2 => Tuple::from_slice(&v),
+            _ => Tuple::Many(v.into_boxed_slice()),
+        }
+    }
+
+    #[inline(always)]
+    pub fn items(&self) -> &[Value<'gc>] {
+        match self {
+            Tuple::Empty => &[],
+            Tuple::One(v) => std::slice::from_ref(v),
+            Tuple::Pair(p) => p,
+            Tuple::Many(b) => b,
+        }
+    }
 }
 
 #[derive(Collect)]

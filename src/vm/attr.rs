@@ -260,8 +260,8 @@ impl<'gc> Vm<'gc> {
                     };
                     if super::exc::is_subclass(cls, owner) {
                         return Ok(match d.args {
-                            Value::Tuple(t) if t.items.len() == 1 => t.items[0],
-                            Value::Tuple(t) if t.items.is_empty() => Value::None,
+                            Value::Tuple(t) if t.items().len() == 1 => t.items()[0],
+                            Value::Tuple(t) if t.items().is_empty() => Value::None,
                             other => other,
                         });
                     }

@@ -37,7 +37,7 @@ impl<'gc> Vm<'gc> {
         let nkwonly = code.kwonly as usize;
         let mut locals = vec![Value::Undef; code.nlocals as usize];
         let kwn: Vec<Value<'gc>> = match kwnames {
-            Some(Value::Tuple(t)) => t.items.to_vec(),
+            Some(Value::Tuple(t)) => t.items().to_vec(),
             _ => vec![],
         };
         let npos = argc - kwn.len();

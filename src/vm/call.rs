@@ -174,8 +174,8 @@ impl<'gc> Vm<'gc> {
         self.st.stack.truncate(pos);
         let kw = match kwnames {
             Some(Value::Tuple(t)) => {
-                let vals = args.split_off(args.len() - t.items.len());
-                t.items.iter().copied().zip(vals).collect()
+                let vals = args.split_off(args.len() - t.items().len());
+                t.items().iter().copied().zip(vals).collect()
             }
             _ => Vec::new(),
         };
@@ -326,7 +326,7 @@ impl<'gc> Vm<'gc> {
     pub fn call_ex(&mut self, args: Value<'gc>, kwargs: Option<Value<'gc>>) -> R<'gc, bool> {
         let pos = self.st.stack.len() - 1;
         let items = match args {
-            Value::Tuple(t) => t.items.to_vec(),
+            Value::Tuple(t) => t.items().to_vec(),
             _ => self.collect_iter(args)?,
         };
         let n = items.len();
@@ -565,7 +565,7 @@ impl<'gc> Vm<'gc> {
             .unwrap_or(Layout::Object);
         if layout == Layout::Exception {
             let nkw = match kwnames {
-                Some(Value::Tuple(t)) => t.items.len(),
+                Some(Value::Tuple(t)) => t.items().len(),
                 _ => 0,
             };
             let args = self.st.stack[pos + 1..pos + 1 + argc - nkw].to_vec();
@@ -618,7 +618,7 @@ impl<'gc> Vm<'gc> {
         };
         let tuple_items = |v: Option<Value<'gc>>| -> Box<[Value<'gc>]> {
             match v {
-                Some(Value::Tuple(t)) => t.items.to_vec().into_boxed_slice(),
+                Some(Value::Tuple(t)) => t.items().to_vec().into_boxed_slice(),
                 _ => Box::new([]),
             }
         };

@@ -100,9 +100,7 @@ impl Interpreter {
             let types = Types::new(mc);
             let empty_tuple = Value::Tuple(Gc::new(
                 mc,
-                Tuple {
-                    items: smallvec::SmallVec::new(),
-                },
+                Tuple::Empty,
             ));
             let empty_str = Value::Str(Gc::new(mc, StrObj::new(CompactString::const_new(""))));
             let state = State {
@@ -562,7 +560,7 @@ fn report_uncaught<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> Outcome {
             .map(|d| d.borrow().args)
             .unwrap_or(Value::None);
         let code = match args {
-            Value::Tuple(t) if !t.items.is_empty() => t.items[0],
+            Value::Tuple(t) if !t.items().is_empty() => t.items()[0],
             _ => Value::None,
         };
         return Outcome::Exit(match code {
@@ -595,18 +593,18 @@ fn syntax_error_text<'gc>(vm: &mut Vm<'gc>, e: Value<'gc>) -> String {
         .map(|d| d.borrow().args)
         .unwrap_or(Value::None);
     if let Value::Tuple(t) = args {
-        if let (Some(msg), Some(Value::Tuple(d))) = (t.items.first(), t.items.get(1)) {
-            if d.items.len() == 4 {
-                let file = d.items[0].as_str().unwrap_or("?".into()).to_string();
-                let line = match d.items[1] {
+        if let (Some(msg), Some(Value::Tuple(d))) = (t.items().first(), t.items().get(1)) {
+            if d.items().len() == 4 {
+                let file = d.items()[0].as_str().unwrap_or("?".into()).to_string();
+                let line = match d.items()[1] {
                     Value::Int(i) => i,
                     _ => 0,
                 };
-                let col = match d.items[2] {
+                let col = match d.items()[2] {
                     Value::Int(i) => i,
                     _ => 0,
                 };
-                let text = d.items[3].as_str().unwrap_or("".into()).to_string();
+                let text = d.items()[3].as_str().unwrap_or("".into()).to_string();
                 let name = vm.type_name(e);
                 return format_syntax_error_parts(
                     &file,

@@ -70,7 +70,7 @@ pub fn matches<'gc>(vm: &mut Vm<'gc>, exc: Value<'gc>, spec: Value<'gc>) -> R<'g
     match spec {
         Value::Obj(o) if is_exception_class(vm, spec) => return Ok(is_subclass(cls, o)),
         Value::Tuple(t) => {
-            for it in t.items.iter() {
+            for it in t.items().iter() {
                 if matches(vm, exc, *it)? {
                     return Ok(true);
                 }

@@ -402,7 +402,7 @@ impl<'gc> Vm<'gc> {
                         .map(|d| d.borrow().args)
                         .unwrap_or(Value::None);
                     let v = match args {
-                        Value::Tuple(t) if !t.items.is_empty() => t.items[0],
+                        Value::Tuple(t) if !t.items().is_empty() => t.items()[0],
                         _ => Value::None,
                     };
                     Ok(Err(v))

@@ -215,7 +215,7 @@ impl<'gc> Vm<'gc> {
             }
         }
         let has_from = match fromlist {
-            Value::Tuple(t) => !t.items.is_empty(),
+            Value::Tuple(t) => !t.items().is_empty(),
             Value::List(l) => !l.borrow().is_empty(),
             _ => false,
         };

@@ -10,7 +10,7 @@ use super::unwind::Unwound;
 use super::{R, Vm};
 use crate::compiler::code::Op;
 use crate::parser::ast::{BinOp, CmpOp, UnaryOp};
-use crate::runtime::value::{Obj, Truth, Value};
+use crate::runtime::value::{Obj, Truth, Tuple, Value};
 
 /// Bytes of large strings one slice may build before it ends early (about `min_sleep` of debt).
 const BIG_BYTES_PER_SLICE: usize = 256 * 1024;
@@ -927,10 +927,18 @@ impl<'gc> Vm<'gc> {
                         let v = self.pop();
                         // a tuple or list of the right length: its items, last first
                         match v {
-                            Value::Tuple(t) if t.items.len() == n as usize => {
-                                self.st.stack.extend(t.items.iter().rev());
-                                continue;
-                            }
+                            Value::Tuple(t) => match (t.as_ref(), n) {
+                                (Tuple::Pair([a, b]), 2) => {
+                                    self.push(*b);
+                                    self.push(*a);
+                                    continue;
+                                }
+                                (Tuple::Many(items), _) if items.len() == n as usize => {
+                                    self.st.stack.extend(items.iter().rev());
+                                    continue;
+                                }
+                                _ => {}
+                            },
                             Value::List(l) if l.borrow().len() == n as usize => {
                                 self.st.stack.extend(l.borrow().iter().rev());
                                 continue;

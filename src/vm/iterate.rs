@@ -389,7 +389,7 @@ impl<'gc> Vm<'gc> {
     pub fn collect_iter(&mut self, v: Value<'gc>) -> R<'gc, Vec<Value<'gc>>> {
         match v {
             Value::List(l) => return Ok(l.borrow().clone()),
-            Value::Tuple(t) => return Ok(t.items.to_vec()),
+            Value::Tuple(t) => return Ok(t.items().to_vec()),
             _ => {}
         }
         let it = self.get_iter(v)?;
@@ -407,6 +407,12 @@ impl<'gc> Vm<'gc> {
         before: usize,
         after: Option<usize>,
     ) -> R<'gc, ()> {
+        if let (Value::Tuple(t), None) = (v, after) {
+            if t.items().len() == before {
+                self.st.stack.extend(t.items().iter().rev());
+                return Ok(());
+            }
+        }
         let items = self.collect_iter(v)?;
         match after {
             None => {

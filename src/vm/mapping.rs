@@ -68,10 +68,10 @@ pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
         }
         (Value::None, _) | (_, Value::None) => Some(false),
         (Value::Tuple(x), Value::Tuple(y)) => {
-            if x.items.len() != y.items.len() {
+            if x.items().len() != y.items().len() {
                 return Some(false);
             }
-            for (p, q) in x.items.iter().zip(y.items.iter()) {
+            for (p, q) in x.items().iter().zip(y.items().iter()) {
                 match fast_eq(*p, *q) {
                     Some(true) => {}
                     other => return other,
@@ -170,7 +170,7 @@ impl<'gc> Vm<'gc> {
             Value::Tuple(t) => {
                 // item hashes gathered without a heap allocation for tuples of up to 8 items
                 let mut hs: smallvec::SmallVec<[i64; 8]> = smallvec::SmallVec::new();
-                for it in t.items.iter() {
+                for it in t.items().iter() {
                     hs.push(self.hash(*it)?);
                 }
                 hash::hash_tuple(&hs)

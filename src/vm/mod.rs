@@ -182,25 +182,15 @@ impl<'gc> Vm<'gc> {
         if v.is_empty() {
             return self.st.empty_tuple;
         }
-        Value::Tuple(Gc::new(
-            self.mc,
-            Tuple {
-                items: smallvec::SmallVec::from_vec(v),
-            },
-        ))
+        Value::Tuple(Gc::new(self.mc, Tuple::from_vec(v)))
     }
 
-    /// A tuple from a slice, without an intermediate vector for pairs. A pair or a single is
-    /// built from its values: `SmallVec::from_slice` copies through memcpy, whose call cost
-    /// more than the copy (2% of binary_trees' samples).
+    /// A tuple from a slice, without an intermediate vector.
     pub fn new_tuple_from(&self, v: &[Value<'gc>]) -> Value<'gc> {
-        let items = match *v {
-            [] => return self.st.empty_tuple,
-            [a] => smallvec::SmallVec::from_buf_and_len([a, Value::Undef], 1),
-            [a, b] => smallvec::SmallVec::from_buf([a, b]),
-            _ => smallvec::SmallVec::from_slice(v),
-        };
-        Value::Tuple(Gc::new(self.mc, Tuple { items }))
+        if v.is_empty() {
+            return self.st.empty_tuple;
+        }
+        Value::Tuple(Gc::new(self.mc, Tuple::from_slice(v)))
     }
 
     pub fn new_dict(&self) -> DictRef<'gc> {

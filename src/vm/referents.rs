@@ -14,7 +14,7 @@ use std::collections::HashSet;
 pub fn referents_of<'gc>(v: Value<'gc>) -> Vec<Value<'gc>> {
     let mut out = Vec::new();
     match v {
-        Value::Tuple(t) => out.extend(t.items.iter().rev().copied()),
+        Value::Tuple(t) => out.extend(t.items().iter().rev().copied()),
         Value::List(l) => {
             if let Ok(l) = l.try_borrow() {
                 out.extend(l.iter().rev().copied());
@@ -152,7 +152,7 @@ pub fn is_atomic(v: Value<'_>) -> bool {
 /// gc.is_tracked: containers that can take part in cycles.
 pub fn is_tracked(v: Value<'_>) -> bool {
     match v {
-        Value::Tuple(t) => t.items.iter().any(|x| !is_atomic(*x)),
+        Value::Tuple(t) => t.items().iter().any(|x| !is_atomic(*x)),
         Value::Dict(d) => d
             .try_borrow()
             .map(|d| d.iter().any(|e| !is_atomic(e.key) || !is_atomic(e.value)))

@@ -99,13 +99,9 @@ pub fn builtin_compare<'gc>(
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Ok(Some(ord_result(op, Some(x.text().cmp(&*y.text()))))),
         // tuples cannot change while their items are compared: no copies
-        (Value::Tuple(x), Value::Tuple(y)) => seq_compare(
-            vm,
-            op,
-            Gc::as_ref(x).items(),
-            Gc::as_ref(y).items(),
-        )
-        .map(Some),
+        (Value::Tuple(x), Value::Tuple(y)) => {
+            seq_compare(vm, op, Gc::as_ref(x).items(), Gc::as_ref(y).items()).map(Some)
+        }
         (Value::List(x), Value::List(y)) => {
             let (p, q) = (x.borrow().clone(), y.borrow().clone());
             seq_compare(vm, op, &p, &q).map(Some)

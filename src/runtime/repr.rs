@@ -279,7 +279,9 @@ impl<'gc> Vm<'gc> {
                         let args = d.borrow().args;
                         let name = self.type_name(v);
                         let inner = match args {
-                            Value::Tuple(t) if t.items().len() == 1 => self.repr_of(t.items()[0])?,
+                            Value::Tuple(t) if t.items().len() == 1 => {
+                                self.repr_of(t.items()[0])?
+                            }
                             Value::Tuple(t) => self.join_reprs(t.items())?,
                             _ => String::new(),
                         };

@@ -489,6 +489,19 @@ pub struct Class<'gc> {
     /// class by it, which a class address reused after a collection cannot be.
     #[collect(require_static)]
     pub uid: u64,
+    /// What instantiating the class needs, found under a class epoch (`ctor_bits`): a call
+    /// such as `Node()` then skips looking up `__new__` and `__init__` along the MRO.
+    #[collect(require_static)]
+    pub ctor: Cell<u64>,
+}
+
+/// `Class::ctor` holds the class epoch shifted left by two, or'd with these.
+pub mod ctor_bits {
+    /// `__new__` is object's and the layout is a plain object's: the instance is made directly.
+    pub const PLAIN_NEW: u64 = 1;
+    /// `__init__` is object's (or absent): nothing runs after the instance is made.
+    pub const NO_INIT: u64 = 2;
+    pub const SHIFT: u32 = 2;
 }
 
 /// Which builtin layout instances of a class carry (for subclasses of builtin types).

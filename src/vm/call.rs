@@ -7,7 +7,7 @@ use super::interp::RunResult;
 use super::{R, Vm};
 use crate::compiler::code::{CO_VARARGS, CO_VARKEYWORDS};
 use crate::runtime::function::{FuncMeta, Function};
-use crate::runtime::value::{Layout, Obj, ObjRef, Payload, Value};
+use crate::runtime::value::{Class, Layout, Obj, ObjRef, Payload, Value, ctor_bits};
 use gc_arena::Gc;
 use gc_arena::lock::RefLock;
 
@@ -455,11 +455,18 @@ impl<'gc> Vm<'gc> {
             _ => unreachable!(),
         };
         let (name_new, name_init) = (self.st.name_new, self.st.name_init);
-        let new = self.class_lookup_v(cls, name_new);
-        // any __new__ but object's decides construction (script ones, and natives like ref's)
-        let user_new = new.is_some_and(|n| !n.is(self.st.object_new));
-        let builtin_layout = !matches!(c.layout, Layout::Object | Layout::Exception);
-        if !user_new && !builtin_layout {
+        let epoch = self.st.class_epoch;
+        let mut ctor = c.ctor.get();
+        if ctor >> ctor_bits::SHIFT != epoch {
+            ctor = self.ctor_bits(cls, c) | (epoch << ctor_bits::SHIFT);
+            c.ctor.set(ctor);
+        }
+        if ctor & ctor_bits::PLAIN_NEW != 0 {
+            if ctor & ctor_bits::NO_INIT != 0 && argc == 0 && kwnames.is_none() {
+                let inst = self.create_instance(cls, pos, 0, None);
+                self.st.stack.truncate(pos);
+                return self.deliver(inst, kind);
+            }
             let inst = self.create_instance(cls, pos, argc, kwnames);
             let init = self.class_lookup_v(cls, name_init);
             if let Some(Value::Obj(fo)) = init {
@@ -505,12 +512,32 @@ impl<'gc> Vm<'gc> {
         }
         // builtin types and user __new__: construct through __new__, then __init__, with one
         // argument vector: [cls, args...] for __new__, then [instance, args...] for __init__
+        let new = self.class_lookup_v(cls, name_new);
         let (mut a, kw) = self.take_args_after(Value::Obj(cls), pos, argc, kwnames);
         let r = self.construct(cls, new.unwrap_or(Value::None), &mut a, &kw);
         a.clear();
         self.st.arg_pool.push(a);
         let inst = r?;
         self.deliver(inst, kind)
+    }
+
+    /// `Class::ctor`'s bits for `cls` now: whether its `__new__` and `__init__` are object's.
+    fn ctor_bits(&mut self, cls: ObjRef<'gc>, c: &Class<'gc>) -> u64 {
+        let (name_new, name_init) = (self.st.name_new, self.st.name_init);
+        // any __new__ but object's decides construction (script ones, and natives like ref's)
+        let user_new = self
+            .class_lookup_v(cls, name_new)
+            .is_some_and(|n| !n.is(self.st.object_new));
+        let builtin_layout = !matches!(c.layout, Layout::Object | Layout::Exception);
+        let mut bits = 0;
+        if !user_new && !builtin_layout {
+            bits |= ctor_bits::PLAIN_NEW;
+        }
+        let init = self.class_lookup_v(cls, name_init);
+        if init.is_none_or(|i| i.is(self.st.object_init)) {
+            bits |= ctor_bits::NO_INIT;
+        }
+        bits
     }
 
     /// `cls.__new__(cls, *args)`, then `__init__` on the result unless it is object's; `a` holds

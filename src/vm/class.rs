@@ -223,6 +223,7 @@ impl<'gc> Vm<'gc> {
                         attr_names: Default::default(),
                         attr_mask: Default::default(),
                         uid: crate::runtime::dict::fresh_version(),
+                        ctor: Default::default(),
                     }),
                 );
                 compute_flags(self, rebuilt);

@@ -98,10 +98,7 @@ impl Interpreter {
         let trace = config.trace;
         let arena = WkArena::new(|mc| {
             let types = Types::new(mc);
-            let empty_tuple = Value::Tuple(Gc::new(
-                mc,
-                Tuple::Empty,
-            ));
+            let empty_tuple = Value::Tuple(Gc::new(mc, Tuple::Empty));
             let empty_str = Value::Str(Gc::new(mc, StrObj::new(CompactString::const_new(""))));
             let state = State {
                 stack: Vec::with_capacity(1024),

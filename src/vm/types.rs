@@ -30,6 +30,7 @@ pub fn new_class<'gc>(
             attr_names: Default::default(),
             attr_mask: Default::default(),
             uid: crate::runtime::dict::fresh_version(),
+            ctor: Default::default(),
         }),
     )
 }

@@ -164,6 +164,16 @@ pub enum Op {
     ReturnLocal(u32),
     /// LoadFast a; LoadMethod name — `p.m(...)` on a local, through the LoadMethod's cache.
     LocalMethod(u32, u32),
+    /// LoadGlobal name; LoadFast a.
+    GlobalLocal(u32, u32),
+    /// LoadGlobal name; LoadFast a; Call(1) — `f(x)`, a global function of a local.
+    CallGlobalLocal(u32, u32),
+    /// LoadFast a; UnpackSequence(2); StoreFast b; StoreFast c — `x, y = t` of a local pair.
+    UnpackLocalPair(u16, u16, u16),
+    /// LoadConst i; Return.
+    ReturnConst(u32),
+    /// LoadSmallInt k; Return.
+    ReturnSmallInt(i32),
 }
 
 /// A compile-time constant.

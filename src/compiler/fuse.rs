@@ -71,9 +71,21 @@ pub fn fuse(ops: &mut [Op]) {
                 }
                 _ => None,
             },
+            (Op::LoadFast(a), Some(Op::UnpackSequence(2))) => match (third, fourth) {
+                (Some(Op::StoreFast(b)), Some(Op::StoreFast(c)))
+                    if local(a) && local(b) && local(c) =>
+                {
+                    Some(Op::UnpackLocalPair(a as u16, b as u16, c as u16))
+                }
+                _ => None,
+            },
             (Op::LoadFast(a), _) => {
                 none_test(next, third, fourth).map(|(when, t)| Op::LocalJumpIfNone(a, when, t))
             }
+            (Op::LoadGlobal(n), Some(Op::LoadFast(a))) => match third {
+                Some(Op::Call(1)) => Some(Op::CallGlobalLocal(n, a)),
+                _ => Some(Op::GlobalLocal(n, a)),
+            },
             _ => None,
         };
         if let Some(f) = longer {
@@ -100,6 +112,8 @@ pub fn fuse(ops: &mut [Op]) {
                 Some(Op::JumpForIter(t))
             }
             (Op::LoadNone, Some(Op::Return), _) => Some(Op::ReturnNone),
+            (Op::LoadConst(i), Some(Op::Return), _) => Some(Op::ReturnConst(i)),
+            (Op::LoadSmallInt(k), Some(Op::Return), _) => Some(Op::ReturnSmallInt(k)),
             (Op::LoadNone, _, _) => {
                 none_test(Some(orig[i]), next, third).map(|(when, t)| Op::JumpIfNone(when, t))
             }
@@ -205,6 +219,39 @@ mod tests {
         assert_eq!(ops[5], Op::Return);
         assert_eq!(ops[6], Op::ReturnNone);
         assert_eq!(ops[7], Op::Return);
+    }
+
+    #[test]
+    fn global_calls_unpacking_and_constant_returns_fuse() {
+        let mut ops = vec![
+            // f(x)
+            Op::LoadGlobal(4),
+            Op::LoadFast(0),
+            Op::Call(1),
+            // g(y, 1)
+            Op::LoadGlobal(5),
+            Op::LoadFast(1),
+            Op::LoadSmallInt(1),
+            Op::Call(2),
+            // a, b = t
+            Op::LoadFast(2),
+            Op::UnpackSequence(2),
+            Op::StoreFast(3),
+            Op::StoreFast(4),
+            Op::LoadConst(0),
+            Op::Return,
+            Op::LoadSmallInt(1),
+            Op::Return,
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::CallGlobalLocal(4, 0));
+        assert_eq!(ops[1], Op::LoadFast(0));
+        assert_eq!(ops[3], Op::GlobalLocal(5, 1));
+        assert_eq!(ops[7], Op::UnpackLocalPair(2, 3, 4));
+        assert_eq!(ops[8], Op::UnpackSequence(2));
+        assert_eq!(ops[9], Op::StoreFast2(3, 4));
+        assert_eq!(ops[11], Op::ReturnConst(0));
+        assert_eq!(ops[13], Op::ReturnSmallInt(1));
     }
 
     #[test]

@@ -561,6 +561,40 @@ impl<'gc> Vm<'gc> {
                         let v = tri!(self.load_global_cached(globals, name, cache));
                         self.push(v);
                     }
+                    Op::GlobalLocal(n, a) => {
+                        let name = codeobj.names[n as usize];
+                        let cache = &codeobj.caches[ip - 1];
+                        let f = tri!(self.load_global_cached(globals, name, cache));
+                        self.push(f);
+                        let v = self.st.stack[base + a as usize];
+                        // unbound: the LoadFast that follows raises
+                        if !v.is_undef() {
+                            self.push(v);
+                            ip += 1;
+                        }
+                    }
+                    Op::CallGlobalLocal(n, a) => {
+                        let name = codeobj.names[n as usize];
+                        let cache = &codeobj.caches[ip - 1];
+                        let f = tri!(self.load_global_cached(globals, name, cache));
+                        self.push(f);
+                        let v = self.st.stack[base + a as usize];
+                        if v.is_undef() {
+                            continue;
+                        }
+                        self.push(v);
+                        ip += 2;
+                        budget -= 1;
+                        save_ip!();
+                        let pos = self.st.stack.len() - 2;
+                        if self.push_plain_frame(pos, 1).is_some() {
+                            entered_frame!();
+                        }
+                        if tri!(self.call_at(pos, 1, None, FrameKind::Normal)) {
+                            entered_frame!();
+                        }
+                        after_call!();
+                    }
                     Op::StoreGlobal(n) => {
                         let name = codeobj.names[n as usize];
                         let v = self.pop();
@@ -948,6 +982,18 @@ impl<'gc> Vm<'gc> {
                         save_ip!();
                         tri!(self.unpack_into_stack(v, n as usize, None));
                     }
+                    Op::UnpackLocalPair(a, b, c) => {
+                        let v = self.st.stack[base + a as usize];
+                        if let Value::Tuple(t) = v {
+                            if let Tuple::Pair([x, y]) = *t.as_ref() {
+                                self.st.stack[base + b as usize] = x;
+                                self.st.stack[base + c as usize] = y;
+                                ip += 3;
+                                continue;
+                            }
+                        }
+                        push_local!(a);
+                    }
                     Op::UnpackEx(before, after) => {
                         let v = self.pop();
                         save_ip!();
@@ -986,6 +1032,14 @@ impl<'gc> Vm<'gc> {
                     Op::ReturnNone => {
                         ip += 1;
                         return_value!(Value::None);
+                    }
+                    Op::ReturnConst(i) => {
+                        ip += 1;
+                        return_value!(codeobj.consts[i as usize]);
+                    }
+                    Op::ReturnSmallInt(k) => {
+                        ip += 1;
+                        return_value!(Value::Int(k as i64));
                     }
                     Op::ReturnLocal(a) => {
                         let v = self.st.stack[base + a as usize];

@@ -400,6 +400,17 @@ impl<'gc> Vm<'gc> {
         Ok(out)
     }
 
+    /// CPython's message when the value to unpack has neither `__iter__` nor `__getitem__`.
+    fn unpack_error(&mut self, v: Value<'gc>, e: Value<'gc>) -> Value<'gc> {
+        if self.lookup_special(v, "__iter__").is_some()
+            || self.lookup_special(v, "__getitem__").is_some()
+        {
+            return e;
+        }
+        let n = self.type_name(v);
+        self.type_error(format!("cannot unpack non-iterable {n} object"))
+    }
+
     /// `a, b, *c = v`: pushes the items in reverse so the first is on top.
     pub fn unpack_into_stack(
         &mut self,
@@ -413,7 +424,16 @@ impl<'gc> Vm<'gc> {
                 return Ok(());
             }
         }
-        let items = self.collect_iter(v)?;
+        let items = match v {
+            Value::List(_) | Value::Tuple(_) => self.collect_iter(v)?,
+            _ => {
+                let it = match self.get_iter(v) {
+                    Ok(it) => it,
+                    Err(e) => return Err(self.unpack_error(v, e)),
+                };
+                self.collect_iter(it)?
+            }
+        };
         match after {
             None => {
                 if items.len() != before {

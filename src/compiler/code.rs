@@ -170,6 +170,12 @@ pub enum Op {
     CallGlobalLocal(u32, u32),
     /// LoadFast a; UnpackSequence(2); StoreFast b; StoreFast c — `x, y = t` of a local pair.
     UnpackLocalPair(u16, u16, u16),
+    /// LoadFast a; LoadAttr name; StoreFast b; Jump t — `p = p.link` ending a loop body.
+    LocalAttrStoreJump(u16, u16, u16, u32),
+    /// LoadFast a; LoadMethod name; CallMethod(0) — `p.m()` on a local.
+    CallLocalMethod0(u32, u32),
+    /// CallMethod(argc); Pop — a method call whose result is dropped, as a statement.
+    CallMethodPop(u32),
     /// LoadConst i; Return.
     ReturnConst(u32),
     /// LoadSmallInt k; Return.

@@ -38,9 +38,12 @@ pub fn fuse(ops: &mut [Op]) {
                     (_, Some((when, t))) => {
                         Some(Op::LocalAttrJumpIfNone(a as u16, n as u16, when, t))
                     }
-                    (Some(Op::StoreFast(b)), _) if local(b) => {
-                        Some(Op::LocalAttrStore(a as u16, n as u16, b as u16))
-                    }
+                    (Some(Op::StoreFast(b)), _) if local(b) => match fourth {
+                        Some(Op::Jump(t)) => {
+                            Some(Op::LocalAttrStoreJump(a as u16, n as u16, b as u16, t))
+                        }
+                        _ => Some(Op::LocalAttrStore(a as u16, n as u16, b as u16)),
+                    },
                     _ => None,
                 }
             }
@@ -130,7 +133,11 @@ pub fn fuse(ops: &mut [Op]) {
             (Op::LoadFast(a), Some(Op::LoadFast(b)), _) => Some(Op::LoadFast2(a, b)),
             (Op::StoreFast(a), Some(Op::StoreFast(b)), _) => Some(Op::StoreFast2(a, b)),
             (Op::LoadFast(a), Some(Op::LoadAttr(n)), _) => Some(Op::LoadFastAttr(a, n)),
+            (Op::LoadFast(a), Some(Op::LoadMethod(n)), Some(Op::CallMethod(0))) => {
+                Some(Op::CallLocalMethod0(a, n))
+            }
             (Op::LoadFast(a), Some(Op::LoadMethod(n)), _) => Some(Op::LocalMethod(a, n)),
+            (Op::CallMethod(argc), Some(Op::Pop), _) => Some(Op::CallMethodPop(argc)),
             (Op::LoadFast(a), Some(Op::Return), _) => Some(Op::ReturnLocal(a)),
             (Op::LoadSmallInt(k), Some(Op::Binary(op) | Op::Inplace(op)), _)
                 if op != BinOp::Div && op != BinOp::MatMul =>
@@ -252,6 +259,33 @@ mod tests {
         assert_eq!(ops[9], Op::StoreFast2(3, 4));
         assert_eq!(ops[11], Op::ReturnConst(0));
         assert_eq!(ops[13], Op::ReturnSmallInt(1));
+    }
+
+    #[test]
+    fn method_calls_and_loop_steps_fuse() {
+        let mut ops = vec![
+            // p = p.link, ending a loop body
+            Op::LoadFast(0),
+            Op::LoadAttr(1),
+            Op::StoreFast(0),
+            Op::Jump(0),
+            // q.m()
+            Op::LoadFast(2),
+            Op::LoadMethod(3),
+            Op::CallMethod(0),
+            // q.m(x) as a statement
+            Op::LoadFast(2),
+            Op::LoadMethod(3),
+            Op::LoadFast(0),
+            Op::CallMethod(1),
+            Op::Pop,
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::LocalAttrStoreJump(0, 1, 0, 0));
+        assert_eq!(ops[4], Op::CallLocalMethod0(2, 3));
+        assert_eq!(ops[7], Op::LocalMethod(2, 3));
+        assert_eq!(ops[10], Op::CallMethodPop(1));
+        assert_eq!(ops[11], Op::Pop);
     }
 
     #[test]

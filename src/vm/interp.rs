@@ -336,6 +336,17 @@ impl<'gc> Vm<'gc> {
                         }
                         push_local!(a);
                     }
+                    Op::LocalAttrStoreJump(a, n, b, t) => {
+                        if let Some(r) = fused_attr!(self.st.stack[base + a as usize], n) {
+                            self.st.stack[base + b as usize] = r;
+                            if (t as usize) < ip {
+                                back_edge!(t);
+                            }
+                            ip = t as usize;
+                            continue;
+                        }
+                        push_local!(a);
+                    }
                     Op::LocalAttrIntInplace(a, n, bop, k) => {
                         // read through the LoadAttr's cache (at ip + 1) and write through the
                         // StoreAttr's (at ip + 5); anything unusual runs the seven originals
@@ -688,6 +699,63 @@ impl<'gc> Vm<'gc> {
                             }
                         }
                         push_local!(a);
+                    }
+                    Op::CallLocalMethod0(a, n) => {
+                        let obj = self.st.stack[base + a as usize];
+                        if !obj.is_undef() {
+                            let name = codeobj.names[n as usize];
+                            if let Some(f) = self.method_cached(obj, name, &codeobj.caches[ip]) {
+                                self.push(f);
+                                self.push(obj);
+                                ip += 2;
+                                budget -= 1;
+                                save_ip!();
+                                let pos = self.st.stack.len() - 2;
+                                if self.push_plain_frame(pos, 1).is_some() {
+                                    entered_frame!();
+                                }
+                                if tri!(self.call_at(pos, 1, None, FrameKind::Normal)) {
+                                    entered_frame!();
+                                }
+                                after_call!();
+                                continue;
+                            }
+                        }
+                        push_local!(a);
+                    }
+                    Op::CallMethodPop(argc) => {
+                        budget -= 1;
+                        let n = self.st.stack.len();
+                        let self_pos = n - argc as usize - 1;
+                        let (pos, argc) = if self.st.stack[self_pos].is_undef() {
+                            self.remove_slot(self_pos);
+                            (self_pos - 1, argc)
+                        } else {
+                            (self_pos - 1, argc + 1)
+                        };
+                        // the result is dropped where it is made, and the Pop skipped; but a
+                        // class called for its side effects runs its __init__ as a frame of
+                        // its own only when the instance is wanted, so it keeps the Pop
+                        let is_class = matches!(self.st.stack[pos],
+                            Value::Obj(o) if matches!(o.as_ref(), Obj::Class(_)));
+                        let kind = if is_class {
+                            FrameKind::Normal
+                        } else {
+                            ip += 1;
+                            FrameKind::Discard
+                        };
+                        save_ip!();
+                        if self.push_plain_frame_of(pos, argc as usize, kind).is_some() {
+                            entered_frame!();
+                        }
+                        if tri!(self.call_at(pos, argc as usize, None, kind)) {
+                            entered_frame!();
+                        }
+                        // gc.collect() has no result on the stack for the driver to replace
+                        if matches!(kind, FrameKind::Discard) {
+                            self.st.gc.collect_result_on_stack = false;
+                        }
+                        after_call!();
                     }
                     Op::CallMethod(argc) => {
                         budget -= 1;

@@ -220,8 +220,10 @@ mod tests {
             Op::Return,
         ];
         fuse(&mut ops);
-        assert_eq!(ops[0], Op::LocalMethod(3, 7));
+        // with no arguments the call joins too
+        assert_eq!(ops[0], Op::CallLocalMethod0(3, 7));
         assert_eq!(ops[1], Op::LoadMethod(7));
+        assert_eq!(ops[2], Op::CallMethodPop(0));
         assert_eq!(ops[4], Op::ReturnLocal(1));
         assert_eq!(ops[5], Op::Return);
         assert_eq!(ops[6], Op::ReturnNone);

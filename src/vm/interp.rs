@@ -86,6 +86,19 @@ impl<'gc> Vm<'gc> {
                     continue 'frames;
                 }};
             }
+            // calls the callee at `pos` with the `argc` arguments above it: a plain function's
+            // frame is pushed here and runs next, anything else goes through call_at
+            macro_rules! call_at_pos {
+                ($pos:expr, $argc:expr, $kind:expr) => {{
+                    let (pos, argc, kind) = ($pos, $argc as usize, $kind);
+                    if self.push_plain_frame_of(pos, argc, kind).is_some() {
+                        entered_frame!();
+                    }
+                    if tri!(self.call_at(pos, argc, None, kind)) {
+                        entered_frame!();
+                    }
+                }};
+            }
             // gc.collect() asks for a collection: end the slice so the driver can do it now
             macro_rules! after_call {
                 () => {
@@ -598,12 +611,7 @@ impl<'gc> Vm<'gc> {
                         budget -= 1;
                         save_ip!();
                         let pos = self.st.stack.len() - 2;
-                        if self.push_plain_frame(pos, 1).is_some() {
-                            entered_frame!();
-                        }
-                        if tri!(self.call_at(pos, 1, None, FrameKind::Normal)) {
-                            entered_frame!();
-                        }
+                        call_at_pos!(pos, 1, FrameKind::Normal);
                         after_call!();
                     }
                     Op::StoreGlobal(n) => {
@@ -711,12 +719,7 @@ impl<'gc> Vm<'gc> {
                                 budget -= 1;
                                 save_ip!();
                                 let pos = self.st.stack.len() - 2;
-                                if self.push_plain_frame(pos, 1).is_some() {
-                                    entered_frame!();
-                                }
-                                if tri!(self.call_at(pos, 1, None, FrameKind::Normal)) {
-                                    entered_frame!();
-                                }
+                                call_at_pos!(pos, 1, FrameKind::Normal);
                                 after_call!();
                                 continue;
                             }
@@ -725,14 +728,7 @@ impl<'gc> Vm<'gc> {
                     }
                     Op::CallMethodPop(argc) => {
                         budget -= 1;
-                        let n = self.st.stack.len();
-                        let self_pos = n - argc as usize - 1;
-                        let (pos, argc) = if self.st.stack[self_pos].is_undef() {
-                            self.remove_slot(self_pos);
-                            (self_pos - 1, argc)
-                        } else {
-                            (self_pos - 1, argc + 1)
-                        };
+                        let (pos, argc) = self.method_call_args(argc as usize);
                         // the result is dropped where it is made, and the Pop skipped; but a
                         // class called for its side effects runs its __init__ as a frame of
                         // its own only when the instance is wanted, so it keeps the Pop
@@ -745,12 +741,7 @@ impl<'gc> Vm<'gc> {
                             FrameKind::Discard
                         };
                         save_ip!();
-                        if self.push_plain_frame_of(pos, argc as usize, kind).is_some() {
-                            entered_frame!();
-                        }
-                        if tri!(self.call_at(pos, argc as usize, None, kind)) {
-                            entered_frame!();
-                        }
+                        call_at_pos!(pos, argc, kind);
                         // gc.collect() has no result on the stack for the driver to replace
                         if matches!(kind, FrameKind::Discard) {
                             self.st.gc.collect_result_on_stack = false;
@@ -760,32 +751,15 @@ impl<'gc> Vm<'gc> {
                     Op::CallMethod(argc) => {
                         budget -= 1;
                         save_ip!();
-                        let n = self.st.stack.len();
-                        let self_pos = n - argc as usize - 1;
-                        let (pos, argc) = if self.st.stack[self_pos].is_undef() {
-                            self.remove_slot(self_pos);
-                            (self_pos - 1, argc)
-                        } else {
-                            (self_pos - 1, argc + 1)
-                        };
-                        if self.push_plain_frame(pos, argc as usize).is_some() {
-                            entered_frame!();
-                        }
-                        if tri!(self.call_at(pos, argc as usize, None, FrameKind::Normal)) {
-                            entered_frame!();
-                        }
+                        let (pos, argc) = self.method_call_args(argc as usize);
+                        call_at_pos!(pos, argc, FrameKind::Normal);
                         after_call!();
                     }
                     Op::Call(argc) => {
                         budget -= 1;
                         save_ip!();
                         let pos = self.st.stack.len() - argc as usize - 1;
-                        if self.push_plain_frame(pos, argc as usize).is_some() {
-                            entered_frame!();
-                        }
-                        if tri!(self.call_at(pos, argc as usize, None, FrameKind::Normal)) {
-                            entered_frame!();
-                        }
+                        call_at_pos!(pos, argc as usize, FrameKind::Normal);
                         after_call!();
                     }
                     Op::CallKw(argc) => {

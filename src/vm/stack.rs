@@ -97,6 +97,19 @@ impl<'gc> Vm<'gc> {
         cell.borrow_mut(self.mc).next_in_sequence()
     }
 
+    /// Where a CallMethod's callee sits and how many arguments it takes, counting the `self`
+    /// that LoadMethod pushed; an empty `self` slot (Undef, for `module.function`) is removed.
+    #[inline(always)]
+    pub(super) fn method_call_args(&mut self, argc: usize) -> (usize, usize) {
+        let self_pos = self.st.stack.len() - argc - 1;
+        if self.st.stack[self_pos].is_undef() {
+            self.remove_slot(self_pos);
+            (self_pos - 1, argc)
+        } else {
+            (self_pos - 1, argc + 1)
+        }
+    }
+
     /// Removes the stack entry at `pos` (the empty `self` slot of a call of a module's
     /// function). The entries above it, a call's few arguments, are moved down one by one:
     /// `Vec::remove` calls memmove, whose setup costs more than moving them.

@@ -393,6 +393,11 @@ impl<'gc> Vm<'gc> {
             _ => {}
         }
         let it = self.get_iter(v)?;
+        self.drain_iter(it)
+    }
+
+    /// The remaining items of iterator `it`.
+    fn drain_iter(&mut self, it: Value<'gc>) -> R<'gc, Vec<Value<'gc>>> {
         let mut out = Vec::new();
         while let Some(x) = self.next(it)? {
             out.push(x);
@@ -431,7 +436,12 @@ impl<'gc> Vm<'gc> {
                     Ok(it) => it,
                     Err(e) => return Err(self.unpack_error(v, e)),
                 };
-                self.collect_iter(it)?
+                // as CPython: `a, b = x` takes the iterator's items, while `a, *b = x` makes a
+                // list of the iterator, which asks it for its __iter__ once more
+                match after {
+                    None => self.drain_iter(it)?,
+                    Some(_) => self.collect_iter(it)?,
+                }
             }
         };
         match after {

@@ -138,7 +138,8 @@ impl<'gc> Vm<'gc> {
     /// Puts a native's result where the frame kind wants it.
     fn deliver(&mut self, r: Value<'gc>, kind: FrameKind<'gc>) -> R<'gc, bool> {
         match kind {
-            FrameKind::Discard | FrameKind::Ignored => {}
+            // nothing left on the stack: for gc.collect(), nothing for the driver to replace
+            FrameKind::Discard | FrameKind::Ignored => self.st.gc.collect_result_on_stack = false,
             FrameKind::Init(inst) => self.push(Value::Instance(inst)),
             _ => self.push(r),
         }

@@ -742,10 +742,6 @@ impl<'gc> Vm<'gc> {
                         };
                         save_ip!();
                         call_at_pos!(pos, argc, kind);
-                        // gc.collect() has no result on the stack for the driver to replace
-                        if matches!(kind, FrameKind::Discard) {
-                            self.st.gc.collect_result_on_stack = false;
-                        }
                         after_call!();
                     }
                     Op::CallMethod(argc) => {

@@ -180,6 +180,11 @@ pub enum Op {
     ReturnConst(u32),
     /// LoadSmallInt k; Return.
     ReturnSmallInt(i32),
+    /// LoadGlobal name; LoadMethod method — `g.m(...)` on a global: a module's function or
+    /// a method of a global object.
+    GlobalMethod(u32, u32),
+    /// LoadGlobal name; LoadSmallInt k; Dup2; BinarySubscr — the start of `g[0] += x`.
+    GlobalIndexDup(u32, i32),
 }
 
 /// A compile-time constant.

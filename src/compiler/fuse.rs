@@ -89,6 +89,11 @@ pub fn fuse(ops: &mut [Op]) {
                 Some(Op::Call(1)) => Some(Op::CallGlobalLocal(n, a)),
                 _ => Some(Op::GlobalLocal(n, a)),
             },
+            (Op::LoadGlobal(n), Some(Op::LoadMethod(m))) => Some(Op::GlobalMethod(n, m)),
+            (Op::LoadGlobal(n), Some(Op::LoadSmallInt(k))) => match (third, fourth) {
+                (Some(Op::Dup2), Some(Op::BinarySubscr)) => Some(Op::GlobalIndexDup(n, k)),
+                _ => None,
+            },
             _ => None,
         };
         if let Some(f) = longer {
@@ -288,6 +293,32 @@ mod tests {
         assert_eq!(ops[7], Op::LocalMethod(2, 3));
         assert_eq!(ops[10], Op::CallMethodPop(1));
         assert_eq!(ops[11], Op::Pop);
+    }
+
+    #[test]
+    fn method_loads_and_indexing_of_globals_fuse() {
+        let mut ops = vec![
+            // registry.add(x)
+            Op::LoadGlobal(0),
+            Op::LoadMethod(1),
+            Op::LoadFast(0),
+            Op::CallMethod(1),
+            // counts[0] += 1
+            Op::LoadGlobal(2),
+            Op::LoadSmallInt(0),
+            Op::Dup2,
+            Op::BinarySubscr,
+            // g[1]: no augmented assignment
+            Op::LoadGlobal(2),
+            Op::LoadSmallInt(1),
+            Op::BinarySubscr,
+        ];
+        fuse(&mut ops);
+        assert_eq!(ops[0], Op::GlobalMethod(0, 1));
+        assert_eq!(ops[1], Op::LoadMethod(1));
+        assert_eq!(ops[4], Op::GlobalIndexDup(2, 0));
+        assert_eq!(ops[6], Op::Dup2Subscr);
+        assert_eq!(ops[8], Op::LoadGlobal(2));
     }
 
     #[test]

@@ -585,6 +585,35 @@ impl<'gc> Vm<'gc> {
                         let v = tri!(self.load_global_cached(globals, name, cache));
                         self.push(v);
                     }
+                    Op::GlobalMethod(n, m) => {
+                        let name = codeobj.names[n as usize];
+                        let obj =
+                            tri!(self.load_global_cached(globals, name, &codeobj.caches[ip - 1]));
+                        // the LoadMethod's work, with its cache
+                        let name = codeobj.names[m as usize];
+                        let cache = &codeobj.caches[ip];
+                        ip += 1;
+                        if let Some(f) = self.method_cached(obj, name, cache) {
+                            self.push(f);
+                            self.push(obj);
+                            continue;
+                        }
+                        save_ip!();
+                        let (f, this) = tri!(self.load_method_uncached(obj, name, cache));
+                        self.push(f);
+                        self.push(this);
+                    }
+                    Op::GlobalIndexDup(n, k) => {
+                        let name = codeobj.names[n as usize];
+                        let v =
+                            tri!(self.load_global_cached(globals, name, &codeobj.caches[ip - 1]));
+                        self.push(v);
+                        if let Some(item) = Self::index_fast(v, Value::Int(k as i64)) {
+                            self.push(Value::Int(k as i64));
+                            self.push(item);
+                            ip += 3;
+                        }
+                    }
                     Op::GlobalLocal(n, a) => {
                         let name = codeobj.names[n as usize];
                         let cache = &codeobj.caches[ip - 1];

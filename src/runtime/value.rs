@@ -460,6 +460,23 @@ pub struct Instance<'gc> {
     /// The attribute dict, once the split values no longer fit or `__dict__` was asked for.
     pub dict: Lock<Option<DictRef<'gc>>>,
     pub payload: Lock<Payload<'gc>>,
+    /// Where this object's entry sits in the weak registry, plus one; 0 while it has none.
+    /// Found here, a new weakref to an instance needs no lookup by address.
+    #[collect(require_static)]
+    pub weak_entry: Cell<u32>,
+}
+
+impl<'gc> Instance<'gc> {
+    #[inline]
+    pub fn new(class: ObjRef<'gc>, payload: Payload<'gc>) -> Instance<'gc> {
+        Instance {
+            class: Lock::new(class),
+            values: Lock::new(None),
+            dict: Lock::new(None),
+            payload: Lock::new(payload),
+            weak_entry: Cell::new(0),
+        }
+    }
 }
 
 #[derive(Collect)]

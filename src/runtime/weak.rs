@@ -119,6 +119,12 @@ impl<'gc> Slot<'gc> {
     }
 }
 
+/// `WeakRef::hashed`: the hash is not known; it is the referent's, asked while it lived; it is
+/// the referent's, computed early, and not yet asked.
+const NOT_HASHED: u8 = 0;
+const HASHED: u8 = 1;
+const HASH_KNOWN: u8 = 2;
+
 /// The state of a `weakref.ref` or proxy object.
 #[derive(Collect)]
 #[collect(no_drop)]
@@ -126,14 +132,13 @@ pub struct WeakRef<'gc> {
     /// The referent; None once it has been collected.
     pub target: Lock<Option<WeakAny<'gc>>>,
     pub callback: Lock<Value<'gc>>,
-    /// The referent's hash once asked (valid when `hashed` is set). Kept as a word and a flag
-    /// rather than an `Option`, whose tag would take a word of its own: 48 bytes, not 64, puts
-    /// an exact ref with its 16-byte heap header in a 64-byte allocation instead of an 80-byte
-    /// one.
+    /// The referent's hash, valid as `hashed` says. Kept as a word and a flag rather than an
+    /// `Option`, whose tag would take a word of its own: 48 bytes, not 64, puts an exact ref
+    /// with its 16-byte heap header in a 64-byte allocation instead of an 80-byte one.
     #[collect(require_static)]
     hash: Cell<i64>,
     #[collect(require_static)]
-    hashed: Cell<bool>,
+    hashed: Cell<u8>,
     /// 0: ref, 1: proxy, 2: callable proxy.
     #[collect(require_static)]
     pub kind: u8,
@@ -145,20 +150,36 @@ impl<'gc> WeakRef<'gc> {
             target: Lock::new(Some(target)),
             callback: Lock::new(callback),
             hash: Cell::new(0),
-            hashed: Cell::new(false),
+            hashed: Cell::new(NOT_HASHED),
             kind,
         }
     }
 
-    /// The hash remembered from the referent, if it was asked while the referent lived.
+    /// The hash remembered from the referent, if it was asked while the referent lived (a
+    /// hash known from the start counts as asked now, if the referent still lives).
     #[inline(always)]
     pub fn remembered_hash(&self) -> Option<i64> {
-        self.hashed.get().then(|| self.hash.get())
+        match self.hashed.get() {
+            HASHED => Some(self.hash.get()),
+            HASH_KNOWN if self.target.get().is_some() => {
+                self.hashed.set(HASHED);
+                Some(self.hash.get())
+            }
+            _ => None,
+        }
     }
 
     pub fn remember_hash(&self, h: i64) {
         self.hash.set(h);
-        self.hashed.set(true);
+        self.hashed.set(HASHED);
+    }
+
+    /// The referent's hash, known at creation without user code (an identity hash). It counts
+    /// only once asked while the referent lives: a ref first hashed after its referent died
+    /// raises, as in CPython.
+    pub fn know_hash(&self, h: i64) {
+        self.hash.set(h);
+        self.hashed.set(HASH_KNOWN);
     }
 }
 

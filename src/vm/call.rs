@@ -609,16 +609,7 @@ impl<'gc> Vm<'gc> {
     #[inline]
     pub fn new_instance(&mut self, cls: ObjRef<'gc>, payload: Payload<'gc>) -> Value<'gc> {
         use crate::runtime::value::Instance;
-        use gc_arena::lock::Lock;
-        let inst = Gc::new(
-            self.mc,
-            Instance {
-                class: Lock::new(cls),
-                values: Lock::new(None),
-                dict: Lock::new(None),
-                payload: Lock::new(payload),
-            },
-        );
+        let inst = Gc::new(self.mc, Instance::new(cls, payload));
         if let Obj::Class(c) = cls.as_ref() {
             if c.flags.get() & crate::runtime::value::flags::HAS_DEL != 0 {
                 self.register_finalizable(inst);

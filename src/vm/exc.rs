@@ -3,7 +3,7 @@
 use super::{R, Vm};
 use crate::runtime::value::{ExcData, Instance, Obj, ObjRef, Payload, TbEntry, Value};
 use gc_arena::Gc;
-use gc_arena::lock::{Lock, RefLock};
+use gc_arena::lock::RefLock;
 
 pub fn make_exception<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, args: Value<'gc>) -> Value<'gc> {
     let data = Gc::new(
@@ -20,15 +20,7 @@ pub fn make_exception<'gc>(vm: &mut Vm<'gc>, cls: ObjRef<'gc>, args: Value<'gc>)
             scope_names: None,
         }),
     );
-    Value::Instance(Gc::new(
-        vm.mc,
-        Instance {
-            class: Lock::new(cls),
-            values: Lock::new(None),
-            dict: Lock::new(None),
-            payload: Lock::new(Payload::Exc(data)),
-        },
-    ))
+    Value::Instance(Gc::new(vm.mc, Instance::new(cls, Payload::Exc(data))))
 }
 
 /// The exception data of an exception instance.

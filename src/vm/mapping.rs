@@ -5,7 +5,7 @@ use super::{R, Vm};
 use crate::runtime::dict::Dict;
 use crate::runtime::hash;
 use crate::runtime::set_table::SetTable;
-use crate::runtime::value::{DictRef, Obj, Payload, SetObj, SetRef, Value, flags};
+use crate::runtime::value::{DictRef, InstRef, Obj, Payload, SetObj, SetRef, Value, flags};
 use gc_arena::Gc;
 use gc_arena::barrier::unlock;
 use gc_arena::lock::RefLock;
@@ -45,6 +45,18 @@ impl<'gc> KeyProbe<'gc> for SetTable<'gc> {
     }
     fn keys_with_hash(&self, hash: i64) -> Vec<(usize, Value<'gc>)> {
         self.candidates(hash)
+    }
+}
+
+/// The hash of an instance hashed by its identity (no `__hash__` of its class, no builtin
+/// value inside); None for any other.
+#[inline(always)]
+pub fn identity_hash(i: InstRef<'_>) -> Option<i64> {
+    match i.payload.get() {
+        Payload::None if i.class_flags() & (flags::HASH_NONE | flags::HAS_HASH) == 0 => {
+            Some(hash::hash_addr(Gc::as_ptr(i) as usize))
+        }
+        _ => None,
     }
 }
 
@@ -144,11 +156,9 @@ impl<'gc> Vm<'gc> {
         match v {
             Value::Int(i) => Ok(hash::hash_i64(i)),
             Value::Str(s) => Ok(s.hash_value()),
-            Value::Instance(i) => match i.payload.get() {
-                Payload::None if i.class_flags() & (flags::HASH_NONE | flags::HAS_HASH) == 0 => {
-                    Ok(hash::hash_addr(Gc::as_ptr(i) as usize))
-                }
-                _ => self.hash_slow(v),
+            Value::Instance(i) => match identity_hash(i) {
+                Some(h) => Ok(h),
+                None => self.hash_slow(v),
             },
             Value::Weak(w) => match w.remembered_hash() {
                 Some(h) => Ok(h),

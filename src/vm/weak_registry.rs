@@ -2,8 +2,9 @@
 //! objects pointing at it, in the order the objects were first weakly referenced.
 
 use super::state::FastMap;
+use crate::runtime::value::Value;
 use crate::runtime::weak::{WeakAny, WeakRefHandle};
-use gc_arena::Collect;
+use gc_arena::{Collect, Mutation};
 
 /// The weak reference objects pointing at one referent.
 #[derive(Collect)]
@@ -14,8 +15,9 @@ pub struct RefEntry<'gc> {
     pub refs: smallvec::SmallVec<[WeakRefHandle<'gc>; 1]>,
 }
 
-/// Entries in the order their referents were first weakly referenced, found by the referent's
-/// address. The order is the order in which the callbacks of objects that die in the same
+/// Entries in the order their referents were first weakly referenced. An instance remembers
+/// where its entry is (`Instance::weak_entry`); any other referent's is found by its address.
+/// The order is the order in which the callbacks of objects that die in the same
 /// collection run: creation order, as CPython runs them for a batch of cyclic garbage (a hash
 /// table's order would change from run to run). It also lets the collector's pass over the
 /// entries walk memory in order.
@@ -23,23 +25,37 @@ pub struct RefEntry<'gc> {
 #[collect(no_drop)]
 pub struct WeakRegistry<'gc> {
     entries: Vec<RefEntry<'gc>>,
-    /// Position in `entries` by referent address.
+    /// Position in `entries` by address, of referents other than instances.
     #[collect(require_static)]
     index: FastMap<usize, u32>,
 }
 
 impl<'gc> WeakRegistry<'gc> {
-    pub fn get(&self, addr: usize) -> Option<&RefEntry<'gc>> {
-        self.index.get(&addr).map(|&at| &self.entries[at as usize])
+    /// The entry of `target`, if it is weakly referenced.
+    pub fn get(&self, target: Value<'gc>) -> Option<&RefEntry<'gc>> {
+        let at = match target {
+            Value::Instance(i) => i.weak_entry.get().checked_sub(1)?,
+            _ => *self.index.get(&target.addr()?)?,
+        };
+        Some(&self.entries[at as usize])
     }
 
-    /// The entry of the referent `target`, made empty if it has none.
-    pub fn entry_for(&mut self, target: WeakAny<'gc>) -> &mut RefEntry<'gc> {
+    /// The entry of the referent `target` (`weak` pointing at it), made empty if it has none.
+    pub fn entry_for(&mut self, target: Value<'gc>, weak: WeakAny<'gc>) -> &mut RefEntry<'gc> {
         let next = self.entries.len() as u32;
-        let at = *self.index.entry(target.addr()).or_insert(next);
+        let at = match target {
+            Value::Instance(i) => match i.weak_entry.get() {
+                0 => {
+                    i.weak_entry.set(next + 1);
+                    next
+                }
+                slot => slot - 1,
+            },
+            _ => *self.index.entry(weak.addr()).or_insert(next),
+        };
         if at == next {
             self.entries.push(RefEntry {
-                target,
+                target: weak,
                 refs: Default::default(),
             });
         }
@@ -47,7 +63,7 @@ impl<'gc> WeakRegistry<'gc> {
     }
 
     /// Keeps the entries for which `keep` answers true, in their order.
-    pub fn retain(&mut self, mut keep: impl FnMut(&mut RefEntry<'gc>) -> bool) {
+    pub fn retain(&mut self, mc: &Mutation<'gc>, mut keep: impl FnMut(&mut RefEntry<'gc>) -> bool) {
         let before = self.entries.len();
         let mut kept = 0;
         let mut first_moved = before;
@@ -60,7 +76,21 @@ impl<'gc> WeakRegistry<'gc> {
                 kept += 1;
             }
         }
-        // the removed entries are now after the kept ones
+        // the removed entries are now after the kept ones; instances learn where theirs went
+        // (a dead one is told too: harmless, it is about to be dropped)
+        let placed = |e: &RefEntry<'gc>, slot: u32| {
+            if let WeakAny::Instance(w) = e.target {
+                if let Some(i) = w.upgrade(mc) {
+                    i.weak_entry.set(slot);
+                }
+            }
+        };
+        for e in &self.entries[kept..] {
+            placed(e, 0);
+        }
+        for (i, e) in self.entries[..kept].iter().enumerate().skip(first_moved) {
+            placed(e, i as u32 + 1);
+        }
         if kept <= before - kept {
             self.index.clear();
             for (i, e) in self.entries[..kept].iter().enumerate() {

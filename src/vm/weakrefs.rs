@@ -13,7 +13,7 @@ use super::{R, Vm};
 use crate::runtime::value::{InstRef, Instance, Obj, ObjRef, Payload, Value, flags};
 use crate::runtime::weak::{WeakAny, WeakRef, WeakRefHandle, WeakTable};
 use gc_arena::barrier::unlock;
-use gc_arena::lock::{Lock, RefLock};
+use gc_arena::lock::RefLock;
 use gc_arena::{Finalization, Gc};
 
 /// Counts of what one finalization step did, for gc statistics and --gc-trace.
@@ -117,37 +117,35 @@ impl<'gc> Vm<'gc> {
         };
         let shareable = callback.is_none() && exact;
         if shareable {
-            if let Some(r) = self.shared_weakref(w.addr(), kind) {
+            if let Some(r) = self.shared_weakref(target, kind) {
                 return Ok(r);
             }
         }
         let data = Gc::new(self.mc, WeakRef::new(w, callback, kind));
+        // refs are made to be put in sets and dict keys: an identity hash is known now, cheaply
+        if let (0, Value::Instance(i)) = (kind, target) {
+            if let Some(h) = super::mapping::identity_hash(i) {
+                data.know_hash(h);
+            }
+        }
         // an exact ref is its state alone; proxies and subclass instances carry it in an
         // instance (their classes and attributes live there)
         let obj = if kind == 0 && exact {
             Value::Weak(data)
         } else {
-            Value::Instance(Gc::new(
-                self.mc,
-                Instance {
-                    class: Lock::new(cls),
-                    values: Lock::new(None),
-                    dict: Lock::new(None),
-                    payload: Lock::new(Payload::Weak(data)),
-                },
-            ))
+            Value::Instance(Gc::new(self.mc, Instance::new(cls, Payload::Weak(data))))
         };
         let handle = WeakRefHandle::of(obj).expect("a weakref object");
-        self.st.weakrefs.entry_for(w).refs.push(handle);
+        self.st.weakrefs.entry_for(target, w).refs.push(handle);
         Ok(obj)
     }
 
-    /// The live callback-less ref (`kind` 0) or proxy (`kind` 1 or 2) to the object at `addr`,
+    /// The live callback-less ref (`kind` 0) or proxy (`kind` 1 or 2) to `target`,
     /// which `ref(obj)` and `proxy(obj)` share. It is found among the object's weak reference
     /// objects rather than remembered beside them: an exact ref is the only kind whose object
     /// is the state alone, and a proxy the only kind with a nonzero `kind`.
-    fn shared_weakref(&self, addr: usize, kind: u8) -> Option<Value<'gc>> {
-        let e = self.st.weakrefs.get(addr)?;
+    fn shared_weakref(&self, target: Value<'gc>, kind: u8) -> Option<Value<'gc>> {
+        let e = self.st.weakrefs.get(target)?;
         e.refs.iter().find_map(|h| {
             let plain = matches!(h, WeakRefHandle::Plain(_));
             if plain != (kind == 0) {
@@ -161,10 +159,7 @@ impl<'gc> Vm<'gc> {
 
     /// The live weakref and proxy objects pointing at `target`, oldest first.
     pub fn weakrefs_to(&self, target: Value<'gc>) -> Vec<Value<'gc>> {
-        let Some(w) = WeakAny::of(target) else {
-            return vec![];
-        };
-        match self.st.weakrefs.get(w.addr()) {
+        match self.st.weakrefs.get(target) {
             Some(e) => e
                 .refs
                 .iter()
@@ -345,7 +340,7 @@ pub fn finalize_step<'gc>(
     // weakref objects that died themselves leave their referent's list. One pass over the
     // table: it holds an entry per weakly referenced object, often thousands.
     let pending = &mut st.pending;
-    st.weakrefs.retain(|e| {
+    st.weakrefs.retain(fc, |e| {
         if e.target.is_dead(fc) {
             report.weak_dead += 1;
             for r in e.refs.iter().rev() {

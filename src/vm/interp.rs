@@ -155,8 +155,14 @@ impl<'gc> Vm<'gc> {
                     let exit = $exit;
                     let it = self.top();
                     match self.next_fast(it) {
+                        // `for x in ...`: the item goes straight into the loop variable
                         Some(Some(v)) => {
-                            self.push(v);
+                            if let Op::StoreFast(a) = ops[ip] {
+                                self.st.stack[base + a as usize] = v;
+                                ip += 1;
+                            } else {
+                                self.push(v);
+                            }
                             continue;
                         }
                         Some(None) => {

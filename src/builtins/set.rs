@@ -48,7 +48,16 @@ pub fn install<'gc>(vm: &mut Vm<'gc>) {
     method(vm, fs, "__new__", frozenset_new);
 }
 
+/// The set a method was called on (a plain set inline; a set subclass's instance holds one).
+#[inline]
 pub fn this<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, SetRef<'gc>> {
+    match v {
+        Value::Set(s) => Ok(s),
+        _ => this_slow(vm, v),
+    }
+}
+
+fn this_slow<'gc>(vm: &mut Vm<'gc>, v: Value<'gc>) -> R<'gc, SetRef<'gc>> {
     match unwrap_payload(v) {
         Value::Set(s) => Ok(s),
         other => {

@@ -61,10 +61,16 @@ pub fn identity_hash(i: InstRef<'_>) -> Option<i64> {
 }
 
 /// Equality decidable without running user code; None when a user `__eq__` may be involved.
+/// The same object (what a probe for an object key finds) is answered inline.
+#[inline]
 pub fn fast_eq<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
     if a.is(b) {
         return Some(true);
     }
+    fast_eq_values(a, b)
+}
+
+fn fast_eq_values<'gc>(a: Value<'gc>, b: Value<'gc>) -> Option<bool> {
     match (a, b) {
         (Value::Str(x), Value::Str(y)) => Some(x.same_text(&y)),
         (Value::Int(x), Value::Int(y)) => Some(x == y),

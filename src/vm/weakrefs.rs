@@ -291,8 +291,9 @@ impl<'gc> Vm<'gc> {
 /// Clears a weakref object's referent and callback; returns the callback.
 fn clear_weakref<'gc>(mc: &gc_arena::Mutation<'gc>, w: Gc<'gc, WeakRef<'gc>>) -> Value<'gc> {
     let cb = w.callback.get();
-    unlock!(Gc::write(mc, w), WeakRef, target).set(None);
-    unlock!(Gc::write(mc, w), WeakRef, callback).set(Value::None);
+    let w = Gc::write(mc, w);
+    unlock!(w, WeakRef, target).set(None);
+    unlock!(w, WeakRef, callback).set(Value::None);
     cb
 }
 

@@ -2,9 +2,9 @@
 //! objects pointing at it, in the order the objects were first weakly referenced.
 
 use super::state::FastMap;
-use crate::runtime::value::Value;
+use crate::runtime::value::{Instance, Value};
 use crate::runtime::weak::{WeakAny, WeakRefHandle};
-use gc_arena::{Collect, Mutation};
+use gc_arena::{Collect, GcWeak, Mutation};
 
 /// The weak reference objects pointing at one referent.
 #[derive(Collect)]
@@ -76,32 +76,35 @@ impl<'gc> WeakRegistry<'gc> {
                 kept += 1;
             }
         }
-        // the removed entries are now after the kept ones; instances learn where theirs went
-        // (a dead one is told too: harmless, it is about to be dropped)
-        let placed = |e: &RefEntry<'gc>, slot: u32| {
-            if let WeakAny::Instance(w) = e.target {
-                if let Some(i) = w.upgrade(mc) {
-                    i.weak_entry.set(slot);
-                }
+        // the removed entries are now after the kept ones. An instance is told where its entry
+        // went (a dead one too: harmless, it is about to be dropped); any other referent's
+        // address is indexed, the index rebuilt when most entries went.
+        let tell = |w: GcWeak<'gc, Instance<'gc>>, slot: u32| {
+            if let Some(i) = w.upgrade(mc) {
+                i.weak_entry.set(slot);
             }
         };
-        for e in &self.entries[kept..] {
-            placed(e, 0);
-        }
-        for (i, e) in self.entries[..kept].iter().enumerate().skip(first_moved) {
-            placed(e, i as u32 + 1);
-        }
-        if kept <= before - kept {
+        let rebuild = kept <= before - kept;
+        if rebuild {
             self.index.clear();
-            for (i, e) in self.entries[..kept].iter().enumerate() {
-                self.index.insert(e.target.addr(), i as u32);
+        }
+        for e in &self.entries[kept..] {
+            match e.target {
+                WeakAny::Instance(w) => tell(w, 0),
+                t if !rebuild => {
+                    self.index.remove(&t.addr());
+                }
+                _ => {}
             }
-        } else {
-            for e in &self.entries[kept..] {
-                self.index.remove(&e.target.addr());
-            }
-            for (i, e) in self.entries[..kept].iter().enumerate().skip(first_moved) {
-                self.index.insert(e.target.addr(), i as u32);
+        }
+        let first_indexed = if rebuild { 0 } else { first_moved };
+        for (i, e) in self.entries[..kept].iter().enumerate().skip(first_indexed) {
+            match e.target {
+                WeakAny::Instance(w) if i >= first_moved => tell(w, i as u32 + 1),
+                WeakAny::Instance(_) => {}
+                t => {
+                    self.index.insert(t.addr(), i as u32);
+                }
             }
         }
         self.entries.truncate(kept);

@@ -125,7 +125,17 @@ impl<'gc> Vm<'gc> {
         }
         drop(g2);
         if state == GenState::Suspended {
-            self.push(send);
+            // the value of the `yield` expression; when the loop of a `for` or `yield from`
+            // resumes a `yield` used as a statement, which would pop it at once, neither
+            // happens (a resume from Rust leaves it: `throw` pops it to raise instead)
+            let top = self.st.frames.len() - 1;
+            let f = &mut self.st.frames[top];
+            let statement = matches!(f.code.code.ops.get(f.ip as usize), Some(Op::Pop));
+            if statement && !matches!(f.kind, FrameKind::GenBoundary(_)) {
+                f.ip += 1;
+            } else {
+                self.push(send);
+            }
         }
         Ok(true)
     }
@@ -182,7 +192,17 @@ impl<'gc> Vm<'gc> {
         }
         match kind {
             FrameKind::GenForIter(..) => {
-                self.push(v);
+                // `for x in gen`: the item goes straight into the loop variable, as ForIter's
+                // fast path does
+                let top = self.st.frames.len() - 1;
+                let f = &mut self.st.frames[top];
+                if let Some(&Op::StoreFast(a)) = f.code.code.ops.get(f.ip as usize) {
+                    let at = f.base as usize + a as usize;
+                    f.ip += 1;
+                    self.st.stack[at] = v;
+                } else {
+                    self.push(v);
+                }
                 false
             }
             FrameKind::GenDelegate(_) => {

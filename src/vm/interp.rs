@@ -237,6 +237,23 @@ impl<'gc> Vm<'gc> {
                 }};
             }
 
+            // LoadMethod's work on `obj`: a method of the receiver's class, bound to it, through
+            // the instruction's cache; anything else (and `module.function`, which binds no
+            // self) takes the uncached path
+            macro_rules! load_method {
+                ($obj:expr, $name:expr, $cache:expr) => {{
+                    let (obj, name, cache) = ($obj, $name, $cache);
+                    if let Some(f) = self.method_cached(obj, name, cache) {
+                        self.push(f);
+                        self.push(obj);
+                        continue;
+                    }
+                    save_ip!();
+                    let (f, this) = tri!(self.load_method_uncached(obj, name, cache));
+                    self.push(f);
+                    self.push(this);
+                }};
+            }
             loop {
                 // matched through a reference so that each arm loads only its own operands:
                 // copying the instruction out made LLVM decode every field at the dispatch and
@@ -599,15 +616,7 @@ impl<'gc> Vm<'gc> {
                         let name = codeobj.names[m as usize];
                         let cache = &codeobj.caches[ip];
                         ip += 1;
-                        if let Some(f) = self.method_cached(obj, name, cache) {
-                            self.push(f);
-                            self.push(obj);
-                            continue;
-                        }
-                        save_ip!();
-                        let (f, this) = tri!(self.load_method_uncached(obj, name, cache));
-                        self.push(f);
-                        self.push(this);
+                        load_method!(obj, name, cache);
                     }
                     Op::GlobalIndexDup(n, k) => {
                         let name = codeobj.names[n as usize];
@@ -717,18 +726,7 @@ impl<'gc> Vm<'gc> {
                     Op::LoadMethod(n) => {
                         let name = codeobj.names[n as usize];
                         let obj = self.pop();
-                        // a method of the receiver's class, bound to it; anything else (and
-                        // `module.function`, which binds no self) takes the uncached path
-                        let cache = &codeobj.caches[ip - 1];
-                        if let Some(f) = self.method_cached(obj, name, cache) {
-                            self.push(f);
-                            self.push(obj);
-                            continue;
-                        }
-                        save_ip!();
-                        let (f, this) = tri!(self.load_method_uncached(obj, name, cache));
-                        self.push(f);
-                        self.push(this);
+                        load_method!(obj, name, &codeobj.caches[ip - 1]);
                     }
                     Op::LocalMethod(a, n) => {
                         let obj = self.st.stack[base + a as usize];
